@@ -1,0 +1,45 @@
+# `make demo` and `make test` each do the whole set-up on a fresh machine: a .venv with the
+# project and its extras, and Graphviz's `dot` (plus Chromium for the browser test) via apt-get.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+OUT    ?= out
+
+.PHONY: all setup system-deps demo test lint bench clean
+
+all: test
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[demos,dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+system-deps:
+	@bash .ci/system-deps $(SYSTEM_DEPS)
+
+demo: $(STAMP)
+	@$(MAKE) --no-print-directory system-deps SYSTEM_DEPS=graphviz
+	$(PY) -m demos --out $(OUT)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy autograd nn
+
+test: $(STAMP)
+	@$(MAKE) --no-print-directory system-deps SYSTEM_DEPS="graphviz chromium"
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy autograd nn
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m pip install --quiet micrograd==0.1.0
+	$(PY) -m pip install --quiet torch==2.13.0 || echo "torch not installable here: benchmarks run without it"
+	$(PY) benchmarks/bench_scalar.py
+	$(PY) benchmarks/bench_tensor.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

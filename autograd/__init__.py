@@ -1,0 +1,11 @@
+"""A small automatic-differentiation engine: scalar `Value` and numpy-backed `Tensor` nodes.
+
+``import autograd`` is this project (distributed as ``scratchgrad``), not the
+older HIPS ``autograd`` package that shares the import name.
+"""
+
+from autograd.engine import enable_grad, grad, is_grad_enabled, no_grad
+from autograd.gradcheck import gradcheck
+from autograd.value import Value
+
+__all__ = ["Value", "enable_grad", "grad", "gradcheck", "is_grad_enabled", "no_grad"]

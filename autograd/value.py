@@ -1,0 +1,384 @@
+"""`Value`: a scalar that remembers how it was computed, so it can be differentiated.
+
+Each primitive below has one forward (on Python floats) and one derivative rule beside it. A rule
+``backward(g, out, *inputs)`` gets the gradient ``g`` of the final output with respect to this
+node's result ``out`` and returns the gradient with respect to each input: the chain rule, one
+link. The same rule serves both kinds of backward pass:
+
+- first order (``backward()``, ``grad()``): ``g``, ``out`` and the inputs are plain floats: fast;
+- higher order (``grad(..., create_graph=True)``): they are `Value` nodes, so the gradient is
+  itself a graph that can be differentiated again.
+
+That is why the rules use only arithmetic and the small helpers ``_exp``, ``_log``, ``_step``,
+which work on both floats and Values.
+
+>>> x = Value(2.0, label="x")
+>>> L = 3 * x**2 + 2
+>>> L.backward()
+>>> L.data, x.grad
+(14.0, 12.0)
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable
+from typing import Any, Union
+
+from autograd import engine
+from autograd.engine import _GradMode
+
+__all__ = ["Op", "Value"]
+
+Number = Union[int, float]
+Scalar = Union["Value", int, float]
+
+
+class Op:
+    """A differentiable primitive: its name (shown in graph pictures) and its derivative rule."""
+
+    __slots__ = ("name", "backward")
+
+    def __init__(self, name: str, backward: Callable[..., tuple[Any, ...]]) -> None:
+        self.name = name
+        self.backward = backward
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r})"
+
+
+# Leaves made from plain numbers (the 3 and the 2 in 3*x**2 + 2) carry this marker as their op,
+# so pictures can tell constants from inputs. They have no inputs, so the rule never runs.
+CONST = Op("const", lambda g, out: ())
+
+
+# Helpers the rules use, so that one rule works on floats and on Values alike.
+def _raw(x: Any) -> float:
+    return x.data if isinstance(x, Value) else x
+
+
+def _exp(x: Any) -> Any:
+    return x.exp() if isinstance(x, Value) else _float_exp(x)
+
+
+def _log(x: Any) -> Any:
+    return x.log() if isinstance(x, Value) else math.log(x)
+
+
+def _step(x: Any) -> float:
+    """1 where x > 0, else 0: the derivative of relu (a constant, so not itself differentiated)."""
+    return 1.0 if _raw(x) > 0 else 0.0
+
+
+def _float_exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:  # IEEE, as numpy and PyTorch: exp(1000) is inf, not an exception
+        return math.inf
+
+
+def _float_sigmoid(x: float) -> float:
+    # Two forms so that exp never overflows: exp(-x) for x >= 0, exp(x) for x < 0.
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+# The primitives. Rules: (g, out, *inputs) -> one gradient per input (None: not needed).
+ADD = Op("+", lambda g, out, a, b: (g, g))
+MUL = Op("*", lambda g, out, a, b: (g * b, g * a))
+# d/db a**b = a**b·log(a); at a = 0 (where b > 0 is needed anyway) it is taken as 0.
+POW = Op("**", lambda g, out, a, b: (g * b * a ** (b - 1), g * out * _log(a) if _raw(a) > 0 else None))
+EXP = Op("exp", lambda g, out, a: (g * out,))
+LOG = Op("log", lambda g, out, a: (g / a,))
+TANH = Op("tanh", lambda g, out, a: (g * (1 - out * out),))
+SIGMOID = Op("sigmoid", lambda g, out, a: (g * out * (1 - out),))
+RELU = Op("relu", lambda g, out, a: (g * _step(a),))
+ERF = Op("erf", lambda g, out, a: (g * _TWO_OVER_SQRT_PI * _exp(-(a * a)),))
+
+_POW_BY_NUMBER: dict[float, Op] = {}
+
+
+def _pow_op(k: float) -> Op:
+    """x ** k for a number k: its own op (named "**2" in pictures); k is not differentiated."""
+    op = _POW_BY_NUMBER.get(k)
+    if op is None:
+        op = Op(f"**{k:g}", lambda g, out, a: (g * k * a ** (k - 1),))
+        if len(_POW_BY_NUMBER) < 1024:  # a cache of the usual few exponents, not a leak
+            _POW_BY_NUMBER[k] = op
+    return op
+
+
+def _new(data: float, prev: tuple[Value, ...], op: Op | None) -> Value:
+    """Make a result node without __init__'s checks (data is already a float)."""
+    v = _object_new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    if _GradMode.enabled:
+        v._prev = prev
+        v._op = op
+    else:  # under no_grad: a leaf that remembers nothing
+        v._prev = ()
+        v._op = None
+    return v
+
+
+_object_new = object.__new__
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _const(x: Any) -> Value | Any:
+    """A plain number as a constant leaf; anything else as NotImplemented (so Python says no)."""
+    if not _is_number(x):
+        return NotImplemented
+    v = _object_new(Value)
+    v.data, v.grad, v.label, v._prev, v._op = float(x), 0.0, "", (), CONST
+    return v
+
+
+class Value:
+    """A scalar node of the computation graph.
+
+    ``data`` is the float it holds, ``grad`` the derivative of the last ``backward()``'s output
+    with respect to it (0.0 until then; repeated backward calls add up, zero it yourself), and
+    ``label`` a name for pictures. Arithmetic with Values or plain numbers on either side builds the
+    graph. Comparisons (``<``, ``==``, ...) compare ``data`` and are not differentiated; hashing is
+    by identity, so Values can be dictionary keys.
+
+    >>> a = Value(2.0, label="a")
+    >>> b = a * a + a
+    >>> b.backward()
+    >>> b.data, a.grad
+    (6.0, 5.0)
+    """
+
+    __slots__ = ("data", "grad", "label", "_prev", "_op")
+    __array_ufunc__ = None  # numpy defers to our reflected operators: np.float64(2) * Value works
+
+    data: float
+    grad: float
+    label: str
+    _prev: tuple[Value, ...]
+    _op: Op | None
+
+    def __init__(self, data: float, label: str = "") -> None:
+        if isinstance(data, bool) or not isinstance(data, numbers.Real):
+            hint = " (for arrays use Tensor)" if hasattr(data, "__len__") and not isinstance(data, str) else ""
+            raise TypeError(f"Value: data must be a real number, got {type(data).__name__}{hint}")
+        if not isinstance(label, str):
+            raise TypeError(f"Value: label must be a str, got {type(label).__name__}")
+        self.data = float(data)
+        self.grad = 0.0
+        self.label = label
+        self._prev = ()
+        self._op = None
+
+    def __repr__(self) -> str:
+        name = f"label={self.label!r}, " if self.label else ""
+        return f"Value({name}data={self.data:.6g}, grad={self.grad:.6g})"
+
+    # --- primitives -------------------------------------------------------------------------
+
+    def __add__(self, other: Scalar) -> Value:
+        if not isinstance(other, Value):
+            other = _const(other)
+            if other is NotImplemented:
+                return NotImplemented
+        return _new(self.data + other.data, (self, other), ADD)
+
+    def __mul__(self, other: Scalar) -> Value:
+        if not isinstance(other, Value):
+            other = _const(other)
+            if other is NotImplemented:
+                return NotImplemented
+        return _new(self.data * other.data, (self, other), MUL)
+
+    def __pow__(self, other: Scalar) -> Value:
+        """``x ** k``. With a number k, any real result; with a Value exponent, the base must not
+        be negative (the derivative in the exponent, out·log(base), is undefined there), and at
+        base 0 that derivative is taken as 0. Raises ValueError rather than return a complex or
+        NaN, and ZeroDivisionError for 0 to a negative power, as Python floats do.
+
+        >>> (Value(3.0) ** 2).data, (Value(4.0) ** Value(0.5)).data
+        (9.0, 2.0)
+        """
+        if isinstance(other, Value):
+            if self.data < 0:
+                raise ValueError(
+                    f"pow: base {self.data!r} is negative; a Value exponent needs a base >= 0 "
+                    "(use a number exponent for powers of negative numbers)"
+                )
+            return _new(_float_pow(self.data, other.data), (self, other), POW)
+        if not _is_number(other):
+            return NotImplemented
+        k = float(other)
+        return _new(_float_pow(self.data, k), (self,), _pow_op(k))
+
+    def exp(self) -> Value:
+        """e ** x (inf past about 709.78, as IEEE floats)."""
+        return _new(_float_exp(self.data), (self,), EXP)
+
+    def log(self) -> Value:
+        """Natural logarithm. ValueError for x <= 0, where it is not a real number.
+
+        >>> Value(1.0).log().data
+        0.0
+        """
+        if self.data <= 0:
+            raise ValueError(f"log: input must be positive, got {self.data!r}")
+        return _new(math.log(self.data), (self,), LOG)
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent; finite for any input."""
+        return _new(math.tanh(self.data), (self,), TANH)
+
+    def sigmoid(self) -> Value:
+        """1 / (1 + e^-x), computed so that it never overflows (sigmoid(-1000) is 0.0)."""
+        return _new(_float_sigmoid(self.data), (self,), SIGMOID)
+
+    def relu(self) -> Value:
+        """max(0, x); its derivative at 0 is taken as 0, as in PyTorch."""
+        return _new(self.data if self.data > 0 else 0.0, (self,), RELU)
+
+    def erf(self) -> Value:
+        """The error function (used by the exact gelu)."""
+        return _new(math.erf(self.data), (self,), ERF)
+
+    # --- composites: built from the primitives, so they need no rules of their own ---------
+
+    def gelu(self, approximate: str = "none") -> Value:
+        """Gaussian error linear unit, x·Φ(x): exact (erf) by default, or the tanh form with
+        ``approximate="tanh"``, as ``torch.nn.functional.gelu``.
+
+        >>> round(Value(1.0).gelu().data, 4)
+        0.8413
+        """
+        if approximate == "none":
+            return 0.5 * self * (1 + (self * (1 / math.sqrt(2.0))).erf())
+        if approximate == "tanh":
+            return 0.5 * self * (1 + (_SQRT_2_OVER_PI * (self + 0.044715 * self**3)).tanh())
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+
+    def __neg__(self) -> Value:
+        return self * -1
+
+    def __sub__(self, other: Scalar) -> Value:
+        if not isinstance(other, Value) and not _is_number(other):
+            return NotImplemented
+        return self + (-other)
+
+    def __truediv__(self, other: Scalar) -> Value:
+        if isinstance(other, Value):
+            return self * other**-1
+        if not _is_number(other):
+            return NotImplemented
+        if other == 0:
+            raise ZeroDivisionError(f"div: {self.data!r} / 0")
+        return self * (1.0 / other)
+
+    def __radd__(self, other: Scalar) -> Value:
+        return self + other
+
+    def __rmul__(self, other: Scalar) -> Value:
+        return self * other
+
+    def __rsub__(self, other: Scalar) -> Value:
+        return (-self) + other
+
+    def __rtruediv__(self, other: Scalar) -> Value:
+        return self**-1 * other
+
+    def __rpow__(self, other: Scalar) -> Value:
+        base = _const(other)
+        if base is NotImplemented:
+            return NotImplemented
+        return base**self
+
+    # --- comparisons: on data, not differentiated -------------------------------------------
+
+    def __eq__(self, other: object) -> bool:
+        return self.data == _raw(other)
+
+    def __ne__(self, other: object) -> bool:
+        return self.data != _raw(other)
+
+    def __lt__(self, other: Scalar) -> bool:
+        return self.data < _raw(other)
+
+    def __le__(self, other: Scalar) -> bool:
+        return self.data <= _raw(other)
+
+    def __gt__(self, other: Scalar) -> bool:
+        return self.data > _raw(other)
+
+    def __ge__(self, other: Scalar) -> bool:
+        return self.data >= _raw(other)
+
+    __hash__ = object.__hash__
+
+    def __float__(self) -> float:
+        return self.data
+
+    # --- backward -----------------------------------------------------------------------------
+
+    def backward(self, grad: float = 1.0) -> None:
+        """Fill ``.grad`` of every node this Value was computed from with d(self)/d(node).
+
+        Gradients add up over repeated calls (zero them between steps), as in PyTorch.
+        """
+        engine.backward(self, grad)
+
+    def detach(self) -> Value:
+        """A new leaf with the same data, cut off from the graph."""
+        return Value(self.data, self.label)
+
+    # The engine's node protocol (see autograd.engine).
+
+    def _vjp(self, g: Any, create_graph: bool) -> tuple[Any, ...]:
+        # Only nodes with inputs are asked, and every such node has an op.
+        rule = self._op.backward  # type: ignore[union-attr]
+        prev = self._prev
+        if create_graph:
+            return rule(g, self, *prev)
+        if len(prev) == 2:
+            return rule(g, self.data, prev[0].data, prev[1].data)
+        return rule(g, self.data, prev[0].data)
+
+    def _accumulate(self, g: float) -> None:
+        self.grad += g
+
+    def _seed(self, g: Any, create_graph: bool) -> Any:
+        if g is None:
+            g = 1.0
+        if isinstance(g, Value):
+            return g if create_graph else g.data
+        if not _is_number(g):
+            raise TypeError(f"backward: the starting gradient must be a number, got {type(g).__name__}")
+        return Value(g) if create_graph else float(g)
+
+    def _zeros(self) -> float:
+        return 0.0
+
+    def _detached(self, raw: Any) -> Value:
+        return raw if isinstance(raw, Value) else Value(raw)
+
+
+def _float_pow(a: float, k: float) -> float:
+    try:
+        out = a**k
+    except ZeroDivisionError:
+        raise ZeroDivisionError(f"pow: 0.0 cannot be raised to the negative power {k!r}") from None
+    except OverflowError:
+        return math.inf
+    if isinstance(out, complex):
+        raise ValueError(f"pow: {a!r} ** {k!r} is not a real number (negative base, fractional power)")
+    return out
