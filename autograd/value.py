@@ -114,18 +114,16 @@ def _pow_op(k: float) -> Op:
     return op
 
 
-def _new(data: float, prev: tuple[Value, ...], op: Op | None) -> Value:
+def _new(data: float, op: Op, a: Value, b: Value | None = None) -> Value:
     """Make a result node without __init__'s checks (data is already a float)."""
     v = _object_new(Value)
     v.data = data
     v.grad = 0.0
     v.label = ""
     if _GradMode.enabled:
-        v._prev = prev
-        v._op = op
+        v._op, v._a, v._b = op, a, b
     else:  # under no_grad: a leaf that remembers nothing
-        v._prev = ()
-        v._op = None
+        v._op = v._a = v._b = None
     return v
 
 
@@ -141,7 +139,7 @@ def _const(x: Any) -> Value | Any:
     if not _is_number(x):
         return NotImplemented
     v = _object_new(Value)
-    v.data, v.grad, v.label, v._prev, v._op = float(x), 0.0, "", (), CONST
+    v.data, v.grad, v.label, v._op, v._a, v._b = float(x), 0.0, "", CONST, None, None
     return v
 
 
@@ -161,14 +159,17 @@ class Value:
     (6.0, 5.0)
     """
 
-    __slots__ = ("data", "grad", "label", "_prev", "_op")
+    # Small and cycle-free: the inputs sit in two slots (no tuple, no closure), the rule lives on
+    # a shared Op. One object per node keeps memory low and the garbage collector's work small.
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b")
     __array_ufunc__ = None  # numpy defers to our reflected operators: np.float64(2) * Value works
 
     data: float
     grad: float
     label: str
-    _prev: tuple[Value, ...]
     _op: Op | None
+    _a: Value | None
+    _b: Value | None
 
     def __init__(self, data: float, label: str = "") -> None:
         if isinstance(data, bool) or not isinstance(data, numbers.Real):
@@ -179,8 +180,7 @@ class Value:
         self.data = float(data)
         self.grad = 0.0
         self.label = label
-        self._prev = ()
-        self._op = None
+        self._op = self._a = self._b = None
 
     def __repr__(self) -> str:
         name = f"label={self.label!r}, " if self.label else ""
@@ -193,14 +193,14 @@ class Value:
             other = _const(other)
             if other is NotImplemented:
                 return NotImplemented
-        return _new(self.data + other.data, (self, other), ADD)
+        return _new(self.data + other.data, ADD, self, other)
 
     def __mul__(self, other: Scalar) -> Value:
         if not isinstance(other, Value):
             other = _const(other)
             if other is NotImplemented:
                 return NotImplemented
-        return _new(self.data * other.data, (self, other), MUL)
+        return _new(self.data * other.data, MUL, self, other)
 
     def __pow__(self, other: Scalar) -> Value:
         """``x ** k``. With a number k, any real result; with a Value exponent, the base must not
@@ -217,15 +217,15 @@ class Value:
                     f"pow: base {self.data!r} is negative; a Value exponent needs a base >= 0 "
                     "(use a number exponent for powers of negative numbers)"
                 )
-            return _new(_float_pow(self.data, other.data), (self, other), POW)
+            return _new(_float_pow(self.data, other.data), POW, self, other)
         if not _is_number(other):
             return NotImplemented
         k = float(other)
-        return _new(_float_pow(self.data, k), (self,), _pow_op(k))
+        return _new(_float_pow(self.data, k), _pow_op(k), self)
 
     def exp(self) -> Value:
         """e ** x (inf past about 709.78, as IEEE floats)."""
-        return _new(_float_exp(self.data), (self,), EXP)
+        return _new(_float_exp(self.data), EXP, self)
 
     def log(self) -> Value:
         """Natural logarithm. ValueError for x <= 0, where it is not a real number.
@@ -235,23 +235,23 @@ class Value:
         """
         if self.data <= 0:
             raise ValueError(f"log: input must be positive, got {self.data!r}")
-        return _new(math.log(self.data), (self,), LOG)
+        return _new(math.log(self.data), LOG, self)
 
     def tanh(self) -> Value:
         """Hyperbolic tangent; finite for any input."""
-        return _new(math.tanh(self.data), (self,), TANH)
+        return _new(math.tanh(self.data), TANH, self)
 
     def sigmoid(self) -> Value:
         """1 / (1 + e^-x), computed so that it never overflows (sigmoid(-1000) is 0.0)."""
-        return _new(_float_sigmoid(self.data), (self,), SIGMOID)
+        return _new(_float_sigmoid(self.data), SIGMOID, self)
 
     def relu(self) -> Value:
         """max(0, x); its derivative at 0 is taken as 0, as in PyTorch."""
-        return _new(self.data if self.data > 0 else 0.0, (self,), RELU)
+        return _new(self.data if self.data > 0 else 0.0, RELU, self)
 
     def erf(self) -> Value:
         """The error function (used by the exact gelu)."""
-        return _new(math.erf(self.data), (self,), ERF)
+        return _new(math.erf(self.data), ERF, self)
 
     # --- composites: built from the primitives, so they need no rules of their own ---------
 
@@ -343,15 +343,23 @@ class Value:
 
     # The engine's node protocol (see autograd.engine).
 
+    @property
+    def _prev(self) -> tuple[Value, ...]:
+        """The Values this one was computed from (empty for a leaf)."""
+        a, b = self._a, self._b
+        if a is None:
+            return ()
+        return (a,) if b is None else (a, b)
+
     def _vjp(self, g: Any, create_graph: bool) -> tuple[Any, ...]:
         # Only nodes with inputs are asked, and every such node has an op.
         rule = self._op.backward  # type: ignore[union-attr]
-        prev = self._prev
+        a, b = self._a, self._b
         if create_graph:
-            return rule(g, self, *prev)
-        if len(prev) == 2:
-            return rule(g, self.data, prev[0].data, prev[1].data)
-        return rule(g, self.data, prev[0].data)
+            return rule(g, self, a) if b is None else rule(g, self, a, b)
+        if b is None:
+            return rule(g, self.data, a.data)  # type: ignore[union-attr]
+        return rule(g, self.data, a.data, b.data)  # type: ignore[union-attr]
 
     def _accumulate(self, g: float) -> None:
         self.grad += g
