@@ -30,7 +30,8 @@ __all__ = ["Node", "backward", "enable_grad", "grad", "is_grad_enabled", "no_gra
 class Node(Protocol):
     """What the engine needs from a graph node (see the module docstring)."""
 
-    _prev: tuple[Node, ...]
+    @property
+    def _prev(self) -> tuple[Node, ...]: ...
 
     def _vjp(self, g: Any, create_graph: bool) -> Sequence[Any]: ...
 
@@ -160,6 +161,14 @@ def backward(root: Node, g: Any = None) -> None:
     _propagate(toposort([root]), [root], [root._seed(g, False)], create_graph=False, accumulate=True)
 
 
+def _as_nodes(x: Any, what: str) -> list[Node]:
+    nodes = [x] if hasattr(x, "_vjp") else list(x) if isinstance(x, (list, tuple)) else [x]
+    for node in nodes:
+        if not hasattr(node, "_vjp"):
+            raise TypeError(f"grad: {what} must be Value or Tensor nodes, got {type(node).__name__}")
+    return nodes
+
+
 def grad(
     outputs: Node | Sequence[Node],
     inputs: Node | Sequence[Node],
@@ -178,12 +187,8 @@ def grad(
     >>> dx.data, d2x.data
     (12.0, 12.0)
     """
-    outs = [outputs] if hasattr(outputs, "_prev") else list(outputs)  # type: ignore[arg-type]
-    ins = [inputs] if hasattr(inputs, "_prev") else list(inputs)  # type: ignore[arg-type]
-    for what, nodes in (("outputs", outs), ("inputs", ins)):
-        for node in nodes:
-            if not hasattr(node, "_vjp"):
-                raise TypeError(f"grad: {what} must be Value or Tensor nodes, got {type(node).__name__}")
+    outs = _as_nodes(outputs, "outputs")
+    ins = _as_nodes(inputs, "inputs")
     if grad_outputs is None:
         grad_outputs = [None] * len(outs)
     elif hasattr(grad_outputs, "_prev") or not isinstance(grad_outputs, (list, tuple)):

@@ -104,7 +104,8 @@ def gradcheck(
     inputs = list(inputs)
     for i, node in enumerate(inputs):
         if not hasattr(node, "_vjp"):
-            raise TypeError(f"gradcheck: {_label(node, i)} must be a Value or Tensor, got {type(node).__name__}")
+            kind = type(node).__name__
+            raise TypeError(f"gradcheck: {_label(node, i)} must be a Value or Tensor, got {kind}")
         dtype = getattr(node.data, "dtype", None)
         if dtype is not None and dtype != np.float64:
             raise ValueError(f"gradcheck: {_label(node, i)} is {dtype}; finite differences need float64")

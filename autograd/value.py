@@ -31,8 +31,7 @@ from autograd.engine import _GradMode
 
 __all__ = ["Op", "Value"]
 
-Number = Union[int, float]
-Scalar = Union["Value", int, float]
+Scalar = Union["Value", int, float]  # noqa: UP007 - a runtime alias, for Python 3.10
 
 
 class Op:
@@ -173,7 +172,7 @@ class Value:
 
     def __init__(self, data: float, label: str = "") -> None:
         if isinstance(data, bool) or not isinstance(data, numbers.Real):
-            hint = " (for arrays use Tensor)" if hasattr(data, "__len__") and not isinstance(data, str) else ""
+            hint = "" if isinstance(data, str) or not hasattr(data, "__len__") else " (for arrays use Tensor)"
             raise TypeError(f"Value: data must be a real number, got {type(data).__name__}{hint}")
         if not isinstance(label, str):
             raise TypeError(f"Value: label must be a str, got {type(label).__name__}")
