@@ -1,0 +1,111 @@
+"""What every demo shares: where pictures go, how figures are saved, how progress is shown."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # pictures go to files; no display is needed (or wanted) on a server
+import matplotlib.pyplot as plt  # noqa: E402  (must come after choosing the backend)
+from matplotlib.figure import Figure  # noqa: E402
+
+DATA = Path(__file__).resolve().parent / "data"
+DPI = 120
+
+
+def demo_dir(out: str | os.PathLike[str] | None, name: str) -> Path | None:
+    """``out/<name>``, created; None when no pictures are wanted (``out`` is None)."""
+    if out is None:
+        return None
+    path = Path(out) / name
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def new_figure(ncols: int = 1, width: float = 6.4, height: float = 4.6) -> tuple[Figure, Any]:
+    """A figure with ``ncols`` side-by-side axes (a single Axes when ``ncols`` is 1)."""
+    fig, axes = plt.subplots(1, ncols, figsize=(width, height))
+    return fig, axes
+
+
+def save_figure(fig: Figure, folder: Path, filename: str) -> Path:
+    """Write ``fig`` as a PNG into ``folder`` and free it (figures are not garbage-collected by pyplot)."""
+    path = folder / filename
+    fig.tight_layout()
+    fig.savefig(path, dpi=DPI)
+    plt.close(fig)
+    return path
+
+
+def save_graph(digraph: Any, folder: Path, stem: str) -> Path:
+    """Render a ``graphviz.Digraph`` (from ``autograd.viz``) to ``folder/stem.png``."""
+    digraph.format = "png"
+    return Path(digraph.render(filename=stem, directory=str(folder), cleanup=True))
+
+
+class Progress:
+    """Prints a line at most every ``every`` steps (and at the last), so long loops are seen moving.
+
+    >>> p = Progress("demo", total=4, every=2, verbose=True)
+    >>> for step in range(4):
+    ...     p.update(step, loss=1.0 / (step + 1))
+    [demo] step 2/4  loss 0.5
+    [demo] step 4/4  loss 0.25
+    """
+
+    def __init__(self, name: str, total: int, every: int, verbose: bool = True, label: str = "step") -> None:
+        self.name, self.total, self.every, self.verbose, self.label = name, total, every, verbose, label
+
+    def update(self, step: int, **metrics: float) -> None:
+        """Report ``step`` (counted from 0) if it is time to; ``metrics`` are printed as name value."""
+        done = step + 1
+        if not self.verbose or (done % self.every and done != self.total):
+            return
+        shown = "  ".join(f"{key.replace('_', ' ')} {value:.4g}" for key, value in metrics.items())
+        print(f"[{self.name}] {self.label} {done}/{self.total}  {shown}".rstrip(), flush=True)
+
+
+def say(verbose: bool, text: str) -> None:
+    """Print ``text`` when the demo is verbose (the default on the command line)."""
+    if verbose:
+        print(text, flush=True)
+
+
+def demo_main(
+    run: Callable[..., dict[str, Any]],
+    describe: str,
+    argv: Sequence[str] | None,
+    add_options: Callable[[argparse.ArgumentParser], None],
+) -> dict[str, Any]:
+    """The shared command line of one demo: ``--out`` plus the demo's own options, then ``run``."""
+    parser = argparse.ArgumentParser(description=describe)
+    parser.add_argument("--out", default="out", help="folder for pictures (they go to OUT/<demo>/)")
+    parser.add_argument("--quiet", action="store_true", help="print no progress")
+    add_options(parser)
+    args = vars(parser.parse_args(argv))
+    args["verbose"] = not args.pop("quiet")
+    start = time.perf_counter()
+    try:
+        result = run(**args)
+    except OSError as err:  # e.g. an --out folder that cannot be written
+        sys.exit(f"error: cannot write pictures under {args['out']!r}: {err.strerror or err}")
+    print(
+        f"done in {time.perf_counter() - start:.1f} s: "
+        + ", ".join(f"{k} = {_short(v)}" for k, v in result.items())
+    )
+    return result
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    if isinstance(value, list) and len(value) > 4:
+        return f"[{_short(value[0])}, ..., {_short(value[-1])}] ({len(value)} values)"
+    return str(value)

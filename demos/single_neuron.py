@@ -1,0 +1,135 @@
+"""One sigmoid neuron trained by per-sample SGD (after Real Python's "Python AI: How to Build a
+Neural Network & Make Predictions").
+
+The tutorial's network is ŷ = sigmoid(w·x + b) on an 8-row table of two inputs and a 0/1 target,
+with the squared error (ŷ - y)². Its weights and bias start as three draws of numpy's seed 42; for
+10,000 iterations it picks a row at random, takes the gradient (derived by hand through the
+sigmoid) and steps at alpha = 0.1; every 100 iterations it sums the squared error over all 8 rows
+and plots that list. We take the gradient from ``backward()`` instead. The tutorial warns, and so
+do we: this error is measured on the training rows themselves, so it says how well the neuron fits
+them, not how it would do on new data.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from autograd import Value, no_grad
+from demos._common import Progress, demo_dir, demo_main, new_figure, save_figure, say
+
+TITLE = "One sigmoid neuron, per-sample SGD"
+PUBLISHED = "training error falls (a plot, no number)"
+PICTURES = {
+    "training_error.png": "Cumulative squared error over the 8 training rows, every 100 iterations: "
+    "training data, not a test of new data.",
+}
+
+# The tutorial's table: inputs (x1, x2) and the target.
+INPUTS = [(3.0, 1.5), (2.0, 1.0), (4.0, 1.5), (3.0, 4.0), (3.5, 0.5), (2.0, 0.5), (5.5, 1.0), (1.0, 1.0)]
+TARGETS = [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 0.0]
+
+
+def summary(result: dict[str, Any]) -> str:
+    errors = result["errors"]
+    return f"training error {errors[0]:.3f} -> {errors[-1]:.3f} ({len(errors)} points)"
+
+
+class SigmoidNeuron:
+    """ŷ = sigmoid(w1·x1 + w2·x2 + b), its three parameters drawn as the tutorial draws them."""
+
+    def __init__(self, rng: np.random.RandomState) -> None:
+        self.w = [Value(rng.randn(), label="w1"), Value(rng.randn(), label="w2")]
+        self.b = Value(rng.randn(), label="b")
+
+    def __call__(self, x: tuple[float, float]) -> Value:
+        return (self.w[0] * x[0] + self.w[1] * x[1] + self.b).sigmoid()
+
+    def parameters(self) -> list[Value]:
+        return [*self.w, self.b]
+
+
+def cumulative_error(neuron: SigmoidNeuron) -> float:
+    """Sum over the 8 training rows of (ŷ - y)²."""
+    with no_grad():
+        return sum(((neuron(x) - y) ** 2).data for x, y in zip(INPUTS, TARGETS))
+
+
+def run(
+    out: str | None = None,
+    *,
+    iterations: int = 10_000,
+    alpha: float = 0.1,
+    every: int = 100,
+    seed: int = 42,
+    verbose: bool = False,
+) -> dict[str, Any]:
+    """Train for ``iterations``; ``errors`` is the cumulative training error every ``every`` iterations."""
+    rng = np.random.RandomState(seed)  # the tutorial's np.random.seed(42) stream
+    neuron = SigmoidNeuron(rng)
+    say(
+        verbose, f"first row before training: prediction {neuron(INPUTS[0]).data:.4f} (target {TARGETS[0]:g})"
+    )
+    progress = Progress(
+        "single_neuron", iterations, every=max(1, iterations // 5), verbose=verbose, label="iteration"
+    )
+    errors: list[float] = []
+    for iteration in range(iterations):
+        i = rng.randint(len(INPUTS))
+        loss = (neuron(INPUTS[i]) - TARGETS[i]) ** 2
+        for p in neuron.parameters():
+            p.grad = 0.0
+        loss.backward()
+        for p in neuron.parameters():
+            p.data -= alpha * p.grad
+        if iteration % every == 0:  # as the tutorial: after the update at iterations 0, 100, ...
+            errors.append(cumulative_error(neuron))
+        progress.update(iteration, training_error=errors[-1])
+
+    folder = demo_dir(out, "single_neuron")
+    if folder is not None:
+        _plot(folder, errors, every, alpha)
+    return {"errors": errors}
+
+
+def _plot(folder: Path, errors: list[float], every: int, alpha: float) -> None:
+    fig, ax = new_figure()
+    ax.plot(np.arange(len(errors)) * every, errors, color="tab:blue")
+    ax.set(
+        xlabel="iteration (one randomly picked row each)",
+        ylabel="squared error summed over all 8 rows",
+        title=f"One sigmoid neuron, SGD at alpha {alpha:g}: error on the TRAINING data",
+    )
+    ax.text(
+        0.98,
+        0.95,
+        "measured on the rows it trains on:\nnot a test of how it does on new data",
+        transform=ax.transAxes,
+        ha="right",
+        va="top",
+        fontsize=9,
+        bbox={"boxstyle": "round", "facecolor": "lightyellow", "edgecolor": "tab:gray"},
+    )
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    save_figure(fig, folder, "training_error.png")
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    def options(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--iterations", type=int, default=10_000, help="SGD iterations (default 10000)")
+        parser.add_argument("--alpha", type=float, default=0.1, help="learning rate (default 0.1)")
+        parser.add_argument(
+            "--every", type=int, default=100, help="measure the error every N iterations (default 100)"
+        )
+        parser.add_argument("--seed", type=int, default=42, help="numpy seed (default 42, as the tutorial)")
+
+    return demo_main(run, __doc__.splitlines()[0], argv, options)
+
+
+if __name__ == "__main__":
+    main()
