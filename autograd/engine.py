@@ -145,7 +145,17 @@ def _propagate(
             parents = node._prev
             if not parents:
                 continue
-            for parent, pg in zip(parents, node._vjp(g, create_graph)):
+            parent_grads = node._vjp(g, create_graph)
+            if len(parents) == 2:  # the common case, unrolled: this loop is the hot path
+                (a, b), (ga, gb) = parents, parent_grads
+                if ga is not None:
+                    old = get(a)
+                    grads[a] = ga if old is None else old + ga
+                if gb is not None:
+                    old = get(b)
+                    grads[b] = gb if old is None else old + gb
+                continue
+            for parent, pg in zip(parents, parent_grads):
                 if pg is not None:
                     old = get(parent)
                     grads[parent] = pg if old is None else old + pg
