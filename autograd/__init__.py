@@ -6,6 +6,7 @@ older HIPS ``autograd`` package that shares the import name.
 
 from autograd.engine import enable_grad, grad, is_grad_enabled, no_grad
 from autograd.gradcheck import gradcheck
+from autograd.tensor import Tensor
 from autograd.value import Value
 
-__all__ = ["Value", "enable_grad", "grad", "gradcheck", "is_grad_enabled", "no_grad"]
+__all__ = ["Tensor", "Value", "enable_grad", "grad", "gradcheck", "is_grad_enabled", "no_grad"]
