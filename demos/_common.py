@@ -44,12 +44,6 @@ def save_figure(fig: Figure, folder: Path, filename: str) -> Path:
     return path
 
 
-def save_graph(digraph: Any, folder: Path, stem: str) -> Path:
-    """Render a ``graphviz.Digraph`` (from ``autograd.viz``) to ``folder/stem.png``."""
-    digraph.format = "png"
-    return Path(digraph.render(filename=stem, directory=str(folder), cleanup=True))
-
-
 class Progress:
     """Prints a line at most every ``every`` steps (and at the last), so long loops are seen moving.
 

@@ -1,0 +1,135 @@
+"""The demos reproduce their tutorials' figures; the runner lists, refuses bad input, and builds a gallery.
+
+Every demo runs once per session (small options where the full run is slow) into one folder, which
+the gallery test then checks.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from demos import NAMES
+from demos.__main__ import gallery, main
+
+# Options that keep each demo to a few seconds while still reaching the figure under test.
+SMALL: dict[str, dict[str, Any]] = {
+    "backprop_by_hand": {},
+    "linear_regression": {},
+    "perceptron_diabetes": {},  # the published m, b are after exactly 10,000 epochs (about 3 s)
+    "single_neuron": {"iterations": 3000},
+    "softmax_classifier": {},
+    "polynomial_regression": {"steps": 1500},
+    "moons_mlp": {"steps": 60},
+}
+
+
+class Runs:
+    """Each demo's ``run()`` result, computed on first use, pictures under one shared folder."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.results: dict[str, dict[str, Any]] = {}
+
+    def __getitem__(self, name: str) -> dict[str, Any]:
+        if name not in self.results:
+            module = importlib.import_module(f"demos.{name}")
+            self.results[name] = module.run(out=str(self.out), **SMALL[name])
+        return self.results[name]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
+    return Runs(tmp_path_factory.mktemp("demos"))
+
+
+def test_backprop_by_hand(runs: Runs) -> None:
+    result = runs["backprop_by_hand"]
+    assert (result["x"], result["L"], result["dL_dx"]) == (2.0, 14.0, 12.0)  # L = 3x²+2, dL/dx = 6x
+
+
+def test_linear_regression(runs: Runs) -> None:
+    result = runs["linear_regression"]
+    assert abs(result["w"] - 2) < 0.2
+    # With the tutorial's seed, its printed table: w(4) = 2.0426, loss 0.0424.
+    assert round(result["w4"], 4) == 2.0426 and round(result["loss4"], 4) == 0.0424
+
+
+def test_perceptron_diabetes_matches_the_tutorial_to_4_decimals(runs: Runs) -> None:
+    result = runs["perceptron_diabetes"]
+    assert round(result["m_closed_form"], 4) == 11.2137
+    assert round(result["b_closed_form"], 4) == 25.2528
+    assert round(result["m"], 4) == 11.2349
+    assert round(result["b"], 4) == 25.0117
+
+
+def test_single_neuron_training_error_falls(runs: Runs) -> None:
+    errors = runs["single_neuron"]["errors"]
+    assert len(errors) == 30  # every 100 of 3000 iterations
+    assert max(errors[-5:]) < errors[0] * 0.8
+
+
+def test_softmax_classifier_is_perfect(runs: Runs) -> None:
+    result = runs["softmax_classifier"]
+    assert (result["val_accuracy"], result["test_accuracy"]) == (100.0, 100.0)
+
+
+def test_polynomial_regression_fits_down_to_the_noise(runs: Runs) -> None:
+    result = runs["polynomial_regression"]
+    assert result["noise_std"] == 1.0
+    assert result["train_mse"] < 2 * result["noise_std"] ** 2
+    assert result["baseline_train_mse"] < 2 * result["noise_std"] ** 2
+
+
+def test_moons_mlp_separates_the_moons(runs: Runs) -> None:
+    assert runs["moons_mlp"]["accuracy"] >= 0.95
+
+
+def test_gallery_links_every_picture(runs: Runs) -> None:
+    rows = []
+    for name in NAMES:
+        module = importlib.import_module(f"demos.{name}")
+        rows.append((name, module.summary(runs[name]), module.PUBLISHED, "-"))
+    page = gallery(runs.out, rows).read_text(encoding="utf-8")
+    pictures = [p for p in runs.out.rglob("*") if p.is_file() and p.name != "index.html"]
+    assert {p.parent.name for p in pictures} == set(NAMES)  # every demo drew something
+    links = set(re.findall(r'href="([^"]+)"', page))
+    for picture in pictures:
+        assert picture.relative_to(runs.out).as_posix() in links, f"{picture} is not in the gallery"
+    for link in links:
+        assert (runs.out / link).is_file(), f"the gallery links a missing {link}"
+
+
+def test_list_names_every_demo() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "demos", "--list"], capture_output=True, text=True, check=True
+    )
+    assert [line.split()[0] for line in done.stdout.splitlines()] == list(NAMES)
+
+
+def test_unknown_name_lists_the_valid_ones_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["no_such_demo"]) == 2
+    err = capsys.readouterr().err
+    assert "no_such_demo" in err and all(name in err for name in NAMES)
+
+
+def test_unwritable_out_is_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    assert main(["linear_regression", "--out", str(blocker / "sub")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error:") and "a_file" in err
+
+
+def test_a_demo_runs_alone_from_its_own_command_line(tmp_path: Path) -> None:
+    from demos import linear_regression
+
+    result = linear_regression.main(["--out", str(tmp_path), "--iterations", "3", "--quiet"])
+    assert (tmp_path / "linear_regression" / "fit.png").is_file()
+    assert 0 < result["w"] < 4
