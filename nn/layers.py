@@ -1,0 +1,164 @@
+"""micrograd's model, on scalar `Value` nodes: `Neuron`, `Layer` and `MLP`.
+
+The attribute names are micrograd's (``model.layers[i].neurons[j].w`` and ``.b``), so its notebooks
+run unchanged, and the parameters are named for pictures and state dicts:
+``layers.0.neurons.3.w.1`` (weight labels ``w0``, ``w1``, ..., bias label ``b``).
+
+>>> import nn
+>>> nn.manual_seed(1)
+>>> model = nn.MLP(2, [4, 1])
+>>> out = model([1.0, -2.0])          # one output: a Value
+>>> out.backward()
+>>> len(model.parameters()), type(out).__name__
+(17, 'Value')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from autograd.value import Value
+from nn.init import RNG, get_rng
+from nn.module import Module
+
+__all__ = ["ACTIVATIONS", "MLP", "Layer", "Neuron"]
+
+Scalar = Value | float
+
+ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "linear": lambda v: v,
+}
+
+
+def _check_size(who: str, what: str, n: Any) -> int:
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"{who}: {what} must be an int, got {type(n).__name__}")
+    if n <= 0:
+        raise ValueError(f"{who}: {what} must be positive, got {n}")
+    return n
+
+
+def _check_activation(who: str, activation: str) -> str:
+    if activation not in ACTIVATIONS:
+        valid = ", ".join(repr(a) for a in ACTIVATIONS)
+        raise ValueError(f"{who}: unknown activation {activation!r}; valid: {valid}")
+    return activation
+
+
+def _check_inputs(who: str, x: Any, nin: int) -> Sequence[Any]:
+    if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
+        raise TypeError(f"{who}: expected a sequence of {nin} inputs, got {type(x).__name__}")
+    if len(x) != nin:
+        raise ValueError(f"{who}: expected {nin} inputs, got {len(x)}")
+    return x
+
+
+class Neuron(Module):
+    """act(w · x + b): ``nin`` weights drawn from U(-1, 1) (as micrograd), the bias starting at 0.
+
+    >>> import nn
+    >>> n = nn.Neuron(2, activation="tanh", rng=0)
+    >>> [w.label for w in n.w], n.b.label
+    (['w0', 'w1'], 'b')
+    >>> n([1.0, 2.0, 3.0])
+    Traceback (most recent call last):
+    ...
+    ValueError: Neuron: expected 2 inputs, got 3
+    """
+
+    def __init__(self, nin: int, activation: str = "relu", *, rng: RNG = None) -> None:
+        _check_size("Neuron", "nin", nin)
+        self.activation = _check_activation("Neuron", activation)
+        self._act = ACTIVATIONS[activation]
+        self.w = [Value(float(u), label=f"w{i}") for i, u in enumerate(get_rng(rng).uniform(-1.0, 1.0, nin))]
+        self.b = Value(0.0, label="b")
+
+    def forward(self, x: Sequence[Scalar]) -> Value:
+        _check_inputs("Neuron", x, len(self.w))
+        return self._weighted(x)
+
+    def _weighted(self, x: Sequence[Scalar]) -> Value:
+        # Unchecked: Layer and MLP check the inputs once for all their neurons.
+        act = self.b
+        for wi, xi in zip(self.w, x):
+            act = act + wi * xi
+        return self._act(act)
+
+    def extra_repr(self) -> str:
+        return f"{len(self.w)}, activation={self.activation!r}"
+
+
+class Layer(Module):
+    """``nout`` neurons, each seeing all ``nin`` inputs; one output gives a Value, several a list.
+
+    >>> import nn
+    >>> len(nn.Layer(3, 4, activation="sigmoid", rng=0)([1.0, 2.0, 3.0]))
+    4
+    """
+
+    def __init__(self, nin: int, nout: int, activation: str = "relu", *, rng: RNG = None) -> None:
+        _check_size("Layer", "nin", nin)
+        _check_size("Layer", "nout", nout)
+        _check_activation("Layer", activation)
+        gen = get_rng(rng)
+        self.neurons = [Neuron(nin, activation, rng=gen) for _ in range(nout)]
+        self.nin = nin
+
+    def forward(self, x: Sequence[Scalar]) -> Value | list[Value]:
+        out = self._outputs(_check_inputs("Layer", x, self.nin))
+        return out[0] if len(out) == 1 else out
+
+    def _outputs(self, x: Sequence[Scalar]) -> list[Value]:
+        return [n._weighted(x) for n in self.neurons]
+
+    def extra_repr(self) -> str:
+        return f"{self.nin}, {len(self.neurons)}"
+
+
+class MLP(Module):
+    """Layers of sizes ``nouts`` after ``nin`` inputs; hidden layers use ``activation``, the last
+    layer is linear (micrograd's choice: its output is a score, not a probability).
+
+    >>> import nn
+    >>> nn.MLP(2, [16, 16, 1], rng=0)
+    MLP(
+      (layers.0): Layer(
+        2, 16
+        (neurons.0-15): 16 x Neuron(2, activation='relu')
+      )
+      (layers.1): Layer(
+        16, 16
+        (neurons.0-15): 16 x Neuron(16, activation='relu')
+      )
+      (layers.2): Layer(
+        16, 1
+        (neurons.0): Neuron(16, activation='linear')
+      )
+    )
+    """
+
+    def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", *, rng: RNG = None) -> None:
+        _check_size("MLP", "nin", nin)
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
+            raise TypeError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
+        for k in nouts:
+            _check_size("MLP", "each layer size", k)
+        _check_activation("MLP", activation)
+        sizes = [nin, *nouts]
+        gen = get_rng(rng)
+        last = len(nouts) - 1
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], activation if i < last else "linear", rng=gen)
+            for i in range(len(nouts))
+        ]
+        self.nin = nin
+
+    def forward(self, x: Sequence[Scalar]) -> Value | list[Value]:
+        out = _check_inputs("MLP", x, self.nin)
+        for layer in self.layers:  # lists all the way through, so a 1-wide hidden layer works too
+            out = layer._outputs(out)
+        return out[0] if len(out) == 1 else list(out)

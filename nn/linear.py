@@ -1,0 +1,69 @@
+"""`Linear`: the fully connected layer on Tensors, y = x @ weight.T + bias, as ``torch.nn.Linear``.
+
+>>> import numpy as np, nn
+>>> from autograd import Tensor
+>>> layer = nn.Linear(3, 2, rng=0)
+>>> layer.weight.shape, layer.bias.shape
+((2, 3), (2,))
+>>> layer(Tensor(np.ones((4, 3)))).shape
+(4, 2)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from autograd.tensor import Tensor
+from nn.init import RNG, get_rng
+from nn.layers import _check_size
+from nn.module import Module
+
+__all__ = ["Linear"]
+
+
+class Linear(Module):
+    """``weight`` (out_features, in_features) and ``bias`` (out_features,), both drawn from
+    U(−1/√in_features, 1/√in_features): PyTorch's default initialisation. ``dtype`` is numpy's
+    float64 by default (pass ``np.float32`` for speed)."""
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        *,
+        rng: RNG = None,
+        dtype: Any = np.float64,
+    ) -> None:
+        _check_size("Linear", "in_features", in_features)
+        _check_size("Linear", "out_features", out_features)
+        if np.dtype(dtype).kind != "f":
+            raise TypeError(f"Linear: dtype must be a float type, got {np.dtype(dtype)}")
+        self.in_features, self.out_features = in_features, out_features
+        gen = get_rng(rng)
+        bound = 1.0 / math.sqrt(in_features)
+        w = gen.uniform(-bound, bound, (out_features, in_features)).astype(dtype)
+        self.weight = Tensor(w, requires_grad=True, label="weight")
+        self.bias = (
+            Tensor(gen.uniform(-bound, bound, out_features).astype(dtype), requires_grad=True, label="bias")
+            if bias
+            else None
+        )
+
+    def forward(self, x: Any) -> Tensor:
+        if not isinstance(x, Tensor):
+            x = Tensor(np.asarray(x, dtype=self.weight.data.dtype))
+        if x.data.ndim == 0 or x.data.shape[-1] != self.in_features:
+            raise ValueError(
+                f"Linear: input shape {x.data.shape} does not fit weight shape {self.weight.data.shape}: "
+                f"the last dimension must be in_features={self.in_features}"
+            )
+        out = x @ self.weight.T
+        return out + self.bias if self.bias is not None else out
+
+    def extra_repr(self) -> str:
+        bias = self.bias is not None
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={bias}"

@@ -1,0 +1,263 @@
+"""Optimizers with PyTorch's arguments, defaults and update formulas: `SGD`, `Adam`, `AdamW`,
+`RMSprop`. Trajectories match ``torch.optim`` step for step (tests/test_torch_parity_nn.py).
+
+Each optimizer writes its formula once, on numpy arrays. A small adapter gives it the parameters
+as arrays: each Tensor as its own ``.data``/``.grad`` (skipped while ``grad`` is None), and all
+`Value` parameters together as one flat float64 array, so the scalar models update in one
+vectorised step instead of hundreds of tiny ones.
+
+>>> from autograd import Value
+>>> import nn
+>>> x = Value(3.0)
+>>> opt = nn.optim.SGD([x], lr=0.1)
+>>> (x * x).backward(); opt.step()        # x <- 3 - 0.1 * 6
+>>> round(x.data, 12)
+2.4
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from autograd.tensor import Tensor
+from autograd.value import Value
+from nn.module import Module, _zero_grad
+
+__all__ = ["SGD", "Adam", "AdamW", "Optimizer", "RMSprop"]
+
+
+class _ValueGroup:
+    """All Value parameters seen as one float64 array (their grads are floats, never None)."""
+
+    def __init__(self, params: list[Value]) -> None:
+        self.params = params
+
+    def read(self) -> tuple[np.ndarray, np.ndarray | None]:
+        n = len(self.params)
+        data = np.fromiter((p.data for p in self.params), dtype=np.float64, count=n)
+        grad = np.fromiter((p.grad for p in self.params), dtype=np.float64, count=n)
+        return data, grad
+
+    def write(self, data: np.ndarray) -> None:
+        for p, x in zip(self.params, data.tolist()):
+            p.data = x
+
+
+class _TensorSlot:
+    """One Tensor parameter; updated in place, so views of its data stay in step."""
+
+    def __init__(self, param: Any) -> None:
+        self.param = param
+
+    def read(self) -> tuple[np.ndarray, np.ndarray | None]:
+        return self.param.data, self.param.grad
+
+    def write(self, data: np.ndarray) -> None:
+        self.param.data[...] = data
+
+
+def _collect(who: str, params: Iterable[Any]) -> list[Any]:
+    if isinstance(params, Module):
+        raise TypeError(f"{who}: pass model.parameters(), not the model itself")
+    if isinstance(params, (Value, str, bytes)) or not isinstance(params, Iterable):
+        kind = type(params).__name__
+        raise TypeError(f"{who}: params must be an iterable of Values or Tensors, got {kind}")
+    out: list[Any] = []
+    seen: set[int] = set()
+    for i, p in enumerate(params):
+        is_tensor = isinstance(p, Tensor)
+        if not isinstance(p, Value) and not is_tensor:
+            raise TypeError(f"{who}: parameter {i} must be a Value or a Tensor, got {type(p).__name__}")
+        if is_tensor and p.data.dtype.kind != "f":
+            raise TypeError(f"{who}: parameter {i} has dtype {p.data.dtype}; only float Tensors train")
+        if id(p) not in seen:  # by identity: equal Values are still different parameters
+            seen.add(id(p))
+            out.append(p)
+    if not out:
+        raise ValueError(f"{who}: got no parameters to optimize")
+    return out
+
+
+def _check(who: str, name: str, value: float, upper: float | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{who}: {name} must be a number, got {type(value).__name__}")
+    if not value >= 0.0 or (upper is not None and not value < upper):
+        bound = f"in [0, {upper:g})" if upper is not None else ">= 0"
+        raise ValueError(f"{who}: {name} must be {bound}, got {value!r}")
+    return float(value)
+
+
+class Optimizer:
+    """Base: holds the parameters and per-parameter state; subclasses write ``_update``."""
+
+    def __init__(self, params: Iterable[Any], lr: float) -> None:
+        who = type(self).__name__
+        self.params = _collect(who, params)
+        self.lr = _check(who, "lr", lr)
+        values = [p for p in self.params if isinstance(p, Value)]
+        self._slots: list[Any] = [_ValueGroup(values)] if values else []
+        self._slots += [_TensorSlot(p) for p in self.params if not isinstance(p, Value)]
+        self.state: list[dict[str, Any]] = [{} for _ in self._slots]
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset the gradients: Values to 0.0, Tensors to None (zeros with set_to_none=False)."""
+        for p in self.params:
+            _zero_grad(p, set_to_none)
+
+    def step(self) -> None:
+        """Update every parameter that has a gradient, from its current ``.grad``."""
+        for slot, state in zip(self._slots, self.state):
+            data, grad = slot.read()
+            if grad is None:
+                continue
+            state["step"] = state.get("step", 0) + 1
+            slot.write(self._update(data, np.asarray(grad, dtype=data.dtype), state))
+
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> np.ndarray:
+        """The new value of parameter array ``p`` given its gradient ``g``; ``state["step"]`` is
+        1 on the first call. Must not modify ``p`` or ``g`` in place (they may be the model's)."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        hidden = ("params", "state")
+        settings = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if k[0] != "_" and k not in hidden)
+        return f"{type(self).__name__}({len(self.params)} parameters, {settings})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with optional momentum (heavy-ball or Nesterov) and L2 decay.
+
+    g ← grad + weight_decay·p;  b ← momentum·b + (1 − dampening)·g  (b = g on the first step);
+    g ← g + momentum·b if nesterov else b;  p ← p − lr·g.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+    ) -> None:
+        super().__init__(params, lr)
+        self.momentum = _check("SGD", "momentum", momentum)
+        self.dampening = _check("SGD", "dampening", dampening)
+        self.weight_decay = _check("SGD", "weight_decay", weight_decay)
+        self.nesterov = bool(nesterov)
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("SGD: nesterov needs momentum > 0 and dampening = 0")
+
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> np.ndarray:
+        if self.weight_decay:
+            g = g + self.weight_decay * p
+        if self.momentum:
+            if "momentum_buffer" in state:
+                buf = self.momentum * state["momentum_buffer"] + (1 - self.dampening) * g
+            else:
+                buf = g.copy()  # a copy: g may be the parameter's own .grad array
+            state["momentum_buffer"] = buf
+            g = g + self.momentum * buf if self.nesterov else buf
+        return p - self.lr * g
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba), with L2 weight decay added to the gradient and optional AMSGrad.
+
+    m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;
+    p ← p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + eps)   (with v replaced by max(v) for amsgrad).
+    """
+
+    _decoupled = False
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+    ) -> None:
+        super().__init__(params, lr)
+        who = type(self).__name__
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise TypeError(f"{who}: betas must be a pair of numbers, got {betas!r}")
+        self.betas = (_check(who, "betas[0]", betas[0], 1.0), _check(who, "betas[1]", betas[1], 1.0))
+        self.eps = _check(who, "eps", eps)
+        self.weight_decay = _check(who, "weight_decay", weight_decay)
+        self.amsgrad = bool(amsgrad)
+
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> np.ndarray:
+        beta1, beta2 = self.betas
+        t = state["step"]
+        if self._decoupled:  # AdamW: decay the weights themselves, not through the gradient
+            p = p * (1 - self.lr * self.weight_decay)
+        elif self.weight_decay:
+            g = g + self.weight_decay * p
+        m = state["exp_avg"] = beta1 * state.get("exp_avg", 0.0) + (1 - beta1) * g
+        v = state["exp_avg_sq"] = beta2 * state.get("exp_avg_sq", 0.0) + (1 - beta2) * g * g
+        if self.amsgrad:
+            v = state["max_exp_avg_sq"] = np.maximum(state.get("max_exp_avg_sq", 0.0), v)
+        denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + self.eps
+        return p - (self.lr / (1 - beta1**t)) * m / denom
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter): p ← p·(1 − lr·weight_decay) before
+    the Adam step; weight_decay defaults to 1e-2, as in PyTorch."""
+
+    _decoupled = True
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
+
+
+class RMSprop(Optimizer):
+    """RMSprop (Hinton), optionally centered (Graves) and with momentum.
+
+    v ← α·v + (1 − α)·g²;  centered: ḡ ← α·ḡ + (1 − α)·g, v' = v − ḡ² (else v' = v);
+    momentum: b ← μ·b + g/(√v' + eps), p ← p − lr·b;  else p ← p − lr·g/(√v' + eps).
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
+        centered: bool = False,
+    ) -> None:
+        super().__init__(params, lr)
+        self.alpha = _check("RMSprop", "alpha", alpha)
+        self.eps = _check("RMSprop", "eps", eps)
+        self.weight_decay = _check("RMSprop", "weight_decay", weight_decay)
+        self.momentum = _check("RMSprop", "momentum", momentum)
+        self.centered = bool(centered)
+
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> np.ndarray:
+        a = self.alpha
+        if self.weight_decay:
+            g = g + self.weight_decay * p
+        v = state["square_avg"] = a * state.get("square_avg", 0.0) + (1 - a) * g * g
+        if self.centered:
+            g_avg = state["grad_avg"] = a * state.get("grad_avg", 0.0) + (1 - a) * g
+            v = v - g_avg * g_avg
+        step = g / (np.sqrt(v) + self.eps)
+        if self.momentum > 0:
+            step = state["momentum_buffer"] = self.momentum * state.get("momentum_buffer", 0.0) + step
+        return p - self.lr * step

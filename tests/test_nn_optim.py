@@ -1,0 +1,196 @@
+"""Optimizers: first steps against updates worked out by hand, for Value and Tensor-like params."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor, Value
+
+
+def run(opt_cls, steps: int = 2, x0: float = 1.0, f=lambda x: x * x, **options) -> list[float]:
+    """Minimise f (x² by default: gradient 2x) from x0; the positions after each step."""
+    x = Value(x0)
+    opt = opt_cls([x], **options)
+    path = []
+    for _ in range(steps):
+        opt.zero_grad()
+        f(x).backward()
+        opt.step()
+        path.append(x.data)
+    return path
+
+
+def test_sgd_plain() -> None:
+    # x1 = 1 - 0.1·2 = 0.8; x2 = 0.8 - 0.1·1.6 = 0.64
+    assert run(nn.optim.SGD, lr=0.1) == pytest.approx([0.8, 0.64])
+
+
+def test_sgd_momentum_dampening_weight_decay() -> None:
+    # g1 = 2 + 0.5·1 = 2.5, b1 = g1 = 2.5 (no dampening on the first step), x1 = 1 - 0.1·2.5 = 0.75
+    # g2 = 1.5 + 0.375 = 1.875, b2 = 0.9·2.5 + (1 - 0.2)·1.875 = 3.75, x2 = 0.75 - 0.375 = 0.375
+    path = run(nn.optim.SGD, lr=0.1, momentum=0.9, dampening=0.2, weight_decay=0.5)
+    assert path == pytest.approx([0.75, 0.375])
+
+
+def test_sgd_nesterov() -> None:
+    # g1 = 2, b1 = 2, step = g1 + 0.9·b1 = 3.8, x1 = 1 - 0.38 = 0.62
+    # g2 = 1.24, b2 = 0.9·2 + 1.24 = 3.04, step = 1.24 + 0.9·3.04 = 3.976, x2 = 0.62 - 0.3976
+    path = run(nn.optim.SGD, lr=0.1, momentum=0.9, nesterov=True)
+    assert path == pytest.approx([0.62, 0.62 - 0.3976])
+
+
+def test_adam_first_steps() -> None:
+    # Step 1: m = 0.1·2, v = 0.001·4; bias-corrected m̂ = 2, v̂ = 4: x1 = 1 - 0.1·2/(2 + eps) ≈ 0.9
+    lr, eps = 0.1, 1e-8
+    x1 = 1 - lr * 2 / (2 + eps)
+    g2 = 2 * x1
+    m2 = 0.9 * 0.2 + 0.1 * g2
+    v2 = 0.999 * 0.004 + 0.001 * g2 * g2
+    x2 = x1 - lr / (1 - 0.9**2) * m2 / (math.sqrt(v2) / math.sqrt(1 - 0.999**2) + eps)
+    assert run(nn.optim.Adam, lr=lr) == pytest.approx([x1, x2], rel=1e-12)
+
+
+def test_adam_weight_decay_is_added_to_the_gradient() -> None:
+    # f = 2x (gradient 2). g1 = 2 + 1·1 = 3: step 1 is lr·g/|g| = 0.1 (Adam is scale free there)
+    x1 = 1 - 0.1 * 3 / (3 + 1e-8)
+    g2 = 2 + 1.0 * x1
+    m2 = 0.9 * 0.1 * 3 + 0.1 * g2
+    v2 = 0.999 * 0.001 * 9 + 0.001 * g2 * g2
+    x2 = x1 - 0.1 / (1 - 0.9**2) * m2 / (math.sqrt(v2) / math.sqrt(1 - 0.999**2) + 1e-8)
+    path = run(nn.optim.Adam, lr=0.1, weight_decay=1.0, f=lambda x: 2 * x)
+    assert path == pytest.approx([x1, x2], rel=1e-12)
+
+
+def test_adam_amsgrad_keeps_the_largest_second_moment() -> None:
+    # A big first step shrinks the gradient, so with beta2 = 0.5 the second moment falls at
+    # step 2 and amsgrad keeps using the larger, earlier one.
+    plain = run(nn.optim.Adam, steps=2, lr=0.9, betas=(0.9, 0.5))
+    ams = run(nn.optim.Adam, steps=2, lr=0.9, betas=(0.9, 0.5), amsgrad=True)
+    assert plain[0] == ams[0]
+    x1 = ams[0]
+    g2 = 2 * x1
+    m2 = 0.9 * 0.2 + 0.1 * g2
+    v1, v2 = 0.5 * 4, 0.5 * 0.5 * 4 + 0.5 * g2 * g2
+    assert v1 > v2
+    expected = x1 - 0.9 / (1 - 0.9**2) * m2 / (math.sqrt(v1) / math.sqrt(1 - 0.5**2) + 1e-8)
+    assert ams[1] == pytest.approx(expected, rel=1e-12)
+    assert plain[1] != pytest.approx(expected)
+
+
+def test_adamw_decays_the_weights_directly() -> None:
+    # x ← x·(1 - lr·wd) first, then the Adam step (0.1 at step 1): 1·(1 - 0.01) - 0.1
+    (x1,) = run(nn.optim.AdamW, steps=1, lr=0.1, weight_decay=0.1)
+    assert x1 == pytest.approx(0.99 - 0.1)
+    assert nn.optim.AdamW([Value(0.0)]).weight_decay == 1e-2
+
+
+def test_rmsprop_plain_and_centered_and_momentum() -> None:
+    # v1 = 0.01·4 = 0.04, x1 = 1 - 0.01·2/(0.2 + eps)
+    eps = 1e-8
+    x1 = 1 - 0.01 * 2 / (math.sqrt(0.04) + eps)
+    assert run(nn.optim.RMSprop, steps=1) == pytest.approx([x1], rel=1e-12)
+    # centered: ḡ1 = 0.01·2 = 0.02, v' = 0.04 - 0.0004
+    x1c = 1 - 0.01 * 2 / (math.sqrt(0.04 - 0.0004) + eps)
+    assert run(nn.optim.RMSprop, steps=1, centered=True) == pytest.approx([x1c], rel=1e-12)
+    # momentum: b1 = 2/(0.2 + eps), b2 = 0.5·b1 + g2/(√v2 + eps)
+    b1 = 2 / (0.2 + eps)
+    x1m = 1 - 0.01 * b1
+    g2 = 2 * x1m
+    v2 = 0.99 * 0.04 + 0.01 * g2 * g2
+    b2 = 0.5 * b1 + g2 / (math.sqrt(v2) + eps)
+    assert run(nn.optim.RMSprop, momentum=0.5) == pytest.approx([x1m, x1m - 0.01 * b2], rel=1e-12)
+
+
+def test_rmsprop_weight_decay() -> None:
+    # g = 2 + 1 = 3, v = 0.01·9: step = 0.01·3/0.3
+    assert run(nn.optim.RMSprop, steps=1, weight_decay=1.0) == pytest.approx([1 - 0.1], rel=1e-6)
+
+
+def test_learning_rate_can_change_between_steps() -> None:
+    x = Value(1.0)
+    opt = nn.optim.SGD([x], lr=0.1)
+    (x * x).backward()
+    opt.lr = 0.25
+    opt.step()
+    assert x.data == pytest.approx(0.5)
+
+
+def test_many_value_parameters_update_together_and_duplicates_once() -> None:
+    a, b = Value(1.0), Value(1.0)  # equal data, different parameters
+    opt = nn.optim.SGD([a, b, a], lr=0.5)
+    assert len(opt.params) == 2
+    (a * 2 + b * 4).backward()
+    opt.step()
+    assert (a.data, b.data) == (0.0, -1.0)
+
+
+def test_tensor_parameters_in_place_and_none_grads_skipped() -> None:
+    w, frozen = Tensor([1.0, -2.0], requires_grad=True), Tensor([5.0], requires_grad=True)
+    original = w.data
+    opt = nn.optim.SGD([w, frozen], lr=0.1, momentum=0.9)
+    w.grad = np.array([1.0, 1.0])
+    opt.step()
+    assert w.data is original and w.data.tolist() == pytest.approx([0.9, -2.1])
+    assert frozen.data.tolist() == [5.0]
+    w.grad += 1.0  # the momentum buffer must not alias the gradient array
+    opt.step()
+    assert w.data.tolist() == pytest.approx([0.9 - 0.1 * (0.9 + 2), -2.1 - 0.1 * (0.9 + 2)])
+    opt.zero_grad()
+    assert w.grad is None
+    w.grad = np.ones(2)
+    opt.zero_grad(set_to_none=False)
+    assert w.grad.tolist() == [0.0, 0.0]
+
+
+def test_float32_tensors_stay_float32() -> None:
+    w = Tensor(np.array([1.0], dtype=np.float32), requires_grad=True)
+    w.grad = np.array([0.5], dtype=np.float32)
+    nn.optim.Adam([w], lr=0.1).step()
+    assert w.data.dtype == np.float32 and w.data[0] == pytest.approx(0.9)
+
+
+@pytest.mark.parametrize("cls", [nn.optim.SGD, nn.optim.Adam, nn.optim.AdamW, nn.optim.RMSprop])
+def test_bad_arguments(cls) -> None:
+    name = cls.__name__
+    with pytest.raises(ValueError, match=f"{name}: got no parameters to optimize"):
+        cls([], lr=0.1)
+    with pytest.raises(ValueError, match=rf"{name}: lr must be >= 0, got -0.1"):
+        cls([Value(1.0)], lr=-0.1)
+    with pytest.raises(TypeError, match=f"{name}: parameter 1 must be a Value or a Tensor, got float"):
+        cls([Value(1.0), 2.0], lr=0.1)
+    with pytest.raises(TypeError, match=f"{name}: pass model.parameters"):
+        cls(nn.MLP(1, [1], rng=0), lr=0.1)
+    with pytest.raises(TypeError, match=f"{name}: lr must be a number"):
+        cls([Value(1.0)], lr="fast")
+
+
+def test_bad_options() -> None:
+    p = [Value(1.0)]
+    with pytest.raises(ValueError, match="SGD: nesterov needs momentum > 0 and dampening = 0"):
+        nn.optim.SGD(p, lr=0.1, nesterov=True)
+    with pytest.raises(ValueError, match="SGD: momentum must be >= 0"):
+        nn.optim.SGD(p, lr=0.1, momentum=-0.5)
+    with pytest.raises(ValueError, match=r"Adam: betas\[1\] must be in \[0, 1\), got 1.0"):
+        nn.optim.Adam(p, betas=(0.9, 1.0))
+    with pytest.raises(TypeError, match="AdamW: betas must be a pair"):
+        nn.optim.AdamW(p, betas=0.9)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="RMSprop: eps must be >= 0"):
+        nn.optim.RMSprop(p, eps=-1.0)
+    with pytest.raises(ValueError, match="Adam: weight_decay must be >= 0"):
+        nn.optim.Adam(p, weight_decay=-1.0)
+    with pytest.raises(TypeError, match="SGD: parameter 0 has dtype int64; only float Tensors train"):
+        nn.optim.SGD([Tensor(np.array([1]))], lr=0.1)
+
+
+def test_value_and_tensor_parameters_together() -> None:
+    v, t = Value(2.0), Tensor([[1.0, 2.0]], requires_grad=True)
+    opt = nn.optim.Adam([v, t], lr=0.1)
+    loss = (t * t).sum()
+    loss.backward()
+    (v * v).backward()
+    opt.step()
+    assert v.data == pytest.approx(1.9) and t.data[0].tolist() == pytest.approx([0.9, 1.9])
