@@ -19,7 +19,7 @@ from autograd.viz import backward_steps, draw_graph, save, write_backward_html
 from demos._common import demo_dir, demo_main, say
 
 TITLE = "Backprop by hand: L = 3x² + 2"
-PUBLISHED = "dL/dx = 6x (L(2) = 14, dL/dx = 12)"
+PUBLISHED = "dL/dx = 6x (= 12 at x = 2)"
 PICTURES = {
     "graph.png": "L = 3x² + 2 after backward(): every value with its data and its gradient dL/d(node).",
     "backward_steps.html": "The backward pass one node at a time, each step with its chain-rule sentence "

@@ -29,12 +29,16 @@ PICTURES = {
     "(score > 0 against < 0).",
     "training.png": "Loss and training accuracy at each of the full-batch SGD steps.",
     "forward_graph.png": "The graph of one forward pass (one point through the 2-16-16-1 MLP), "
-    "collapsed by module.",
+    "collapsed by layer, with the parameters and operations in each.",
+    "forward_graph_neurons.png": "The same forward pass collapsed by neuron: the fully connected wiring "
+    "of 16 + 16 + 1 neurons.",
 }
 
 
 def summary(result: dict[str, Any]) -> str:
-    return f"accuracy {100 * result['accuracy']:.0f}% after {result['steps']} steps"
+    first = result["first_perfect_step"]
+    reached = f" (100% from step {first})" if first is not None else ""
+    return f"accuracy {100 * result['accuracy']:.0f}% after {result['steps']} steps{reached}"
 
 
 def make_moons(n: int = 100, noise: float = 0.1, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -95,9 +99,10 @@ def run(
     if folder is not None:
         _plot_boundary(folder, model, x, y, accuracy)
         _plot_training(folder, history)
-        forward = model(x[0].tolist())
-        save(draw_graph(forward, module=model, collapse=True), folder / "forward_graph.png")
-    return {"accuracy": accuracy, "steps": steps}
+        _draw_forward(folder, model, x[0])
+    # micrograd's figure: the first step whose (pre-update) accuracy is 100%, counted from 1.
+    first_perfect = next((k + 1 for k, (_, acc) in enumerate(history) if acc == 1.0), None)
+    return {"accuracy": accuracy, "steps": steps, "first_perfect_step": first_perfect}
 
 
 def _plot_boundary(folder: Path, model: nn.MLP, x: np.ndarray, y: np.ndarray, accuracy: float) -> None:
@@ -121,6 +126,15 @@ def _plot_boundary(folder: Path, model: nn.MLP, x: np.ndarray, y: np.ndarray, ac
     )
     ax.legend(loc="lower left")
     save_figure(fig, folder, "decision_boundary.png")
+
+
+def _draw_forward(folder: Path, model: nn.MLP, point: np.ndarray) -> None:
+    """One forward pass, as a graph: each layer as one box, and each neuron as one box."""
+    inputs = [Value(float(point[0]), label="x1"), Value(float(point[1]), label="x2")]
+    score = model(inputs)
+    score.label = "score"
+    for collapse, filename in ((2, "forward_graph.png"), (True, "forward_graph_neurons.png")):
+        save(draw_graph(score, module=model, collapse=collapse, show_grad=False), folder / filename)
 
 
 def _plot_training(folder: Path, history: list[tuple[float, float]]) -> None:

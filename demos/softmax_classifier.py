@@ -5,7 +5,8 @@ The tutorial's data: 16 points of 4 binary features whose class is the third fea
 cross-entropy, trained for 4000 iterations on random batches of 4 training points at learning
 rate 1e-2; it prints the training accuracy every 100 iterations and the validation accuracy every
 500, and reaches 100% validation and test accuracy. We use ``nn.Linear`` on Tensors,
-``nn.functional.cross_entropy`` and ``nn.optim.SGD``; the gradients of the weight matrix and bias,
+``nn.functional.cross_entropy`` (summed over the batch, as the tutorial's update is) and
+``nn.optim.SGD``; the gradients of the weight matrix and bias,
 which the tutorial derives by hand through softmax and cross-entropy, come from ``backward()``.
 """
 
@@ -75,7 +76,10 @@ def run(
     for i in range(iterations):
         rows = rng.choice(len(x_train), batch_size)  # with replacement, as the tutorial's np.random.choice
         logits = model(Tensor(x_train[rows]))
-        loss = nn.functional.cross_entropy(logits, y_train[rows])
+        # Summed over the batch, not averaged: the tutorial's hand-written backward never divides by
+        # the batch size, so its step is this sum's gradient (and the mean's 4x smaller steps are
+        # not always enough in 4000 iterations).
+        loss = nn.functional.cross_entropy(logits, y_train[rows], reduction="sum")
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -95,9 +99,10 @@ def run(
     if folder is not None:
         _plot_training(folder, losses, validation, lr, batch_size)
         _plot_weights(folder, model.weight.data)
-        loss = nn.functional.cross_entropy(model(Tensor(x_train[:batch_size])), y_train[:batch_size])
+        batch = Tensor(x_train[:batch_size], label="batch")
+        loss = nn.functional.cross_entropy(model(batch), y_train[:batch_size], reduction="sum")
         loss.backward()
-        save(draw_graph(loss, module=model), folder / "graph.png")
+        save(draw_graph(loss, module=model, rankdir="TB"), folder / "graph.png")  # LR: too wide
     return {"val_accuracy": val_accuracy, "test_accuracy": test_accuracy}
 
 
@@ -111,7 +116,9 @@ def _plot_training(
     ax.plot(steps, losses, color="tab:red", alpha=0.25, lw=0.8, label=f"loss of each batch of {batch_size}")
     ax.plot(steps[window - 1 :], running, color="tab:red", label=f"running mean of {window}")
     ax.set(
-        xlabel="iteration", ylabel="cross-entropy", title=f"Softmax classifier, SGD at learning rate {lr:g}"
+        xlabel="iteration",
+        ylabel="cross-entropy (sum over the batch)",
+        title=f"Softmax classifier, SGD at learning rate {lr:g}",
     )
     twin = ax.twinx()
     twin.plot(*zip(*validation), "o-", color="tab:blue", label="validation accuracy")
@@ -123,16 +130,16 @@ def _plot_training(
 
 
 def _plot_weights(folder: Path, weight: np.ndarray) -> None:
-    fig, ax = new_figure(width=5.6, height=3.4)
+    """``weight`` is (classes, features), as PyTorch stores a Linear layer's."""
+    fig, ax = new_figure(width=6.4, height=3.0)
     limit = np.abs(weight).max()
-    image = ax.imshow(weight.T, cmap="coolwarm", vmin=-limit, vmax=limit)
-    for (feature, cls), value in np.ndenumerate(weight.T):
-        ax.text(cls, feature, f"{value:+.2f}", ha="center", va="center")
-    ax.set(
-        xticks=[0, 1], xticklabels=["class 0", "class 1"], yticks=range(4),
-        yticklabels=[f"feature {k + 1}" for k in range(4)], title="Learned weights (the label is feature 3)",
-    )  # fmt: skip
-    fig.colorbar(image, ax=ax)
+    image = ax.imshow(weight, cmap="coolwarm", vmin=-limit, vmax=limit)
+    for (cls, feature), value in np.ndenumerate(weight):
+        ax.text(feature, cls, f"{value:+.2f}", ha="center", va="center")
+    ax.set_xticks(range(weight.shape[1]), [f"feature {k + 1}" for k in range(weight.shape[1])])
+    ax.set_yticks(range(weight.shape[0]), [f"class {k}" for k in range(weight.shape[0])])
+    ax.set_title("Learned weights: feature 3, the label, decides the class")
+    fig.colorbar(image, ax=ax, shrink=0.8)
     save_figure(fig, folder, "weights.png")
 
 
