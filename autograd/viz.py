@@ -265,6 +265,8 @@ class _Graph:
 
     def _expression(self, node: Any, expr: dict[Any, tuple[str, int] | None]) -> tuple[str, int] | None:
         own = self.own_name(node)
+        if node in self.params:  # w.1, not layers.0.neurons.2.w.1: formulas must stay short
+            own = _relative(own, self.module[node])
         if own:
             return (own, _ATOM)
         parents = node._prev
@@ -297,6 +299,15 @@ class _Graph:
             return own
         e = self.expr.get(node)
         return e[0] if e else f"#{self.index[node]}"
+
+
+def _relative(name: str, context: str) -> str:
+    """``name`` inside ``context`` (``neurons.3`` inside ``layers.0``), unless that is a bare index."""
+    if context and name.startswith(context + "."):
+        rest = name[len(context) + 1 :]
+        if not rest.isdigit():
+            return rest
+    return name
 
 
 def _paren(arg: tuple[str, int], prec: int) -> str:
@@ -455,14 +466,11 @@ def _nearest(g: _Graph, fold: bool, limit: int) -> set[Any]:
     return {n for n in g.order if n not in kept and not (fold and _is_const(n))}
 
 
-def _legend(roles: Iterable[str], colours: Mapping[str, str], note: str) -> str:
-    cells = "".join(
-        f'<td bgcolor="{colours[r]}" border="1" cellpadding="3">{html.escape(r)}</td>' for r in roles
-    )
-    rows = f"<tr><td>legend</td>{cells}</tr>"
+def _legend(roles: Sequence[str], colours: Mapping[str, str], note: str) -> str:
+    cells = "".join(f'<td bgcolor="{colours[r]}" border="1">{html.escape(r)}</td>' for r in roles)
     if note:
-        rows += f'<tr><td colspan="{len(list(roles)) + 1 if roles else 1}">{html.escape(note)}</td></tr>'
-    return f'<<table border="0" cellspacing="3">{rows}</table>>'
+        cells += f"<td>  {html.escape(note)}</td>"
+    return f'<<table border="0" cellspacing="3" cellpadding="3"><tr><td>legend</td>{cells}</tr></table>>'
 
 
 def _draw(
@@ -518,6 +526,7 @@ def _draw(
         return f"v{g.index[node]}"
 
     boxes: dict[str, list[Any]] = {}
+    box_fields: dict[str, list[str]] = {}
     for node in g.order:
         if node in plan.box:
             boxes.setdefault(plan.box[node], []).append(node)
@@ -542,7 +551,7 @@ def _draw(
             continue
         name = g.name(node)
         if clustered and node in g.params and mod:  # the cluster's title says the rest
-            name = g.params[node][len(mod) + 1 :]
+            name = _relative(g.params[node], mod)
         elif name.startswith("#"):
             name = ""
         array = _is_array(node)
@@ -582,18 +591,19 @@ def _draw(
                 attrs = {"color": "#e03131", "penwidth": "2.5"}  # the way the gradient came
             edges[(vid(parent), f"o{i}")] = attrs
 
-    for prefix, members in boxes.items():
+    for prefix, members in sorted(boxes.items(), key=lambda item: _natural(item[0])):
         inside = set(members)
         outs = [n for n in members if n is g.root or any(c not in inside for c, _ in g.consumers[n])]
         n_params = sum(1 for n in members if n in g.params)
         n_ops = sum(1 for n in members if n._prev)
+        parent_mod = prefix.rsplit(".", 1)[0] if "." in prefix else ""
         fields = [prefix, f"{n_params} parameters, {n_ops} ops"]
         if len(outs) == 1 and not _is_array(outs[0]):
             gt = grad_text(outs[0])
             fields.append(f"out {_fmt(outs[0].data)}" + (f"  {gt}" if gt else ""))
         elif len(outs) > 1:
             fields.append(f"{len(outs)} outputs")
-        parent_mod = prefix.rsplit(".", 1)[0] if "." in prefix else ""
+        box_fields["m_" + prefix] = fields
         put(
             parent_mod,
             "m_" + prefix,
@@ -608,7 +618,8 @@ def _draw(
             for parent in node._prev:
                 if parent in inside or (fold and _is_const(parent)):
                     continue
-                edges[(vid(parent), "m_" + prefix)] = {}
+                # Between layers every box feeds every box: thin light lines keep that legible.
+                edges[(vid(parent), "m_" + prefix)] = {"color": "#868e96", "penwidth": "0.6"}
     if plan.hidden:
         put(
             "",
@@ -630,31 +641,38 @@ def _draw(
         for d in range(len(parts)):
             children.setdefault(".".join(parts[:d]), set()).add(".".join(parts[: d + 1]))
 
-    def emit(target: Any, mod: str) -> None:
+    def emit(target: Any, mod: str, title: str) -> None:
         for name, attrs in groups.get(mod, []):
+            if name in box_fields and title:  # inside layers.0's box, neurons.3 says enough
+                fields = box_fields[name]
+                short = [_relative(fields[0], title), *fields[1:]]
+                attrs = {**attrs, "label": _record(short, False, rankdir)}
             target.node(name, **attrs)
         for child in sorted(children.get(mod, ()), key=_natural):
-            if not groups.get(child) and len(children.get(child, ())) == 1:
-                emit(target, child)
-                continue
+            inner = child  # layers.0 holding only layers.0.neurons: one box, the shorter name
+            while not groups.get(inner) and len(children.get(inner, ())) == 1:
+                inner = next(iter(children[inner]))
             with target.subgraph(name="cluster_" + re.sub(r"\W", "_", child)) as sub:
                 sub.attr(
-                    label=child,
+                    label=_relative(child, title),
                     style="rounded",
                     color="#adb5bd",
                     fontsize="10",
                     fontcolor="#495057",
                     labeljust="l",
                 )
-                emit(sub, child)
+                emit(sub, inner, child)
 
-    emit(pic, "")
+    emit(pic, "", "")
+    if boxes:  # room for the fan of edges between collapsed layers
+        pic.attr("graph", ranksep="0.9")
     for (a, b), attrs in edges.items():
         if a != b:
             pic.edge(a, b, **attrs)
     if legend:
         if state is None:
-            roles = [r for r in ROLE_COLOURS if r in g.role.values() and not (fold and r == "constant")]
+            drawn = {g.role[n] for n in g.order if n not in plan.box and n not in plan.hidden}
+            roles = [r for r in ROLE_COLOURS if r in drawn and not (fold and r == "constant")]
             if boxes:
                 roles.append("module")
             pic.attr(
