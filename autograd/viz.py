@@ -30,6 +30,7 @@ import argparse
 import ast
 import html
 import math
+import numbers
 import re
 import sys
 from collections import deque
@@ -129,8 +130,32 @@ def _op_name(node: Any) -> str:
 
 
 def _is_const(node: Any) -> bool:
-    """A leaf made from a plain number (Value's CONST marker, or an op named "const")."""
-    return not node._prev and _op_name(node) == "const"
+    """A leaf made from a plain number: Value's CONST marker (an op named "const"), or an unnamed
+    0-d array leaf that needs no gradient (how a Tensor op holds a number it needs as a node)."""
+    if node._prev:
+        return False
+    if _op_name(node) == "const":
+        return True
+    return (
+        _is_array(node)
+        and node.data.ndim == 0
+        and not getattr(node, "label", "")
+        and getattr(node, "requires_grad", True) is False
+    )
+
+
+def _number_param(node: Any) -> float | None:
+    """The number a Tensor op keeps as a parameter instead of a node (``t * 3``, ``t ** 2``)."""
+    params: Sequence[Any] = getattr(node, "_params", ())
+    if len(params) == 1 and len(node._prev) == 1 and _op_name(node) in ("+", "*", "**"):
+        k = params[0]
+        if isinstance(k, numbers.Real) and not isinstance(k, bool):
+            return float(k)
+    return None
+
+
+# Ops that only rearrange their one input: a transposed weight still belongs to its layer.
+_VIEWS = {"transpose", "T", "reshape", "broadcast", "[]"}
 
 
 def _module_of(name: str) -> str:
@@ -175,6 +200,14 @@ def _param_names(names: Any, module: Any) -> dict[Any, str]:
     return found
 
 
+def _module_kinds(module: Any) -> dict[str, str]:
+    """Module name -> class name, from a module's ``named_modules()`` (if it has one)."""
+    named = getattr(module, "named_modules", None)
+    if not callable(named):
+        return {}
+    return {name: type(m).__name__ for name, m in named() if name}
+
+
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _ADD, _MUL, _NEG, _POW, _ATOM = 1, 2, 3, 4, 5  # precedence of the expression forms
 _EXPR_MAX = 22  # longer expressions are not shown on nodes: past that they obscure more than help
@@ -189,6 +222,8 @@ def _num(x: float) -> str:
 
 def _pow_exponent(node: Any) -> float | None:
     name = _op_name(node)
+    if name == "**" and _number_param(node) is not None:
+        return _number_param(node)
     if name.startswith("**") and len(name) > 2:
         try:
             return float(name[2:])
@@ -207,8 +242,15 @@ def _power_text(base: tuple[str, int], k: float) -> str:
 class _Graph:
     """One analysis of the graph below ``root``: order, roles, names, modules, who uses whom."""
 
-    def __init__(self, root: Any, params: dict[Any, str], root_name: str | None = None) -> None:
+    def __init__(
+        self,
+        root: Any,
+        params: dict[Any, str],
+        root_name: str | None = None,
+        kinds: dict[str, str] | None = None,
+    ) -> None:
         self.root = root
+        self.kinds = kinds or {}  # module name -> class name (Linear, Neuron), when a module was given
         self.order: list[Any] = engine.toposort([root])
         self.index = {node: i for i, node in enumerate(self.order)}
         self.params = params
@@ -234,6 +276,7 @@ class _Graph:
         """Each node's module ("" for none): a parameter's own; a computed node's from the
         parameters it uses directly, else shared by all its (non-constant) inputs."""
         module: dict[Any, str] = {}
+        paramish = set(self.params)  # parameters, and views of them (weight.T)
         for node in self.order:
             if node in self.params:
                 module[node] = _module_of(self.params[node])
@@ -242,15 +285,18 @@ class _Graph:
             if not parents:
                 module[node] = ""
                 continue
-            direct = [module[p] for p in parents if p in self.params]
+            op = _op_name(node)
+            direct = [module[p] for p in parents if p in paramish]
             if direct:
                 module[node] = _common_prefix(direct)
+                if len(parents) == 1 and op in _VIEWS:
+                    paramish.add(node)
                 continue
-            op = _op_name(node)
             # Data enters a layer through a matmul: its leaf inputs do not pull it out.
-            inner = [p for p in parents if not _is_const(p) and (p._prev or op not in ("@", "matmul"))]
+            matmul = op in ("@", "matmul")
+            inner = [p for p in parents if not _is_const(p) and (p._prev or not matmul)]
             mods = [module[p] for p in inner]
-            if not mods or "" in mods or (len(mods) == 1 and op not in _ACTIVATIONS):
+            if not mods or "" in mods or (len(mods) == 1 and op not in _ACTIVATIONS and not matmul):
                 module[node] = ""
             else:
                 module[node] = _common_prefix(mods)
@@ -278,6 +324,15 @@ class _Graph:
         args = [expr.get(p) for p in parents]
         if any(a is None for a in args):
             return None
+        k = _number_param(node)
+        if k is not None:  # a Tensor op with its number kept aside: write it like Value's constant
+            arg: tuple[str, int] = args[0]  # type: ignore[assignment]
+            op = _op_name(node)
+            if op == "**":
+                return (_power_text(arg, k), _POW)
+            if op == "*":
+                return (f"-{_paren(arg, _POW)}" if k == -1 else f"{_num(k)}·{_paren(arg, _MUL)}", _MUL)
+            return (f"{_paren(arg, _ADD)} {'-' if k < 0 else '+'} {_num(abs(k))}", _ADD)
         out = _combine(_op_name(node), parents, args)  # type: ignore[arg-type]
         return out if out is not None and len(out[0]) <= _EXPR_MAX else None
 
@@ -341,6 +396,8 @@ def _combine(op: str, parents: Sequence[Any], args: Sequence[tuple[str, int]]) -
         return (_power_text(args[0], k), _POW)
     if op == "**" and len(args) == 2:
         return (f"{_paren(args[0], _ATOM)}^{_paren(args[1], _ATOM)}", _POW)
+    if op in ("transpose", "T") and len(args) == 1:
+        return (f"{_paren(args[0], _ATOM)}ᵀ", _POW)
     if op in ("@", "-", "/") and len(args) == 2:
         prec = _ADD if op == "-" else _MUL
         return (f"{_paren(args[0], prec)} {op} {_paren(args[1], prec + 1)}", prec)
@@ -361,8 +418,8 @@ def _fmt(x: Any) -> str:
     return f"{x:.4g}" if not math.isfinite(x) else f"{x:.4e}"
 
 
-def _summary(a: Any) -> str:
-    """A few values, or min/mean/max and the norm of a bigger array."""
+def _summary(a: Any, sep: str = "  ") -> str:
+    """A few values, or min/mean/max and the norm of a bigger array (``sep`` between the two)."""
     arr = np.asarray(a)
     if arr.size == 0:
         return "[]"
@@ -372,8 +429,8 @@ def _summary(a: Any) -> str:
     if flat.size <= 4:
         return "[" + ", ".join(f"{v:.4g}" for v in flat) + "]"
     return (
-        f"min {flat.min():.3g}  mean {flat.mean():.3g}  max {flat.max():.3g}  "
-        f"norm {float(np.linalg.norm(flat)):.3g}"
+        f"min {flat.min():.3g}  max {flat.max():.3g}{sep}"
+        f"mean {flat.mean():.3g}  norm {float(np.linalg.norm(flat)):.3g}"
     )
 
 
@@ -382,7 +439,7 @@ _RECORD_SPECIAL = re.compile(r'([{}|<>"\\])')
 
 def _field(text: str) -> str:
     """Text safe inside one field of a record label."""
-    return _RECORD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+    return _RECORD_SPECIAL.sub(r"\\\1", text).replace("\n", "\\n")  # a line break inside the field
 
 
 def _record(fields: Sequence[str], horizontal: bool, rankdir: str) -> str:
@@ -395,6 +452,13 @@ def _record(fields: Sequence[str], horizontal: bool, rankdir: str) -> str:
 def _op_label(g: _Graph, node: Any, fold: bool) -> str:
     """The op's name, with a folded constant beside it: ``+ 2``, ``* 3``."""
     name = _op_name(node) or "?"
+    k = _number_param(node)
+    if k is not None:  # Tensor ops keep their number aside, not as a node: always shown
+        if name == "**":
+            return f"**{_num(k)}"
+        if name == "+" and k < 0:
+            return f"- {_num(-k)}"
+        return "neg" if name == "*" and k == -1 else f"{name} {_num(k)}"
     if not fold:
         return name
     consts = [p for p in node._prev if _is_const(p)]
@@ -552,13 +616,13 @@ def _draw(
         name = g.name(node)
         if clustered and node in g.params and mod:  # the cluster's title says the rest
             name = _relative(g.params[node], mod)
-        elif name.startswith("#"):
+        elif name.startswith("#") and state is None:  # step pictures keep #k: sentences use it
             name = ""
         array = _is_array(node)
         fields = [name] if name else []
         if array:
             fields.append(f"{tuple(node.data.shape)} {node.data.dtype}")
-            fields.append("data " + _summary(node.data))
+            fields.append("data " + _summary(node.data, "\n"))
         else:
             fields.append("data " + _fmt(node.data))
         gt = grad_text(node)
@@ -597,7 +661,7 @@ def _draw(
         n_params = sum(1 for n in members if n in g.params)
         n_ops = sum(1 for n in members if n._prev)
         parent_mod = prefix.rsplit(".", 1)[0] if "." in prefix else ""
-        fields = [prefix, f"{n_params} parameters, {n_ops} ops"]
+        fields = [_titled(g, prefix, ""), f"{n_params} parameters, {n_ops} ops"]
         if len(outs) == 1 and not _is_array(outs[0]):
             gt = grad_text(outs[0])
             fields.append(f"out {_fmt(outs[0].data)}" + (f"  {gt}" if gt else ""))
@@ -645,7 +709,7 @@ def _draw(
         for name, attrs in groups.get(mod, []):
             if name in box_fields and title:  # inside layers.0's box, neurons.3 says enough
                 fields = box_fields[name]
-                short = [_relative(fields[0], title), *fields[1:]]
+                short = [_titled(g, name[2:], title), *fields[1:]]
                 attrs = {**attrs, "label": _record(short, False, rankdir)}
             target.node(name, **attrs)
         for child in sorted(children.get(mod, ()), key=_natural):
@@ -654,7 +718,7 @@ def _draw(
                 inner = next(iter(children[inner]))
             with target.subgraph(name="cluster_" + re.sub(r"\W", "_", child)) as sub:
                 sub.attr(
-                    label=_relative(child, title),
+                    label=_titled(g, child, title),
                     style="rounded",
                     color="#adb5bd",
                     fontsize="10",
@@ -687,6 +751,12 @@ def _draw(
                 fontsize="10",
             )
     return pic
+
+
+def _titled(g: _Graph, name: str, context: str) -> str:
+    """A module's title inside ``context``: ``neurons.3 (Neuron)``, ``0 (Linear)``."""
+    kind = g.kinds.get(name)
+    return _relative(name, context) + (f" ({kind})" if kind else "")
 
 
 def _natural(text: str) -> list[Any]:
@@ -742,7 +812,7 @@ def draw_graph(
         raise ValueError(f"draw_graph: unknown format {format!r}; formats: {', '.join(FORMATS)}")
     if max_nodes is not None and max_nodes < 2:
         raise ValueError(f"draw_graph: max_nodes must be at least 2, got {max_nodes}")
-    g = _Graph(root, _param_names(names, module))
+    g = _Graph(root, _param_names(names, module), kinds=_module_kinds(module))
     grad_text = _grad_texter(g, show_grad)
     plan, note = _choose_plan(g, fold_constants, collapse, max_nodes)
     return _draw(
@@ -766,7 +836,11 @@ def _grad_texter(g: _Graph, show_grad: bool | None) -> Callable[[Any], str | Non
     def text(node: Any) -> str:
         if _is_array(node):
             grad = getattr(node, "grad", None)
-            return "grad not computed" if grad is None else "grad " + _summary(grad)
+            if grad is not None:
+                return "grad " + _summary(grad, "\n")
+            if getattr(node, "requires_grad", True) is False:
+                return "no grad (requires_grad=False)"
+            return "grad not computed"
         return "grad " + _fmt(node.grad) if computed else "grad not computed"
 
     return text
@@ -931,11 +1005,20 @@ def _sentence(g: _Graph, node: Any, total: Any, sent: list[tuple[Any, int, Any, 
     head = f"{dR}/{dn} = {_gtext(total)}"
     if node is g.root:
         return f"{head}: the backward pass starts at the output {R}; d{R}/d{R} is always 1."
-    if np.ndim(total) or any(np.ndim(gc) or np.ndim(pg) for _, _, gc, pg in sent):
-        ops = ", ".join(_op_name(c) or "?" for c, *_ in sent)
+    if _is_array(node) or any(_is_array(c) for c, *_ in sent):
+        shape = f" (shape {tuple(np.shape(total))})" if np.ndim(total) else ""
         if len(sent) == 1:
-            return f"{head}: it arrives through {ops}."
-        return f"{head}: the gradients arriving through {ops} add up."
+            consumer = sent[0][0]
+            dc = _d(g.name(consumer))
+            summed = ""
+            if _op_name(consumer) in ("+", "*", "**") and np.shape(consumer.data) != np.shape(total):
+                summed = f", summed over the broadcast axes back to shape {tuple(np.shape(total))}"
+            return (
+                f"{head}{shape}: through {_op_label(g, consumer, True)} "
+                f"(chain rule: {dR}/{dn} = {dR}/{dc} · {dc}/{dn}{summed})."
+            )
+        ops = ", ".join(_op_label(g, c, True) for c, *_ in sent)
+        return f"{head}{shape}: {me} is used {len(sent)} times (through {ops}), and what it receives adds up."
     terms: list[tuple[Any, Any, float, str, bool]] = []
     values: list[float] = []
     ways: list[str] = []
@@ -985,7 +1068,7 @@ def backward_steps(
     """
     _check_root(root, "backward_steps")
     params = _param_names(names, module)
-    g = _Graph(root, params, root_name="L")
+    g = _Graph(root, params, root_name="L", kinds=_module_kinds(module))
     fold = True
     nodes = [n for n in reversed(g.order) if not _is_const(n)]
     raw = [getattr(d, "data", d) for d in engine.grad(root, nodes)]
@@ -1011,7 +1094,7 @@ def backward_steps(
 
         def grad_text(n: Any) -> str:
             return (
-                "grad " + (_fmt(total[n]) if np.ndim(total[n]) == 0 else _summary(total[n]))
+                "grad " + (_fmt(total[n]) if np.ndim(total[n]) == 0 else _summary(total[n], "\n"))
                 if state.get(n, "pending") != "pending"
                 else "grad ?"
             )
