@@ -203,8 +203,9 @@ def smooth_l1_loss(input: Any, target: Any, reduction: str = "mean", beta: float
 def _check_probabilities(data: np.ndarray) -> None:
     bad = ~((data >= 0) & (data <= 1))
     if bad.any():
+        first = float(data[bad].flat[0])
         raise ValueError(
-            f"binary_cross_entropy: input values must be probabilities in [0, 1], got {data[bad].flat[0]!r} "
+            f"binary_cross_entropy: input values must be probabilities in [0, 1], got {first!r} "
             "(for raw scores use binary_cross_entropy_with_logits)"
         )
 

@@ -158,7 +158,8 @@ class MLP(Module):
         self.nin = nin
 
     def forward(self, x: Sequence[Scalar]) -> Value | list[Value]:
-        out = _check_inputs("MLP", x, self.nin)
+        # Plain numbers become input leaves once, instead of a constant per weight that uses them.
+        out = [xi if isinstance(xi, Value) else Value(xi) for xi in _check_inputs("MLP", x, self.nin)]
         for layer in self.layers:  # lists all the way through, so a 1-wide hidden layer works too
             out = layer._outputs(out)
         return out[0] if len(out) == 1 else list(out)
