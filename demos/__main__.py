@@ -7,6 +7,8 @@ from __future__ import annotations
 import argparse
 import html
 import importlib
+import re
+import struct
 import sys
 import tempfile
 import time
@@ -40,40 +42,65 @@ def table(rows: Sequence[tuple[str, str, str, str]]) -> str:
     return "\n".join(lines)
 
 
+def _is_wide(png: Path) -> bool:
+    """Whether a PNG is much wider than tall (its size sits at bytes 16-24 of the header)."""
+    width, height = struct.unpack(">II", png.read_bytes()[16:24])
+    return width > 1.7 * height
+
+
+def _prose(docstring: str) -> str:
+    """Docstring text as HTML: escaped, with its ``code`` and `name` spans as <code>."""
+    return re.sub(r"``?([^`]+)``?", r"<code>\1</code>", html.escape(docstring))
+
+
+def _figure(out: Path, name: str, filename: str, caption: str) -> str:
+    href = html.escape(f"{name}/{filename}")
+    text = html.escape(caption)
+    if not filename.endswith(".png"):  # a page of its own (the backward step-through): a link
+        kind, body = "page", f'<a href="{href}">Open {html.escape(filename)}</a>'
+    else:
+        kind = "wide" if _is_wide(out / name / filename) else "half"
+        body = f'<a href="{href}"><img src="{href}" alt="{text}"></a>'
+    return f'<figure class="{kind}">{body}<figcaption>{text}</figcaption></figure>'
+
+
 def gallery(out: Path, rows: Sequence[tuple[str, str, str, str]]) -> Path:
-    """Write ``out/index.html``: per demo its figures beside the published ones, then its pictures."""
+    """Write ``out/index.html``: per demo what it reproduces, ours beside the published figure, and
+    every picture it wrote, each with a line of text."""
     sections = []
     for name, ours, published, _ in rows:
         module = load(name)
-        items = []
-        for filename, caption in module.PICTURES.items():
-            if not (out / name / filename).exists():
-                continue
-            href = html.escape(f"{name}/{filename}")
-            if filename.endswith(".png"):
-                body = f'<a href="{href}"><img src="{href}" alt="{html.escape(caption)}"></a>'
-            else:
-                body = f'<a href="{href}">open {html.escape(filename)}</a>'
-            items.append(f"<figure>{body}<figcaption>{html.escape(caption)}</figcaption></figure>")
+        # The docstring's first paragraph names the tutorial; the second says what it and we do.
+        source, _, about = (module.__doc__ or "").strip().partition("\n\n")
+        figures = [
+            _figure(out, name, filename, caption)
+            for filename, caption in module.PICTURES.items()
+            if (out / name / filename).exists()
+        ]
         sections.append(
             f'<section id="{name}"><h2>{html.escape(module.TITLE)} <code>{name}</code></h2>\n'
-            f"<p>{html.escape((module.__doc__ or '').split(chr(10) + chr(10))[0])}</p>\n"
+            f'<p class="source">{_prose(source)}</p>\n'
+            f"<p>{_prose(about.partition(chr(10) * 2)[0])}</p>\n"
             f"<p><b>Ours:</b> {html.escape(ours)}. <b>Published:</b> {html.escape(published)}.</p>\n"
-            + "\n".join(items)
+            + "\n".join(figures)
             + "</section>"
         )
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>scratchgrad demos</title>
 <style>
-body {{ font-family: system-ui, sans-serif; max-width: 72rem; margin: 2rem auto; padding: 0 1rem; }}
+body {{ font-family: system-ui, sans-serif; max-width: 76rem; margin: 2rem auto; padding: 0 1rem; }}
 section {{ border-top: 1px solid #ccc; padding-top: 1rem; margin-top: 2rem; }}
-figure {{ display: inline-block; vertical-align: top; margin: 0.5rem 1rem 0.5rem 0; max-width: 100%; }}
-figure img {{ max-width: 100%; max-height: 32rem; border: 1px solid #ddd; }}
-figcaption {{ font-size: 0.9rem; max-width: 40rem; color: #444; }}
+.source {{ color: #555; font-style: italic; }}
+figure {{ display: inline-block; vertical-align: top; margin: 0.5rem 1rem 0.5rem 0; }}
+figure.half {{ width: calc(50% - 2rem); }}
+figure.wide {{ width: calc(100% - 1rem); }}
+figure.page {{ width: auto; display: block; }}
+figure img {{ max-width: 100%; max-height: 40rem; border: 1px solid #ddd; }}
+figcaption {{ font-size: 0.9rem; color: #444; }}
 </style></head><body>
 <h1>Demos trained with this engine</h1>
 <p>Each demo reproduces a from-scratch tutorial, taking every gradient from the engine's
-<code>backward()</code>. Run them again with <code>python -m demos --out {html.escape(str(out))}</code>.</p>
+<code>backward()</code>. Click a picture for its full size. Made by <code>python -m demos</code>.</p>
 {chr(10).join(sections)}
 </body></html>
 """

@@ -139,12 +139,13 @@ def _draw_forward(folder: Path, model: nn.MLP, point: np.ndarray) -> None:
 
 def _plot_training(folder: Path, history: list[tuple[float, float]]) -> None:
     losses, accuracies = zip(*history)
+    steps = np.arange(1, len(history) + 1)
     fig, ax = new_figure()
-    ax.plot(losses, color="tab:red", label="loss (max-margin + L2)")
-    ax.set(xlabel="step (full batch)", ylabel="loss", title="Training the moons MLP")
+    ax.plot(steps, losses, color="tab:red", label="loss (max-margin + L2)")
+    ax.set(xlabel="step (full batch)", ylabel="loss", title="Training the moons MLP (on its 100 points)")
     ax.set_yscale("log")
     twin = ax.twinx()
-    twin.plot(np.array(accuracies) * 100, color="tab:blue", label="accuracy")
+    twin.plot(steps, np.array(accuracies) * 100, color="tab:blue", label="accuracy")
     twin.set(ylabel="training accuracy (%)", ylim=(40, 102))
     lines = ax.get_lines() + twin.get_lines()
     ax.legend(lines, [line.get_label() for line in lines], loc="center right")

@@ -161,7 +161,7 @@ def _plot_learning_rates(folder: Path, x0: float, y0: float, steps: int = 10) ->
         grid = np.linspace(y0 - span, y0 + span, 200)
         ax.plot(grid, (grid - y0) ** 2, color="tab:gray", label="loss (ŷ - y)² of row 1")
         ax.plot(predictions, losses, "o--", color="tab:red", label=f"{steps} steps, learning rate {lr:g}")
-        ax.annotate("start", (predictions[0], losses[0]), textcoords="offset points", xytext=(6, -4))
+        ax.annotate("start", (predictions[0], losses[0]), textcoords="offset points", xytext=(4, 8))
         ax.set(xlabel="prediction ŷ = m·x + b", ylabel="squared error", title=f"Learning rate {lr:g}")
         ax.legend(loc="upper center")
         ax.grid(alpha=0.3)
