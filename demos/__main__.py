@@ -10,24 +10,17 @@ import importlib
 import re
 import struct
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
 from demos import NAMES
+from demos._common import check_writable
 
 
 def load(name: str) -> ModuleType:
     return importlib.import_module(f"demos.{name}")
-
-
-def check_writable(out: Path) -> None:
-    """Raise OSError now, not after minutes of training, if pictures cannot be written under ``out``."""
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryFile(dir=out):
-        pass
 
 
 def table(rows: Sequence[tuple[str, str, str, str]]) -> str:
@@ -72,6 +65,7 @@ def gallery(out: Path, rows: Sequence[tuple[str, str, str, str]]) -> Path:
         module = load(name)
         # The docstring's first paragraph names the tutorial; the second says what it and we do.
         source, _, about = (module.__doc__ or "").strip().partition("\n\n")
+        about = about.partition("\n\n")[0]
         figures = [
             _figure(out, name, filename, caption)
             for filename, caption in module.PICTURES.items()
@@ -80,7 +74,7 @@ def gallery(out: Path, rows: Sequence[tuple[str, str, str, str]]) -> Path:
         sections.append(
             f'<section id="{name}"><h2>{html.escape(module.TITLE)} <code>{name}</code></h2>\n'
             f'<p class="source">{_prose(source)}</p>\n'
-            f"<p>{_prose(about.partition(chr(10) * 2)[0])}</p>\n"
+            f"<p>{_prose(about)}</p>\n"
             f"<p><b>Ours:</b> {html.escape(ours)}. <b>Published:</b> {html.escape(published)}.</p>\n"
             + "\n".join(figures)
             + "</section>"
@@ -110,7 +104,10 @@ figcaption {{ font-size: 0.9rem; color: #444; }}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m demos", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m demos",
+        description="Run the worked examples, print ours beside the published figures, write a gallery.",
+    )
     parser.add_argument("names", nargs="*", metavar="NAME", help="demos to run (default: all, in order)")
     parser.add_argument("--out", default="out", help="folder for pictures and index.html (default: out)")
     parser.add_argument("--list", action="store_true", help="list the demos and exit")
@@ -125,10 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"unknown demo {', '.join(unknown)}; valid names: {', '.join(NAMES)}", file=sys.stderr)
         return 2
     out = Path(args.out)
-    try:
-        check_writable(out)
-    except OSError as err:
-        print(f"error: cannot write to --out {str(out)!r}: {err.strerror or err}", file=sys.stderr)
+    problem = check_writable(out)
+    if problem:
+        print(problem, file=sys.stderr)
         return 1
 
     names = args.names or list(NAMES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -27,6 +28,20 @@ def demo_dir(out: str | os.PathLike[str] | None, name: str) -> Path | None:
     path = Path(out) / name
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def check_writable(out: str | os.PathLike[str]) -> str | None:
+    """None if files can be written under ``out`` (created if need be), else a one-line error.
+
+    Asked before training, so a bad ``--out`` is reported at once, not after minutes.
+    """
+    try:
+        Path(out).mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as err:
+        return f"error: cannot write to --out {str(out)!r}: {err.strerror or err}"
+    return None
 
 
 def new_figure(ncols: int = 1, width: float = 6.4, height: float = 4.6) -> tuple[Figure, Any]:
@@ -85,11 +100,11 @@ def demo_main(
     add_options(parser)
     args = vars(parser.parse_args(argv))
     args["verbose"] = not args.pop("quiet")
+    problem = check_writable(args["out"])
+    if problem:
+        sys.exit(problem)  # exit status 1, the message on stderr
     start = time.perf_counter()
-    try:
-        result = run(**args)
-    except OSError as err:  # e.g. an --out folder that cannot be written
-        sys.exit(f"error: cannot write pictures under {args['out']!r}: {err.strerror or err}")
+    result = run(**args)
     print(
         f"done in {time.perf_counter() - start:.1f} s: "
         + ", ".join(f"{k} = {_short(v)}" for k, v in result.items())

@@ -1,11 +1,11 @@
 """Gradient descent for y = w·x (Peter Roelants, "How to implement a neural network", part 1).
 
-The tutorial draws 20 inputs x ~ U(0, 1) and targets t = 2x + 0.2·N(0, 1) (numpy seed 13), fits
-y = w·x without a bias by minimising the mean squared error with gradient descent at learning rate
-0.9, and prints w(k) and the loss for 4 iterations (w(0) = 0.1380 ... w(4) = 2.0426, loss 0.0424);
-then it fits again from a fresh random w for 10 iterations and draws the line. We build the loss
-from `Value`s and take dξ/dw from ``backward()`` instead of the hand-derived 2·x·(y - t): with the
-same seed we print the same table.
+The tutorial draws 20 inputs x ~ U(0, 1) and targets t = 2x + 0.2·N(0, 1), fits y = w·x without
+a bias by minimising the mean squared error with gradient descent at learning rate 0.9, and prints
+w(k) and the loss for 4 iterations (w(0) = 0.1380 ... w(4) = 2.0426, loss 0.0424); then it fits
+again from a fresh random w for 10 iterations and draws the line. We build the loss from `Value`s
+and take dξ/dw from ``backward()`` instead of the hand-derived 2·x·(y - t). numpy's seed 13 draws
+the tutorial's data and starting w, so we print the same table.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ PUBLISHED = "w(4) = 2.0426, loss 0.0424 (w -> 2)"
 PICTURES = {
     "descent.png": "The loss parabola ξ(w) and the 4 gradient-descent steps from w(0): big steps where "
     "it is steep, small ones near the minimum (zoomed on the right).",
-    "fit.png": "The 20 noisy samples, the line t = 2x they came from, and y = w·x after 10 iterations.",
+    "fit.png": "The 20 noisy samples, the line t = 2x they came from, and y = w·x after the final fit "
+    "(10 iterations from a fresh random w).",
 }
 
 
