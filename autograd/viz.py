@@ -309,9 +309,11 @@ class _Graph:
             expr[node] = self._expression(node, expr)
         return expr
 
-    def _expression(self, node: Any, expr: dict[Any, tuple[str, int] | None]) -> tuple[str, int] | None:
-        own = self.own_name(node)
-        if node in self.params:  # w.1, not layers.0.neurons.2.w.1: formulas must stay short
+    def _expression(
+        self, node: Any, expr: dict[Any, tuple[str, int] | None], named: bool = True
+    ) -> tuple[str, int] | None:
+        own = self.own_name(node) if named else ""
+        if node in self.params and named:  # w.1, not layers.0.neurons.2.w.1: formulas must stay short
             own = _relative(own, self.module[node])
         if own:
             return (own, _ATOM)
@@ -335,6 +337,11 @@ class _Graph:
             return (f"{_paren(arg, _ADD)} {'-' if k < 0 else '+'} {_num(abs(k))}", _ADD)
         out = _combine(_op_name(node), parents, args)  # type: ignore[arg-type]
         return out if out is not None and len(out[0]) <= _EXPR_MAX else None
+
+    def formula(self, node: Any) -> str:
+        """How ``node`` was computed (``tanh(a·b + a)``), even when it has a name; "" if too long."""
+        e = self._expression(node, self.expr, named=False) if node._prev else None
+        return e[0] if e else ""
 
     def own_name(self, node: Any) -> str:
         """The name a user gave: a parameter name, a label, or the output's name in sentences."""
@@ -531,7 +538,11 @@ def _nearest(g: _Graph, fold: bool, limit: int) -> set[Any]:
 
 
 def _legend(roles: Sequence[str], colours: Mapping[str, str], note: str) -> str:
-    cells = "".join(f'<td bgcolor="{colours[r]}" border="1">{html.escape(r)}</td>' for r in roles)
+    # The current step's cell gets the red border its node has.
+    edge = {"current": ' color="#e03131"'}
+    cells = "".join(
+        f'<td bgcolor="{colours[r]}" border="1"{edge.get(r, "")}>{html.escape(r)}</td>' for r in roles
+    )
     if note:
         cells += f"<td>  {html.escape(note)}</td>"
     return f'<<table border="0" cellspacing="3" cellpadding="3"><tr><td>legend</td>{cells}</tr></table>>'
@@ -1038,10 +1049,14 @@ def _sentence(g: _Graph, node: Any, total: Any, sent: list[tuple[Any, int, Any, 
             return f"{head}: through {ways[0]} the gradient stays {_num(gc)} (chain rule: {rule})."
         expl = f"{_num(gc)} · {formula}" + ("" if numeric else f" = {_num(gc)} · {_num(local)}")
         return f"{head}: through {ways[0]} the gradient becomes {expl} = {_num(total)} (chain rule: {rule})."
+    users = [g.name(c) for c, *_ in sent]
+    places = (
+        "in " + ", ".join(users[:-1]) + " and " + users[-1] if len(set(users)) > 1 else f"both in {users[0]}"
+    )
     products = " + ".join(f"{_num(gc)} · {_factor(formula)}" for _, gc, _, formula, _ in terms)
     added = _num(values[0]) + "".join(f" - {_num(-v)}" if v < 0 else f" + {_num(v)}" for v in values[1:])
     return (
-        f"{head}: {me} is used {len(terms)} times (through {', '.join(ways)}), so what it receives "
+        f"{head}: {me} is used {len(terms)} times ({places}), so what it receives "
         f"adds up: {products} = {added} = {_gtext(total)}."
     )
 
@@ -1128,10 +1143,10 @@ h1 { font-size: 1.25rem; margin: 0 0 .8rem; }
 #counter { font-variant-numeric: tabular-nums; min-width: 7rem; }
 .step { display: flex; gap: 1.5rem; align-items: flex-start; }
 .step[hidden] { display: none; }
-.picture { flex: 3; min-width: 0; overflow: auto; border: 1px solid #dee2e6; border-radius: 6px;
-           padding: .5rem; }
+.picture { flex: 0 1 auto; max-width: 72%; min-width: 0; overflow: auto; padding: .5rem;
+           border: 1px solid #dee2e6; border-radius: 6px; }
 .picture svg { max-width: 100%; height: auto; }
-.text { flex: 1; min-width: 16rem; max-width: 28rem; }
+.text { flex: 1 1 18rem; min-width: 16rem; max-width: 32rem; }
 .sentence { font-size: 1.1rem; line-height: 1.5; background: #fff9db; border-left: 4px solid #fab005;
             padding: .6rem .8rem; margin: 0 0 1rem; }
 .sofar { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .9rem; padding-left: 1.2rem; }
@@ -1189,7 +1204,7 @@ def write_backward_html(
     *,
     names: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None,
     module: Any = None,
-    rankdir: str = "LR",
+    rankdir: str = "BT",
     max_steps: int = 300,
 ) -> Path:
     """Write one self-contained HTML page that steps through the backward pass from ``root``.
@@ -1197,6 +1212,7 @@ def write_backward_html(
     Each step shows its picture (inline SVG) with its chain-rule sentence beside it and the
     gradients found so far; previous/next buttons, the arrow keys and a slider move between
     steps. The page loads nothing from anywhere (no network, no external scripts). Needs ``dot``.
+    ``rankdir="BT"`` by default: the output on top, so the backward pass reads downwards.
     Raises ValueError past ``max_steps`` steps: such a page would be too big to be useful.
     """
     steps = backward_steps(root, names=names, module=module, rankdir=rankdir)
@@ -1208,10 +1224,8 @@ def write_backward_html(
     svgs = _svgs([s.picture for s in steps])
     root_name = steps[0].name
     dR = _d(root_name)
-    formula = ""
-    e = _Graph(root, _param_names(names, module)).expr.get(root)
-    if e and e[0] != root_name:
-        formula = f" = {e[0]}"
+    formula = _Graph(root, _param_names(names, module)).formula(root)
+    formula = f" = {formula}" if formula else ""
     parts = []
     for k, (step, svg) in enumerate(zip(steps, svgs)):
         done = [f"{dR}/{_d(s.name)} = {_gtext(s.grad)}" for s in steps[: k + 1]]
