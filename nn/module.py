@@ -3,7 +3,9 @@
 A module finds its parameters and sub-modules by looking at its own attributes, in the order they
 were assigned: a `Value`, a Tensor that requires grad, or a module, alone or in a list or tuple.
 So subclasses need no registration calls (and no ``super().__init__()``), and micrograd-style
-attributes such as ``self.w = [Value(...), ...]`` just work, named ``w.0``, ``w.1``, ...
+attributes such as ``self.w = [Value(...), ...]`` just work, named ``w.0``, ``w.1``, ... Keep
+Values or modules that are not to be trained (caches, constants) in attributes whose names start
+with ``_``: those are skipped.
 
 >>> import nn
 >>> from autograd import Value
@@ -204,9 +206,8 @@ def _data_array(p: Any) -> np.ndarray:
 
 
 def _as_array(x: Any) -> Any:
-    """State-dict entries may be arrays, numbers, or nodes (a Tensor's data is taken)."""
-    data = getattr(x, "data", None)
-    return data if isinstance(data, (np.ndarray, float)) else x
+    """State-dict entries may be arrays, numbers, or nodes (a Tensor's or Value's data is taken)."""
+    return x.data if isinstance(x, (Tensor, Value)) else x
 
 
 def _indent(text: str) -> str:

@@ -22,6 +22,9 @@ from typing import Any
 
 import numpy as np
 
+from autograd.tensor import Tensor
+from autograd.value import Value
+
 __all__ = ["load", "save"]
 
 PathLike = str | os.PathLike[str]
@@ -36,8 +39,7 @@ def _to_arrays(state_dict: Mapping[str, Any]) -> dict[str, np.ndarray]:
     for key, value in state_dict.items():
         if not isinstance(key, str) or not key:
             raise TypeError(f"save: keys must be non-empty strings, got {key!r}")
-        data = getattr(value, "data", value)  # a Tensor or Value gives its data
-        array = np.asarray(data)
+        array = np.asarray(value.data if isinstance(value, (Tensor, Value)) else value)
         if array.dtype.kind not in "biuf":
             raise TypeError(f"save: {key!r} must hold numbers, got an array of {array.dtype}")
         arrays[key] = array

@@ -111,6 +111,9 @@ def test_sequential_round_trip_through_a_file(tmp_path: Path) -> None:
     b.load_state_dict(state)
     state["0.bias"][:] = 7.0
     assert not np.any(b[0].bias.data == 7.0)
+    # a dict of Tensors works too
+    b.load_state_dict({k: Tensor(v) for k, v in make_net(9).state_dict().items()})
+    np.testing.assert_array_equal(b[2].bias.data, make_net(9)[2].bias.data)
 
 
 def test_mismatched_state_dict_changes_nothing() -> None:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import nn
+from autograd import Tensor, Value
 
 
 def test_round_trip_keeps_names_shapes_dtypes(tmp_path: Path) -> None:
@@ -19,6 +20,7 @@ def test_round_trip_keeps_names_shapes_dtypes(tmp_path: Path) -> None:
         "scalar": np.array(3.0),
         "file": np.ones(1),  # names np.savez would choke on
         "allow_pickle": np.zeros(2, dtype=np.int64),
+        "transposed": np.arange(6.0).reshape(2, 3).T,  # not contiguous
     }
     path = tmp_path / "model.npz"
     nn.save(state, path)
@@ -28,6 +30,12 @@ def test_round_trip_keeps_names_shapes_dtypes(tmp_path: Path) -> None:
         assert loaded[key].dtype == value.dtype and loaded[key].shape == value.shape
         np.testing.assert_array_equal(loaded[key], value)
     assert os.listdir(tmp_path) == ["model.npz"]  # no temporary file left behind
+
+
+def test_tensors_and_values_are_saved_as_their_data(tmp_path: Path) -> None:
+    nn.save({"t": Tensor([[1.0, 2.0]]), "v": Value(3.0)}, tmp_path / "m.npz")
+    loaded = nn.load(tmp_path / "m.npz")
+    assert loaded["t"].tolist() == [[1.0, 2.0]] and loaded["v"].shape == () and loaded["v"] == 3.0
 
 
 def test_model_round_trip_through_a_file(tmp_path: Path) -> None:
