@@ -133,3 +133,18 @@ def test_a_demo_runs_alone_from_its_own_command_line(tmp_path: Path) -> None:
     result = linear_regression.main(["--out", str(tmp_path), "--iterations", "3", "--quiet"])
     assert (tmp_path / "linear_regression" / "fit.png").is_file()
     assert 0 < result["w"] < 4
+
+
+def test_bad_option_gets_argparse_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from demos import perceptron_diabetes
+
+    with pytest.raises(SystemExit) as exit_info:
+        perceptron_diabetes.main(["--epochs", "many"])
+    assert exit_info.value.code == 2 and "--epochs" in capsys.readouterr().err
+
+
+def test_demos_are_deterministic() -> None:
+    from demos import single_neuron, softmax_classifier
+
+    assert single_neuron.run(iterations=500) == single_neuron.run(iterations=500)
+    assert softmax_classifier.run(iterations=300, seed=3) == softmax_classifier.run(iterations=300, seed=3)
