@@ -89,12 +89,15 @@ def say(verbose: bool, text: str) -> None:
 
 def demo_main(
     run: Callable[..., dict[str, Any]],
-    describe: str,
+    doc: str | None,
     argv: Sequence[str] | None,
     add_options: Callable[[argparse.ArgumentParser], None],
 ) -> dict[str, Any]:
-    """The shared command line of one demo: ``--out`` plus the demo's own options, then ``run``."""
-    parser = argparse.ArgumentParser(description=describe)
+    """The shared command line of one demo: ``--out`` plus the demo's own options, then ``run``.
+
+    ``doc`` is the demo's docstring; its first paragraph (the tutorial it follows) describes it.
+    """
+    parser = argparse.ArgumentParser(description=" ".join((doc or "").strip().partition("\n\n")[0].split()))
     parser.add_argument("--out", default="out", help="folder for pictures (they go to OUT/<demo>/)")
     parser.add_argument("--quiet", action="store_true", help="print no progress")
     add_options(parser)

@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--x", type=float, default=2.0, help="where to evaluate L and dL/dx (default 2)")
 
-    return demo_main(run, __doc__.splitlines()[0], argv, options)
+    return demo_main(run, __doc__, argv, options)
 
 
 if __name__ == "__main__":

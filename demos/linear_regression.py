@@ -134,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         )
         parser.add_argument("--seed", type=int, default=13, help="numpy seed (13: the tutorial's data)")
 
-    return demo_main(run, __doc__.splitlines()[0], argv, options)
+    return demo_main(run, __doc__, argv, options)
 
 
 if __name__ == "__main__":

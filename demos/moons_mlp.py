@@ -162,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         parser.add_argument("--seed", type=int, default=1337, help="seed of the weights (default 1337)")
         parser.add_argument("--data-seed", type=int, default=1, help="seed of the moons (default 1)")
 
-    return demo_main(run, __doc__.splitlines()[0], argv, options)
+    return demo_main(run, __doc__, argv, options)
 
 
 if __name__ == "__main__":

@@ -178,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         parser.add_argument("--m0", type=float, default=5.0, help="starting slope (default 5)")
         parser.add_argument("--b0", type=float, default=10.0, help="starting intercept (default 10)")
 
-    return demo_main(run, __doc__.splitlines()[0], argv, options)
+    return demo_main(run, __doc__, argv, options)
 
 
 if __name__ == "__main__":

@@ -150,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         parser.add_argument("--batch-size", type=int, default=4, help="rows per batch (default 4)")
         parser.add_argument("--seed", type=int, default=0, help="seed of the weights and batches (default 0)")
 
-    return demo_main(run, __doc__.splitlines()[0], argv, options)
+    return demo_main(run, __doc__, argv, options)
 
 
 if __name__ == "__main__":
