@@ -910,6 +910,11 @@ def _d(name: str) -> str:
     return "d" + name if re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", name) else f"d({name})"
 
 
+def _partial(of: str, by: str) -> str:
+    """The local derivative ``∂(x²)/∂x``: one op's own, told apart from the total ``dL/dx``."""
+    return "∂" + _d(of)[1:] + "/∂" + _d(by)[1:]
+
+
 def _gtext(g: Any) -> str:
     return _num(float(g)) if np.ndim(g) == 0 else _summary(g)
 
@@ -1026,7 +1031,7 @@ def _sentence(g: _Graph, node: Any, total: Any, sent: list[tuple[Any, int, Any, 
                 summed = f", summed over the broadcast axes back to shape {tuple(np.shape(total))}"
             return (
                 f"{head}{shape}: through {_op_label(g, consumer, True)} "
-                f"(chain rule: {dR}/{dn} = {dR}/{dc} · {dc}/{dn}{summed})."
+                f"(chain rule: {dR}/{dn} = {dR}/{dc} · {_partial(g.name(consumer), me)}{summed})."
             )
         ops = ", ".join(_op_label(g, c, True) for c, *_ in sent)
         return f"{head}{shape}: {me} is used {len(sent)} times (through {ops}), and what it receives adds up."
@@ -1044,7 +1049,7 @@ def _sentence(g: _Graph, node: Any, total: Any, sent: list[tuple[Any, int, Any, 
         consumer, gc, local, formula, numeric = terms[0]
         formula = _factor(formula)
         dc = _d(g.name(consumer))
-        rule = f"{dR}/{dn} = {dR}/{dc} · {formula if numeric else f'{dc}/{dn}'}"
+        rule = f"{dR}/{dn} = {dR}/{dc} · {formula if numeric else _partial(g.name(consumer), me)}"
         if formula == "1":
             return f"{head}: through {ways[0]} the gradient stays {_num(gc)} (chain rule: {rule})."
         expl = f"{_num(gc)} · {formula}" + ("" if numeric else f" = {_num(gc)} · {_num(local)}")
@@ -1077,7 +1082,7 @@ def backward_steps(
     >>> x = Value(2.0, label="x")
     >>> steps = backward_steps(3 * x**2 + 2)
     >>> print(steps[-1].sentence)
-    dL/dx = 12: through x² the gradient becomes 3 · 2x = 3 · 4 = 12 (chain rule: dL/dx = dL/d(x²) · d(x²)/dx).
+    dL/dx = 12: through x² the gradient becomes 3 · 2x = 3 · 4 = 12 (chain rule: dL/dx = dL/d(x²) · ∂(x²)/∂x).
     >>> x.grad   # untouched
     0.0
     """
@@ -1108,11 +1113,11 @@ def backward_steps(
                 state[c] = "done"
 
         def grad_text(n: Any) -> str:
-            return (
-                "grad " + (_fmt(total[n]) if np.ndim(total[n]) == 0 else _summary(total[n], "\n"))
-                if state.get(n, "pending") != "pending"
-                else "grad ?"
-            )
+            if n not in reached:  # no gradient flows here (data that needs none): not a step
+                return "no grad"
+            if state.get(n, "pending") == "pending":
+                return "grad ?"
+            return "grad " + (_fmt(total[n]) if np.ndim(total[n]) == 0 else _summary(total[n], "\n"))
 
         incoming = {c for c, *_ in sent[order[k]]}
         return _draw(

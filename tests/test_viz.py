@@ -297,6 +297,9 @@ def test_tensor_nodes_show_shape_dtype_and_summaries() -> None:
     assert "(2, 3) float64" in before and "(4, 3) float64" in before
     assert "grad not computed" in before
     assert "no grad (requires_grad=False)" in before  # x is data
+    steps = backward_steps(loss)
+    assert all(s.node is not x for s in steps) and steps[-1].node is w  # data needs no gradient: no step
+    assert "no grad" in steps[-1].picture.source
     assert "min 0  max 5" in before  # the summary of w's six values
     assert "**2" in op_labels(before) and "* 0.125" in op_labels(before)
     loss.backward()
@@ -333,7 +336,7 @@ def test_backward_steps_for_the_quadratic() -> None:
         "dL/d(3·x²) = 1: through + 2 the gradient stays 1 (chain rule: dL/d(3·x²) = dL/dL · 1).",
         "dL/d(x²) = 3: through 3 · the gradient becomes 1 · 3 = 3 (chain rule: dL/d(x²) = dL/d(3·x²) · 3).",
         "dL/dx = 12: through x² the gradient becomes 3 · 2x = 3 · 4 = 12 "
-        "(chain rule: dL/dx = dL/d(x²) · d(x²)/dx).",
+        "(chain rule: dL/dx = dL/d(x²) · ∂(x²)/∂x).",
     ]
     assert [s.grad for s in steps] == [1.0, 1.0, 3.0, 12.0]
     assert steps[-1].node is x and steps[0].node is L
