@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+import nn
 from autograd import Value
 from demos._common import demo_dir, demo_main, new_figure, save_figure, say
 
@@ -45,7 +46,7 @@ def make_data(rng: np.random.RandomState, n: int = 20, noise: float = 0.2) -> tu
 
 def mse(w: Value, x: np.ndarray, t: np.ndarray) -> Value:
     """ξ = mean over samples of (t_i - w·x_i)², as a graph whose leaf is ``w``."""
-    return sum(((w * xi - ti) ** 2 for xi, ti in zip(x.tolist(), t.tolist())), Value(0.0)) / len(x)
+    return nn.functional.mse_loss([w * xi for xi in x.tolist()], t.tolist())
 
 
 def descend(w0: float, x: np.ndarray, t: np.ndarray, lr: float, steps: int) -> list[tuple[float, float]]:

@@ -5,7 +5,8 @@ The tutorial's network is ŷ = sigmoid(w·x + b) on an 8-row table of two inputs
 with the squared error (ŷ - y)². Its weights and bias start as three draws of numpy's seed 42; for
 10,000 iterations it picks a row at random, takes the gradient (derived by hand through the
 sigmoid) and steps at alpha = 0.1; every 100 iterations it sums the squared error over all 8 rows
-and plots that list. We take the gradient from ``backward()`` instead. The tutorial warns, and so
+and plots that list. We use ``nn.Neuron`` and ``nn.optim.SGD``, drawing the tutorial's starting
+weights from the same seed, and take the gradient from ``backward()``. The tutorial warns, and so
 do we: this error is measured on the training rows themselves, so it says how well the neuron fits
 them, not how it would do on new data.
 """
@@ -19,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value, no_grad
+import nn
+from autograd import no_grad
 from demos._common import Progress, demo_dir, demo_main, new_figure, save_figure, say
 
 TITLE = "One sigmoid neuron, per-sample SGD"
@@ -39,21 +41,16 @@ def summary(result: dict[str, Any]) -> str:
     return f"training error {errors[0]:.3f} -> {errors[-1]:.3f} ({len(errors)} points)"
 
 
-class SigmoidNeuron:
-    """ŷ = sigmoid(w1·x1 + w2·x2 + b), its three parameters drawn as the tutorial draws them."""
-
-    def __init__(self, rng: np.random.RandomState) -> None:
-        self.w = [Value(rng.randn(), label="w1"), Value(rng.randn(), label="w2")]
-        self.b = Value(rng.randn(), label="b")
-
-    def __call__(self, x: tuple[float, float]) -> Value:
-        return (self.w[0] * x[0] + self.w[1] * x[1] + self.b).sigmoid()
-
-    def parameters(self) -> list[Value]:
-        return [*self.w, self.b]
+def tutorial_neuron(rng: np.random.RandomState) -> nn.Neuron:
+    """ŷ = sigmoid(w·x + b), with the two weights and then the bias drawn as the tutorial draws them."""
+    neuron = nn.Neuron(2, activation="sigmoid", rng=0)  # rng=0: its own draws, replaced just below
+    for w in neuron.w:
+        w.data = rng.randn()
+    neuron.b.data = rng.randn()
+    return neuron
 
 
-def cumulative_error(neuron: SigmoidNeuron) -> float:
+def cumulative_error(neuron: nn.Neuron) -> float:
     """Sum over the 8 training rows of (ŷ - y)²."""
     with no_grad():
         return sum(((neuron(x) - y) ** 2).data for x, y in zip(INPUTS, TARGETS))
@@ -70,7 +67,8 @@ def run(
 ) -> dict[str, Any]:
     """Train for ``iterations``; ``errors`` is the cumulative training error every ``every`` iterations."""
     rng = np.random.RandomState(seed)  # the tutorial's np.random.seed(42) stream
-    neuron = SigmoidNeuron(rng)
+    neuron = tutorial_neuron(rng)
+    optimizer = nn.optim.SGD(neuron.parameters(), lr=alpha)
     say(
         verbose, f"first row before training: prediction {neuron(INPUTS[0]).data:.4f} (target {TARGETS[0]:g})"
     )
@@ -81,11 +79,9 @@ def run(
     for iteration in range(iterations):
         i = rng.randint(len(INPUTS))
         loss = (neuron(INPUTS[i]) - TARGETS[i]) ** 2
-        for p in neuron.parameters():
-            p.grad = 0.0
+        optimizer.zero_grad()
         loss.backward()
-        for p in neuron.parameters():
-            p.data -= alpha * p.grad
+        optimizer.step()
         if iteration % every == 0:  # as the tutorial: after the update at iterations 0, 100, ...
             errors.append(cumulative_error(neuron))
         progress.update(iteration, training_error=errors[-1])
