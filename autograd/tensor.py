@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 from collections.abc import Callable
 from typing import Any, Union
 
@@ -50,7 +51,7 @@ from autograd.value import Value
 __all__ = ["Tensor"]
 
 Operand = Union["Tensor", float, int, np.ndarray]
-Axis = Union[int, tuple[int, ...], list[int], None]
+Axis = int | tuple[int, ...] | list[int] | None
 
 
 class Op:
@@ -87,14 +88,14 @@ def _log_positive(x: Any) -> Any:
     return np.log(np.where(positive, x, 1))
 
 
-def _positive(x: Any) -> np.ndarray:
-    """The mask x > 0: relu's derivative (a constant, so it is not differentiated itself)."""
-    return _raw(x) > 0
-
-
 def _expand(x: Any, shape: tuple[int, ...]) -> Any:
-    """Broadcast x to shape: a read-only view for arrays, a differentiable op for Tensors."""
-    return x._broadcast_to(shape) if isinstance(x, Tensor) else np.broadcast_to(x, shape)
+    """Broadcast x to shape: a new array (np.broadcast_to costs 5x more for small ones), or a
+    differentiable op for Tensors."""
+    if isinstance(x, Tensor):
+        return x._broadcast_to(shape)
+    out = np.empty(shape, dtype=x.dtype)
+    out[...] = x
+    return out
 
 
 def _scatter(g: Any, index: Any, shape: tuple[int, ...], repeats: bool) -> Any:
@@ -142,7 +143,7 @@ def _matmul_grad_b(g: Any, out: Any, a: Any, b: Any) -> Any:
     return gb.reshape(gb.shape[:-1]) if b.ndim == 1 else gb  # drop the column axis added for b
 
 
-def _argmax_weights(a: Any, out: Any, axes: tuple[int, ...], kshape: tuple[int, ...]) -> np.ndarray:
+def _ties(a: Any, out: Any, axes: tuple[int, ...], kshape: tuple[int, ...]) -> np.ndarray:
     """1/k at each of the k tied maxima of a reduced slice, 0 elsewhere (a constant)."""
     a, out = _raw(a), _raw(out)
     mask = a == out.reshape(kshape)
@@ -157,18 +158,21 @@ ADD = Op("+", lambda g, out, a, b: g, lambda g, out, a, b: g)
 MUL = Op("*", lambda g, out, a, b: g * b, lambda g, out, a, b: g * a)
 # d/db a**b = a**b·log a; at a = 0 it is taken as 0 (a < 0 is refused when b requires grad).
 POW = Op("**", lambda g, out, a, b: g * b * a ** (b - 1), lambda g, out, a, b: g * out * _log_positive(a))
+# A number operand k is a parameter of its op, not a node.
+ADD_NUMBER = Op("+", lambda g, out, a, k: g)
+MUL_NUMBER = Op("*", lambda g, out, a, k: g * k)
+POW_NUMBER = Op("**", lambda g, out, a, k: g * k * a ** (k - 1) if k != 0 else g * 0)
 MATMUL = Op("@", _matmul_grad_a, _matmul_grad_b)
 EXP = Op("exp", lambda g, out, a: g * out)
 LOG = Op("log", lambda g, out, a: g / a)
 TANH = Op("tanh", lambda g, out, a: g * (1 - out * out))
 SIGMOID = Op("sigmoid", lambda g, out, a: g * out * (1 - out))
-RELU = Op("relu", lambda g, out, a: g * _positive(a))
+RELU = Op("relu", lambda g, out, a: g * (a > 0))  # a bool mask (or bool Tensor): not differentiated
 ERF = Op("erf", lambda g, out, a: g * _TWO_OVER_SQRT_PI * _exp(-(a * a)))
 # Reductions: params are the reduced axes and the shape with those axes kept as 1.
-SUM = Op("sum", lambda g, out, a, axes, kshape: _expand(g.reshape(kshape), a.shape))
+SUM = Op("sum", lambda g, out, a, kshape: _expand(g.reshape(kshape), a.shape))
 MAX = Op(
-    "max",
-    lambda g, out, a, axes, kshape: _expand(g.reshape(kshape), a.shape) * _argmax_weights(a, out, axes, kshape),
+    "max", lambda g, out, a, axes, kshape: _expand(g.reshape(kshape), a.shape) * _ties(a, out, axes, kshape)
 )
 RESHAPE = Op("reshape", lambda g, out, a: g.reshape(a.shape))
 TRANSPOSE = Op("transpose", lambda g, out, a, inverse: g.transpose(inverse))
@@ -182,12 +186,12 @@ LOG_SOFTMAX = Op("log_softmax", lambda g, out, a, axis: g - _exp(out) * g.sum(ax
 def _sum_to(g: Any, shape: tuple[int, ...]) -> Any:
     """Sum a broadcast gradient back to an input's shape: the one place broadcasting is undone."""
     lead = g.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1
-    )
-    if axes:
-        g = g.sum(axis=axes, keepdims=True)
-    return g.reshape(shape) if lead else g
+    if lead:  # axes broadcasting put in front
+        g = g.sum(axis=0) if lead == 1 else g.sum(axis=tuple(range(lead)))
+    if g.shape == shape:
+        return g
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    return g.sum(axis=stretched, keepdims=True) if stretched else g
 
 
 # --- making nodes ----------------------------------------------------------------------------
@@ -195,51 +199,61 @@ def _sum_to(g: Any, shape: tuple[int, ...]) -> Any:
 _new = object.__new__
 _ndarray = np.ndarray
 _asarray = np.asarray
+_add_reduce = np.add.reduce  # ndarray.sum without its Python wrapper
 
 
-def _node(data: Any, op: Op, prev: tuple[Tensor, ...], params: tuple[Any, ...] = ()) -> Tensor:
-    """A result node, without __init__'s checks (``data`` comes from numpy).
+def _node1(data: Any, op: Op, a: Tensor, params: tuple[Any, ...] = ()) -> Tensor:
+    """The result of a one-input op, without __init__'s checks (``data`` comes from numpy).
 
-    It records its inputs only when one of them requires grad and grad mode is on.
+    It records its input only when that requires grad and grad mode is on.
     """
     t = _new(Tensor)
     t.data = data if data.__class__ is _ndarray else _asarray(data)  # numpy returns scalars for 0-d
     t.grad = None
     t.label = ""
-    for p in prev:
-        if p.requires_grad:
-            if _GradMode.enabled:
-                t.requires_grad = True
-                t._prev = prev
-                t._op = op
-                t._params = params
-                return t
-            break
-    t.requires_grad = False
-    t._prev = ()
-    t._op = None
-    t._params = ()
+    if a.requires_grad and _GradMode.enabled:
+        t.requires_grad, t._prev, t._op, t._params = True, (a,), op, params
+    else:
+        t.requires_grad, t._prev, t._op, t._params = False, (), None, ()
     return t
 
 
-def _leaf(data: np.ndarray, requires_grad: bool = False) -> Tensor:
+def _node2(data: Any, op: Op, a: Tensor, b: Tensor) -> Tensor:
+    """The result of a two-input op, as `_node1`."""
     t = _new(Tensor)
-    t.data, t.grad, t.label, t.requires_grad, t._prev, t._op, t._params = data, None, "", requires_grad, (), None, ()
+    t.data = data if data.__class__ is _ndarray else _asarray(data)
+    t.grad = None
+    t.label = ""
+    if (a.requires_grad or b.requires_grad) and _GradMode.enabled:
+        t.requires_grad, t._prev, t._op, t._params = True, (a, b), op, ()
+    else:
+        t.requires_grad, t._prev, t._op, t._params = False, (), None, ()
     return t
 
 
-def _is_number(x: Any) -> bool:
-    return isinstance(x, (numbers.Real, np.number)) and not isinstance(x, (bool, np.bool_))
+def _leaf(data: np.ndarray) -> Tensor:
+    t = _new(Tensor)
+    t.data, t.grad, t.label, t.requires_grad, t._prev, t._op, t._params = data, None, "", False, (), None, ()
+    return t
 
 
-def _operand(x: Any, like: Tensor, op: str) -> Any:
-    """The other operand of a binary op as a Tensor, or NotImplemented (Python then says no)."""
+def _as_number(x: Any) -> float | int | None:
+    """x as a plain Python number if it is a real number (numpy scalars too, but not bools), else
+    None. Python numbers are weakly typed in numpy: float32 * 2.0 stays float32."""
+    cls = x.__class__
+    if cls is float or cls is int:
+        return x
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, (numbers.Real, np.floating)) and not isinstance(x, bool):
+        return float(x)
+    return None
+
+
+def _operand(x: Any, op: str) -> Any:
+    """A non-number operand of a binary op as a Tensor, or NotImplemented (Python then says no)."""
     if isinstance(x, Tensor):
         return x
-    if type(x) is float or type(x) is int or _is_number(x):
-        # A number takes the Tensor's float dtype: numpy would make float32 + float64(2) float64.
-        dtype = like.data.dtype
-        return _leaf(np.array(x, dtype=dtype) if dtype.kind == "f" else np.array(x))
     if isinstance(x, np.ndarray):
         if x.dtype.kind not in "biuf":
             raise TypeError(f"{op}: cannot combine a Tensor with an array of {x.dtype}")
@@ -251,24 +265,27 @@ def _operand(x: Any, like: Tensor, op: str) -> Any:
     return NotImplemented
 
 
-def _elementwise(name: str, op: Op, fn: Callable[[Any, Any], Any], a: Tensor, b: Any) -> Tensor:
+def _constant(k: float | int, like: Tensor) -> Tensor:
+    """A number as a 0-d leaf, in like's float dtype (for the rare ops that need it as a node)."""
+    dtype = like.data.dtype
+    return _leaf(np.array(k, dtype=dtype) if dtype.kind == "f" else np.array(k))
+
+
+def _arith(name: str, op: Op, number_op: Op, fn: Callable[[Any, Any], Any], a: Tensor, b: Any) -> Any:
+    """``fn(a, b)`` for a Tensor a and b a Tensor, an ndarray or a number (kept as the op's
+    parameter, not made a node)."""
+    if b.__class__ is not Tensor:
+        k = _as_number(b)
+        if k is not None:
+            return _node1(fn(a.data, k), number_op, a, (k,))
+        b = _operand(b, name)
+        if b is NotImplemented:
+            return b
     try:
         data = fn(a.data, b.data)
     except ValueError:
         raise ValueError(f"{name}: shapes {a.shape} and {b.shape} do not broadcast") from None
-    return _node(data, op, (a, b))
-
-
-def _add(a: Any, b: Any) -> Any:
-    return a + b
-
-
-def _mul(a: Any, b: Any) -> Any:
-    return a * b
-
-
-def _pow(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return a**b
+    return _node2(data, op, a, b)
 
 
 def _axes(op: str, axis: Axis, ndim: int) -> tuple[int, ...]:
@@ -387,7 +404,7 @@ class Tensor:
         2.5
         """
         if self.data.size != 1:
-            raise ValueError(f"item: tensor has {self.data.size} elements, shape {self.shape}; need exactly 1")
+            raise ValueError(f"item: the tensor has {self.data.size} elements (shape {self.shape}), not 1")
         return self.data.item()
 
     def __repr__(self) -> str:
@@ -400,16 +417,17 @@ class Tensor:
     # --- elementwise arithmetic (broadcasting) -------------------------------------------------
 
     def __add__(self, other: Operand) -> Tensor:
-        other = _operand(other, self, "add")
-        if other is NotImplemented:
-            return NotImplemented
-        return _elementwise("add", ADD, _add, self, other)
+        if other.__class__ is Tensor and self.data.shape == other.data.shape:  # the fast, common case
+            return _node2(self.data + other.data, ADD, self, other)
+        return _arith("add", ADD, ADD_NUMBER, operator.add, self, other)
 
     def __mul__(self, other: Operand) -> Tensor:
-        other = _operand(other, self, "mul")
-        if other is NotImplemented:
-            return NotImplemented
-        return _elementwise("mul", MUL, _mul, self, other)
+        if other.__class__ is Tensor and self.data.shape == other.data.shape:
+            return _node2(self.data * other.data, MUL, self, other)
+        return _arith("mul", MUL, MUL_NUMBER, operator.mul, self, other)
+
+    __radd__ = __add__  # commutative: a number + Tensor is Tensor + the number
+    __rmul__ = __mul__
 
     def __pow__(self, other: Operand) -> Tensor:
         """``x ** y``, y a number or a Tensor. A negative base is refused (ValueError) with a
@@ -419,16 +437,16 @@ class Tensor:
         >>> (Tensor([1.0, 2.0, 3.0]) ** 2).data
         array([1., 4., 9.])
         """
-        b = _operand(other, self, "pow")
-        if b is NotImplemented:
-            return NotImplemented
-        return _power(self, b)
+        k = _as_number(other)
+        if k is not None:
+            return _power(self, k)
+        b = _operand(other, "pow")
+        return b if b is NotImplemented else _power(self, b)
 
     def __rpow__(self, other: Operand) -> Tensor:
-        base = _operand(other, self, "pow")
-        if base is NotImplemented:
-            return NotImplemented
-        return _power(base, self)
+        k = _as_number(other)
+        base = _constant(k, self) if k is not None else _operand(other, "pow")
+        return base if base is NotImplemented else _power(base, self)
 
     def __matmul__(self, other: Operand) -> Tensor:
         """Matrix product as ``np.matmul``: 1-D, 2-D and batched (..., n, k) @ (..., k, m).
@@ -436,48 +454,34 @@ class Tensor:
         >>> (Tensor([[1.0, 2.0]]) @ Tensor([[3.0], [4.0]])).data
         array([[11.]])
         """
-        if isinstance(other, Tensor):
-            return _matmul(self, other)
-        if isinstance(other, np.ndarray) or isinstance(other, Value):
-            return _matmul(self, _operand(other, self, "matmul"))
-        return NotImplemented
+        b = _operand(other, "matmul")
+        return b if b is NotImplemented else _matmul(self, b)
 
     def __rmatmul__(self, other: Operand) -> Tensor:
-        if isinstance(other, np.ndarray):
-            return _matmul(_operand(other, self, "matmul"), self)
-        if isinstance(other, Value):
-            _operand(other, self, "matmul")  # raises the mixing TypeError
-        return NotImplemented
+        a = _operand(other, "matmul")
+        return a if a is NotImplemented else _matmul(a, self)
 
     # Composites, built from the primitives above: no rules of their own.
-
-    def __radd__(self, other: Operand) -> Tensor:
-        return self + other
-
-    def __rmul__(self, other: Operand) -> Tensor:
-        return self * other
 
     def __neg__(self) -> Tensor:
         return self * -1
 
     def __sub__(self, other: Operand) -> Tensor:
-        if type(other) is float or type(other) is int:
-            return self + (-other)
-        other = _operand(other, self, "sub")
-        if other is NotImplemented:
-            return NotImplemented
-        return self + (-other)
+        k = _as_number(other)
+        if k is not None:
+            return self + (-k)
+        b = _operand(other, "sub")
+        return b if b is NotImplemented else self + (-b)
 
     def __rsub__(self, other: Operand) -> Tensor:
         return (-self) + other
 
     def __truediv__(self, other: Operand) -> Tensor:
-        if type(other) is float or type(other) is int or _is_number(other):
-            return self * _reciprocal(other)
-        other = _operand(other, self, "div")
-        if other is NotImplemented:
-            return NotImplemented
-        return self * other**-1
+        k = _as_number(other)
+        if k is not None:
+            return self * _reciprocal(k)
+        b = _operand(other, "div")
+        return b if b is NotImplemented else self * b**-1
 
     def __rtruediv__(self, other: Operand) -> Tensor:
         return self**-1 * other
@@ -486,7 +490,7 @@ class Tensor:
 
     def exp(self) -> Tensor:
         """e ** x elementwise (inf where it overflows, as numpy)."""
-        return _node(np.exp(self.data), EXP, (self,))
+        return _node1(np.exp(self.data), EXP, self)
 
     def log(self) -> Tensor:
         """Natural logarithm. ValueError if any element is <= 0 (not a real number there).
@@ -501,11 +505,11 @@ class Tensor:
                 f"log: input must be positive, got {self.data[where]!r} at index {where} "
                 f"({int(bad.sum())} of {self.data.size} elements are <= 0)"
             )
-        return _node(np.log(self.data), LOG, (self,))
+        return _node1(np.log(self.data), LOG, self)
 
     def tanh(self) -> Tensor:
         """Hyperbolic tangent elementwise."""
-        return _node(np.tanh(self.data), TANH, (self,))
+        return _node1(np.tanh(self.data), TANH, self)
 
     def sigmoid(self) -> Tensor:
         """1 / (1 + e^-x) elementwise, computed so that nothing overflows (sigmoid(-1000) is 0).
@@ -515,15 +519,15 @@ class Tensor:
         """
         x = self.data
         e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
-        return _node(np.where(x >= 0, 1 / (1 + e), e / (1 + e)), SIGMOID, (self,))
+        return _node1(np.where(x >= 0, 1 / (1 + e), e / (1 + e)), SIGMOID, self)
 
     def relu(self) -> Tensor:
         """max(0, x) elementwise; the derivative at 0 is taken as 0, as in PyTorch."""
-        return _node(np.maximum(self.data, 0), RELU, (self,))
+        return _node1(np.maximum(self.data, 0), RELU, self)
 
     def erf(self) -> Tensor:
         """The error function elementwise (``math.erf`` per element: exact, not fast)."""
-        return _node(_erf(self.data), ERF, (self,))
+        return _node1(_erf(self.data), ERF, self)
 
     def gelu(self, approximate: str = "none") -> Tensor:
         """x·Φ(x): exact (erf) by default, or the tanh form with ``approximate="tanh"``, as PyTorch.
@@ -545,9 +549,12 @@ class Tensor:
         >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).sum(axis=0).data
         array([4., 6.])
         """
-        axes = _axes("sum", axis, self.data.ndim)
-        kshape = tuple(1 if i in axes else n for i, n in enumerate(self.data.shape))
-        return _node(self.data.sum(axis=axes, keepdims=keepdims), SUM, (self,), (axes, kshape))
+        data = self.data
+        if axis is None and not keepdims:  # the common case, without the axis bookkeeping
+            return _node1(_add_reduce(data, None), SUM, self, ((1,) * data.ndim,))
+        axes = _axes("sum", axis, data.ndim)
+        kshape = tuple(1 if i in axes else n for i, n in enumerate(data.shape))
+        return _node1(data.sum(axis=axes, keepdims=keepdims), SUM, self, (kshape,))
 
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Mean over ``axis``, as `sum` over the count.
@@ -555,9 +562,11 @@ class Tensor:
         >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).mean(axis=1).data
         array([1.5, 3.5])
         """
-        axes = _axes("mean", axis, self.data.ndim)
-        count = math.prod(self.data.shape[i] for i in axes)
-        return self.sum(axes, keepdims) * (1.0 / count if count else math.nan)
+        if axis is None:
+            count = self.data.size
+        else:
+            count = math.prod(self.data.shape[i] for i in _axes("mean", axis, self.data.ndim))
+        return self.sum(axis, keepdims) * (1.0 / count if count else math.nan)
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Maximum over ``axis``. The gradient goes to the arg-max; k tied maxima get 1/k each.
@@ -571,7 +580,7 @@ class Tensor:
         if self.data.size == 0:
             raise ValueError(f"max: cannot take the max of an empty tensor, shape {self.shape}")
         kshape = tuple(1 if i in axes else n for i, n in enumerate(self.data.shape))
-        return _node(self.data.max(axis=axes, keepdims=keepdims), MAX, (self,), (axes, kshape))
+        return _node1(self.data.max(axis=axes, keepdims=keepdims), MAX, self, (axes, kshape))
 
     def softmax(self, axis: int = -1) -> Tensor:
         """exp(x) / Σ exp(x) along ``axis``, shifted by the max first so that nothing overflows.
@@ -581,7 +590,7 @@ class Tensor:
         """
         (ax,) = _axes("softmax", axis, self.data.ndim)
         e = np.exp(self.data - self.data.max(axis=ax, keepdims=True))
-        return _node(e / e.sum(axis=ax, keepdims=True), SOFTMAX, (self,), (ax,))
+        return _node1(e / e.sum(axis=ax, keepdims=True), SOFTMAX, self, (ax,))
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x - log Σ exp(x) along ``axis``, computed stably (finite for logits of 1e4).
@@ -591,7 +600,7 @@ class Tensor:
         """
         (ax,) = _axes("log_softmax", axis, self.data.ndim)
         z = self.data - self.data.max(axis=ax, keepdims=True)
-        return _node(z - np.log(np.exp(z).sum(axis=ax, keepdims=True)), LOG_SOFTMAX, (self,), (ax,))
+        return _node1(z - np.log(np.exp(z).sum(axis=ax, keepdims=True)), LOG_SOFTMAX, self, (ax,))
 
     # --- shape ---------------------------------------------------------------------------------
 
@@ -611,7 +620,7 @@ class Tensor:
             ) from None
         except TypeError:
             raise TypeError(f"reshape: the shape must be ints, got {shape!r}") from None
-        return _node(data, RESHAPE, (self,))
+        return _node1(data, RESHAPE, self)
 
     def transpose(self, *axes: Any) -> Tensor:
         """Permute the axes (all reversed when none are given), as ``ndarray.transpose``.
@@ -622,14 +631,13 @@ class Tensor:
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
         ndim = self.data.ndim
-        if not axes:
-            axes = tuple(range(ndim - 1, -1, -1))
-        perm = _axes("transpose", axes, ndim) if len(axes) == ndim else ()
-        if len(perm) != ndim or len(axes) != ndim:
-            raise ValueError(f"transpose: axes {axes} are not a permutation of the {ndim} axes of shape {self.shape}")
+        axes = axes or tuple(range(ndim - 1, -1, -1))
+        if len(axes) != ndim:
+            raise ValueError(f"transpose: {len(axes)} axes given for shape {self.shape}, need {ndim}")
+        _axes("transpose", axes, ndim)  # ints, in range, none repeated: a permutation
         axes = tuple(int(a) % ndim for a in axes)
         inverse = tuple(int(i) for i in np.argsort(axes))
-        return _node(self.data.transpose(axes), TRANSPOSE, (self,), (inverse,))
+        return _node1(self.data.transpose(axes), TRANSPOSE, self, (inverse,))
 
     @property
     def T(self) -> Tensor:
@@ -650,13 +658,13 @@ class Tensor:
             data = self.data[index]
         except IndexError as e:
             raise IndexError(f"index: {e} (tensor shape {self.shape})") from None
-        return _node(data, GETITEM, (self,), (index, repeats))
+        return _node1(data, GETITEM, self, (index, repeats))
 
     def _broadcast_to(self, shape: tuple[int, ...]) -> Tensor:
-        return _node(np.broadcast_to(self.data, shape), BROADCAST, (self,), (shape,))
+        return _node1(np.broadcast_to(self.data, shape), BROADCAST, self, (shape,))
 
     def _scatter(self, index: Any, shape: tuple[int, ...], repeats: bool) -> Tensor:
-        return _node(_scatter(self.data, index, shape, repeats), SCATTER, (self,), (index, shape, repeats))
+        return _node1(_scatter(self.data, index, shape, repeats), SCATTER, self, (index, shape, repeats))
 
     # --- comparisons: elementwise bool Tensors, not differentiated -------------------------------
 
@@ -664,14 +672,14 @@ class Tensor:
         if isinstance(other, Value):
             raise TypeError("compare: cannot compare a Tensor with a Value; use value.data")
         other = other.data if isinstance(other, Tensor) else other
-        if not (isinstance(other, np.ndarray) or _is_number(other) or isinstance(other, bool)):
+        if not isinstance(other, (np.ndarray, numbers.Real, np.number, np.bool_)):
             return NotImplemented
         return _leaf(_asarray(fn(self.data, other)))
 
-    def __eq__(self, other: object) -> Any:  # type: ignore[override]
+    def __eq__(self, other: object) -> Any:
         return self._compare(other, lambda a, b: a == b)
 
-    def __ne__(self, other: object) -> Any:  # type: ignore[override]
+    def __ne__(self, other: object) -> Any:
         return self._compare(other, lambda a, b: a != b)
 
     def __lt__(self, other: Operand) -> Any:
@@ -717,6 +725,9 @@ class Tensor:
                 ga = _sum_to(ga, a.data.shape)
             return (ga,)
         a, b = prev
+        out: Any
+        ad: Any
+        bd: Any
         if create_graph:
             out, ad, bd = self, a, b
         else:
@@ -733,23 +744,20 @@ class Tensor:
         return ga, gb
 
     def _accumulate(self, g: Any) -> None:
-        dtype = self.data.dtype
-        if g.__class__ is not _ndarray or g.dtype != dtype:
-            g = np.asarray(g, dtype=dtype)
         old = self.grad
-        if self._prev:
-            # An intermediate result keeps the engine's own array (no copy), read-only: the same
-            # array may be passed on unchanged to its inputs (by +, reshape, ...).
-            if old is not None:
-                g = old + g
-            g.flags.writeable = False
-            self.grad = g
-        elif old is None:
-            # A leaf owns its .grad (optimizers may update it in place): a fresh writable array
-            # made by a rule is taken as is; anything shared, a view or read-only is copied.
-            self.grad = g if g.flags.writeable and g.base is None else g.copy()
-        else:
-            self.grad = old + g
+        dtype = self.data.dtype
+        if not self._prev:
+            # A leaf gets its own array (optimizers update .grad in place), never one the engine
+            # may share with other nodes' .grad (+ passes its gradient on unchanged).
+            self.grad = np.array(g, dtype=dtype) if old is None else np.add(old, g, dtype=dtype)
+            return
+        # An intermediate result keeps the engine's array as it is (no copy; read it, do not
+        # change it in place): 0-d results come back from numpy as scalars, so make them arrays.
+        if old is not None:
+            g = old + g
+        if g.__class__ is not _ndarray or g.dtype != dtype:
+            g = _asarray(g, dtype)
+        self.grad = g
 
     def _seed(self, g: Any, create_graph: bool) -> Any:
         if not self.requires_grad:
@@ -767,14 +775,14 @@ class Tensor:
             raw = np.ones_like(self.data)
         elif isinstance(g, Tensor):
             if g.shape != self.shape:
-                raise ValueError(f"backward: grad has shape {g.shape}, expected the output's shape {self.shape}")
+                raise ValueError(f"backward: grad has shape {g.shape}, expected the output's {self.shape}")
             if create_graph:
                 return g
             raw = np.array(g.data, dtype=dtype)
         else:
             raw = _to_array(g, what="backward: grad").astype(dtype)  # a copy: the engine may share it
             if raw.shape != self.shape:
-                raise ValueError(f"backward: grad has shape {raw.shape}, expected the output's shape {self.shape}")
+                raise ValueError(f"backward: grad has shape {raw.shape}, expected the output's {self.shape}")
         return _leaf(raw) if create_graph else raw
 
     def _zeros(self) -> np.ndarray:
@@ -786,20 +794,29 @@ class Tensor:
         return _leaf(np.array(raw, dtype=self.data.dtype))  # a copy: the engine's arrays may be shared
 
 
-def _power(a: Tensor, b: Tensor) -> Tensor:
+def _power(a: Tensor, b: Tensor | float | int) -> Tensor:
     """a ** b with the checks `Tensor.__pow__` documents."""
-    base, exponent = a.data, b.data
-    if base.dtype.kind == "f" or exponent.dtype.kind == "f":
-        negative = base < 0
-        if negative.any():
-            if b.requires_grad:
-                raise ValueError(
-                    "pow: the base has negative elements; an exponent that requires grad needs a base >= 0 "
-                    "(its derivative out·log(base) is not real there)"
-                )
-            if (negative & (exponent != np.round(exponent))).any():
-                raise ValueError("pow: negative base with a fractional exponent is not a real number")
-    return _elementwise("pow", POW, _pow, a, b)
+    base = a.data
+    if isinstance(b, Tensor):
+        exponent = b.data
+        if base.dtype.kind == "f" or exponent.dtype.kind == "f":
+            negative = base < 0
+            if negative.any():
+                if b.requires_grad:
+                    raise ValueError(
+                        "pow: the base has negative elements; an exponent that requires grad needs a "
+                        "base >= 0 (its derivative out·log(base) is not real there)"
+                    )
+                if (negative & (exponent != np.round(exponent))).any():
+                    raise ValueError("pow: negative base with a fractional exponent is not a real number")
+        return _arith("pow", POW, POW, operator.pow, a, b)
+    if not float(b).is_integer() and (base < 0).any():
+        raise ValueError(f"pow: negative base to the fractional power {b!r} is not a real number")
+    try:
+        data = base**b
+    except ValueError as e:  # integer tensors to negative integer powers
+        raise ValueError(f"pow: {e}") from None
+    return _node1(data, POW_NUMBER, a, (b,))
 
 
 def _matmul(a: Tensor, b: Tensor) -> Tensor:
@@ -807,7 +824,7 @@ def _matmul(a: Tensor, b: Tensor) -> Tensor:
         data = a.data @ b.data
     except ValueError:
         raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align") from None
-    return _node(data, MATMUL, (a, b))
+    return _node2(data, MATMUL, a, b)
 
 
 def _reciprocal(k: Any) -> float:
@@ -837,7 +854,7 @@ def _to_array(data: Any, what: str = "Tensor") -> np.ndarray:
         try:
             arr = np.array(data)
         except ValueError as e:
-            raise ValueError(f"{what}: ragged nested lists (rows of different lengths) cannot make a tensor: {e}") from None
+            raise ValueError(f"{what}: ragged nested lists (rows of different lengths): {e}") from None
         if arr.dtype.kind in "biuf":
             arr = arr.astype(np.float64)
     if arr.dtype.kind not in "biuf":
