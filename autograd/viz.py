@@ -676,6 +676,8 @@ def _draw(
         if len(outs) == 1 and not _is_array(outs[0]):
             gt = grad_text(outs[0])
             fields.append(f"out {_fmt(outs[0].data)}" + (f"  {gt}" if gt else ""))
+        elif len(outs) == 1:
+            fields.append(f"out {tuple(outs[0].data.shape)} {outs[0].data.dtype}")
         elif len(outs) > 1:
             fields.append(f"{len(outs)} outputs")
         box_fields["m_" + prefix] = fields
@@ -1178,7 +1180,7 @@ _PAGE_SCRIPT = """
   slider.addEventListener('input', function () { show(slider.valueAsNumber - 1); });
   document.addEventListener('keydown', function (e) {
     if (e.target === slider) { return; }  /* the slider handles its own arrow keys */
-    if (e.key === 'ArrowRight' || e.key === 'ArrowDown' || e.key === ' ') { show(current + 1); }
+    if (e.key === 'ArrowRight' || e.key === 'ArrowDown') { show(current + 1); }
     else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') { show(current - 1); }
     else if (e.key === 'Home') { show(0); }
     else if (e.key === 'End') { show(steps.length - 1); }
