@@ -38,7 +38,7 @@ def table(rows: Sequence[tuple[str, str, str, str]]) -> str:
 def _is_wide(png: Path) -> bool:
     """Whether a PNG is much wider than tall (its size sits at bytes 16-24 of the header)."""
     width, height = struct.unpack(">II", png.read_bytes()[16:24])
-    return width > 1.7 * height
+    return width > 2.2 * height  # two-panel plots and LR graphs; not a single plot
 
 
 def _prose(docstring: str) -> str:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ import matplotlib
 matplotlib.use("Agg")  # pictures go to files; no display is needed (or wanted) on a server
 import matplotlib.pyplot as plt  # noqa: E402  (must come after choosing the backend)
 from matplotlib.figure import Figure  # noqa: E402
+
+from autograd.viz import DotNotFoundError  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 DPI = 120
@@ -57,6 +60,16 @@ def save_figure(fig: Figure, folder: Path, filename: str) -> Path:
     fig.savefig(path, dpi=DPI)
     plt.close(fig)
     return path
+
+
+@contextlib.contextmanager
+def graphviz_optional(what: str) -> Iterator[None]:
+    """Around drawing a graph picture: without Graphviz's ``dot``, warn and go on (the matplotlib
+    pictures and the numbers need no Graphviz)."""
+    try:
+        yield
+    except DotNotFoundError as err:
+        print(f"warning: {what} not drawn: {err}", file=sys.stderr)
 
 
 class Progress:

@@ -16,7 +16,7 @@ from typing import Any
 
 from autograd import Value
 from autograd.viz import backward_steps, draw_graph, save, write_backward_html
-from demos._common import demo_dir, demo_main, say
+from demos._common import demo_dir, demo_main, graphviz_optional, say
 
 TITLE = "Backprop by hand: L = 3x² + 2"
 PUBLISHED = "dL/dx = 6x (= 12 at x = 2)"
@@ -43,8 +43,9 @@ def run(out: str | None = None, *, x: float = 2.0, verbose: bool = False) -> dic
 
     folder = demo_dir(out, "backprop_by_hand")
     if folder is not None:
-        save(draw_graph(L), folder / "graph.png")
-        write_backward_html(L, folder / "backward_steps.html")
+        with graphviz_optional("the graph and the step page"):
+            save(draw_graph(L), folder / "graph.png")
+            write_backward_html(L, folder / "backward_steps.html")
     return {"x": xv.data, "L": L.data, "dL_dx": xv.grad}
 
 

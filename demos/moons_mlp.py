@@ -20,7 +20,7 @@ import numpy as np
 import nn
 from autograd import Value, no_grad
 from autograd.viz import draw_graph, save
-from demos._common import Progress, demo_dir, demo_main, new_figure, save_figure, say
+from demos._common import Progress, demo_dir, demo_main, graphviz_optional, new_figure, save_figure, say
 
 TITLE = "micrograd's two-moons MLP on Values"
 PUBLISHED = "accuracy 100% (by step 40 of 100)"
@@ -134,7 +134,8 @@ def _draw_forward(folder: Path, model: nn.MLP, point: np.ndarray) -> None:
     score = model(inputs)
     score.label = "score"
     for collapse, filename in ((2, "forward_graph.png"), (True, "forward_graph_neurons.png")):
-        save(draw_graph(score, module=model, collapse=collapse, show_grad=False), folder / filename)
+        with graphviz_optional(filename):
+            save(draw_graph(score, module=model, collapse=collapse, show_grad=False), folder / filename)
 
 
 def _plot_training(folder: Path, history: list[tuple[float, float]]) -> None:

@@ -22,7 +22,7 @@ import numpy as np
 import nn
 from autograd import Tensor, no_grad
 from autograd.viz import draw_graph, save
-from demos._common import demo_dir, demo_main, new_figure, save_figure, say
+from demos._common import demo_dir, demo_main, graphviz_optional, new_figure, save_figure, say
 
 TITLE = "Softmax classifier, 4 binary features"
 PUBLISHED = "validation 100%, test 100%"
@@ -102,7 +102,8 @@ def run(
         batch = Tensor(x_train[:batch_size], label="batch")
         loss = nn.functional.cross_entropy(model(batch), y_train[:batch_size], reduction="sum")
         loss.backward()
-        save(draw_graph(loss, module=model, rankdir="TB"), folder / "graph.png")  # LR: too wide
+        with graphviz_optional("graph.png"):
+            save(draw_graph(loss, module=model, rankdir="TB"), folder / "graph.png")  # LR: too wide
     return {"val_accuracy": val_accuracy, "test_accuracy": test_accuracy}
 
 

@@ -148,3 +148,13 @@ def test_demos_are_deterministic() -> None:
 
     assert single_neuron.run(iterations=500) == single_neuron.run(iterations=500)
     assert softmax_classifier.run(iterations=300, seed=3) == softmax_classifier.run(iterations=300, seed=3)
+
+
+def test_without_graphviz_the_demo_warns_and_goes_on(tmp_path: Path) -> None:
+    env = {"PATH": str(tmp_path / "no-bin"), "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run(
+        [sys.executable, "-m", "demos", "backprop_by_hand", "--out", str(tmp_path)],
+        capture_output=True, text=True, env=env, check=True,
+    )  # fmt: skip
+    assert "warning: the graph and the step page not drawn" in done.stderr
+    assert "| backprop_by_hand" in done.stdout and not (tmp_path / "backprop_by_hand" / "graph.png").exists()
