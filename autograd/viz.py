@@ -47,10 +47,10 @@ __all__ = [
     "FORMATS",
     "BackwardStep",
     "DotNotFoundError",
+    "ExpressionError",
     "GraphPicture",
     "backward_steps",
     "draw_graph",
-    "ExpressionError",
     "main",
     "parse_expression",
     "save",
@@ -389,10 +389,14 @@ def _combine(op: str, parents: Sequence[Any], args: Sequence[tuple[str, int]]) -
             (a, b), (pa, pb) = (b, a), (pb, pa)
         if _is_const(pb) and pb.data == -1:
             return (f"-{_paren(a, _POW)}", _NEG)
-        if _pow_exponent(pb) == -1 and pb._prev:  # a * b**-1 is a / b
-            inner = _paren((b[0][: -len("⁻¹")], _ATOM), _MUL) if b[0].endswith("⁻¹") else _paren(b, _POW)
-            return (f"{_paren(a, _MUL)}/{inner}", _MUL)
+        if _pow_exponent(pb) == -1 and b[0].endswith("⁻¹"):  # a * b**-1 (unnamed) is a / b
+            return (f"{_paren(a, _MUL)}/{b[0][: -len('⁻¹')]}", _MUL)
         if _is_const(pb):
+            c = float(pb.data)
+            if a[0].endswith("⁻¹") and a[1] == _POW:  # 1/x and 2/x, as written
+                return (f"{b[0]}/{a[0][: -len('⁻¹')]}", _MUL)
+            if len(_num(c)) > 5 and c != 0 and abs(1 / c - round(1 / c)) < 1e-9:  # x/3, not 0.3333·x
+                return (f"{_paren(a, _MUL)}/{_num(float(round(1 / c)))}", _MUL)
             return (f"{_paren(b, _POW)}·{_paren(a, _MUL)}", _MUL)
         return (f"{_paren(a, _MUL)}·{_paren(b, _POW)}", _MUL)
     if op.startswith("**") and len(args) == 1:

@@ -502,3 +502,27 @@ def test_cli_runs_as_a_module(tmp_path: Path) -> None:
         timeout=60,
     )
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_unnamed_nodes_are_labelled_with_their_formula() -> None:
+    x, y = Value(2.0, label="x"), Value(3.0, label="y")
+    d = y**-1
+    d.label = "d"  # a named node stays a name inside formulas
+    cases = {
+        "x/y": x / y,
+        "x/(x + y)": x / (x + y),
+        "1/x": 1 / x,
+        "x - 2": x - 2,
+        "x - y": x - y,
+        "x/3": x / 3,
+        "0.5·x": x * 0.5,
+        "x·d": x * d,
+        "tanh(x·y) - 1": (x * y).tanh() - 1,
+        "(x + 1)⁻¹": (x + 1) ** -1,
+    }
+    for formula, node in cases.items():
+        assert f'label="{{ {formula} | data' in draw_graph(node).source, formula
+    long = x
+    for _ in range(12):
+        long = long * y + 1
+    assert re.search(r'label="\{ data [-\d.e+]+ \| grad', draw_graph(long, max_nodes=None).source)
