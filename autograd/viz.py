@@ -118,6 +118,11 @@ def _check_root(root: Any, who: str) -> None:
         raise TypeError(f"{who}: root must be a Value or Tensor graph node, got {type(root).__name__}")
 
 
+def _check_rankdir(rankdir: str, who: str) -> None:
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"{who}: rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
+
+
 def _is_array(node: Any) -> bool:
     return isinstance(node.data, np.ndarray)
 
@@ -823,8 +828,7 @@ def draw_graph(
     3 2
     """
     _check_root(root, "draw_graph")
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"draw_graph: rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
+    _check_rankdir(rankdir, "draw_graph")
     if format not in FORMATS:
         raise ValueError(f"draw_graph: unknown format {format!r}; formats: {', '.join(FORMATS)}")
     if max_nodes is not None and max_nodes < 2:
@@ -1093,6 +1097,7 @@ def backward_steps(
     0.0
     """
     _check_root(root, "backward_steps")
+    _check_rankdir(rankdir, "backward_steps")
     params = _param_names(names, module)
     g = _Graph(root, params, root_name="L", kinds=_module_kinds(module))
     fold = True

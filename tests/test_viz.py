@@ -146,6 +146,8 @@ def test_bad_input_raises_clear_errors() -> None:
         save(draw_graph(L), "/tmp/never-written.jpeg")
     with pytest.raises(ValueError, match="rankdir"):
         draw_graph(L, rankdir="up")
+    with pytest.raises(ValueError, match="rankdir"):
+        backward_steps(L, rankdir="sideways")
     with pytest.raises(TypeError, match="named_parameters"):
         draw_graph(L, module=object())
 
