@@ -1321,6 +1321,8 @@ def parse_expression(text: str, values: Mapping[str, float]) -> Any:
     except SyntaxError as err:
         where = f" at column {err.offset}" if err.offset else ""
         raise ExpressionError(f"syntax error{where} in {text.strip()!r}: {err.msg}") from None
+    except (RecursionError, MemoryError):  # Python's own parser gives up on very deep nesting
+        raise ExpressionError("expression nested too deeply") from None
     leaves = {name: Value(float(v), label=name) for name, v in values.items()}
 
     def walk(node: ast.AST) -> Any:

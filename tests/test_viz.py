@@ -467,6 +467,8 @@ def test_cli_prints_the_source_without_out(capsys: pytest.CaptureFixture[str]) -
         (["'a'", "--at", "x=1"], "only numbers"),
         (["2 ** 3", "--at", "x=1"], "no variables"),
         (["x", "--at", "x=1", "--out", "graph.jpg"], "svg, png, pdf"),
+        (["x" + "+x" * 3000, "--at", "x=1"], "nested too deeply"),
+        (["(" * 300 + "x" + ")" * 300, "--at", "x=1"], "syntax error"),
     ],
 )
 def test_cli_errors_are_one_line_with_exit_code_2(
