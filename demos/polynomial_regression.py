@@ -6,7 +6,7 @@ The tutorial samples a 6th-order polynomial with noise of standard deviation 1.0
 1 -> n tanh -> 1 on the mean squared error, with backpropagation derived by hand, and contrasts
 it with linear least squares, which must be told the polynomial's order. It publishes no
 coefficients or numbers, so we pick the polynomial: 5·T6(x) + 2x on [-1, 1] (T6 the Chebyshev
-polynomial: six humps of height 5, well above the noise). The network is ``nn.Sequential`` on
+polynomial: five turning points of height 5, well above the noise). The network is ``nn.Sequential`` on
 Tensors, trained full-batch by an optimizer from ``nn.optim`` (Adam by default). A fit that has
 learned the curve, not the noise, has a training MSE near the noise variance, 1.0.
 """

@@ -6,8 +6,8 @@ cross-entropy, trained for 4000 iterations on random batches of 4 training point
 rate 1e-2; it prints the training accuracy every 100 iterations and the validation accuracy every
 500, and reaches 100% validation and test accuracy. We use ``nn.Linear`` on Tensors,
 ``nn.functional.cross_entropy`` (summed over the batch, as the tutorial's update is) and
-``nn.optim.SGD``; the gradients of the weight matrix and bias,
-which the tutorial derives by hand through softmax and cross-entropy, come from ``backward()``.
+``nn.optim.SGD``; the gradients of the weight matrix and bias, which the tutorial derives by hand
+through softmax and cross-entropy, come from ``backward()``.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def run(
     model = nn.Linear(4, 2, rng=seed)
     optimizer = nn.optim.SGD(model.parameters(), lr=lr)
     x_train, y_train = X[TRAIN], Y[TRAIN]
-    report_every = min(500, iterations)
+    report_every = max(1, min(500, iterations))  # the tutorial's every 100 would be 40 lines
     losses, validation = [], []
     for i in range(iterations):
         rows = rng.choice(len(x_train), batch_size)  # with replacement, as the tutorial's np.random.choice

@@ -72,7 +72,8 @@ def test_perceptron_diabetes_matches_the_tutorial_to_4_decimals(runs: Runs) -> N
 def test_single_neuron_training_error_falls(runs: Runs) -> None:
     errors = runs["single_neuron"]["errors"]
     assert len(errors) == 30  # every 100 of 3000 iterations
-    assert max(errors[-5:]) < errors[0] * 0.8
+    # Per-sample SGD makes the curve jumpy: compare the last 10 points' mean with the start.
+    assert sum(errors[-10:]) / 10 < 0.75 * errors[0]
 
 
 def test_softmax_classifier_is_perfect(runs: Runs) -> None:
