@@ -502,7 +502,7 @@ class Tensor:
         if bad.any():
             where = tuple(int(i) for i in np.argwhere(bad)[0])
             raise ValueError(
-                f"log: input must be positive, got {self.data[where]!r} at index {where} "
+                f"log: input must be positive, got {self.data[where].item()!r} at index {where} "
                 f"({int(bad.sum())} of {self.data.size} elements are <= 0)"
             )
         return _node1(np.log(self.data), LOG, self)
@@ -770,7 +770,7 @@ class Tensor:
             if self.data.size != 1:
                 raise ValueError(
                     f"backward: the output has shape {self.shape}; only a one-element output can start "
-                    f"from 1, so pass grad= an array of shape {self.shape}"
+                    "from 1, so pass grad= an array of that shape"
                 )
             raw = np.ones_like(self.data)
         elif isinstance(g, Tensor):
