@@ -16,12 +16,15 @@ shape in one place (`_sum_to`). A rule runs only for inputs that require grad.
 
 Decisions worth knowing:
 
-- Python lists and numbers become float64; ndarrays keep their dtype and are not copied. Plain
-  numbers in arithmetic take the Tensor's float dtype, so float32 stays float32.
+- Python lists and numbers become float64; ndarrays keep their dtype and are not copied. A plain
+  number in arithmetic (``2 * t``) is a parameter of the op, not a node, and numpy treats it as
+  weakly typed, so float32 stays float32 (numpy float64 scalars are turned into Python floats).
 - Integer and bool Tensors (class indices, masks) are allowed but cannot require grad.
 - `Tensor` and `Value` do not mix: arithmetic between them raises TypeError (use ``v.data``).
-- After ``backward()``, a leaf's ``.grad`` is its own writable array; an intermediate result's
-  ``.grad`` is kept too (graph pictures show it) but read-only, as it may share memory with others.
+- After ``backward()``, a leaf's ``.grad`` is its own writable array (optimizers update it in
+  place). An intermediate result keeps its ``.grad`` too (graph pictures show it), the engine's
+  own array, which may be shared with a neighbour's (``+`` passes its gradient on unchanged):
+  read it, do not change it in place.
 - ``log`` of a value <= 0 raises ValueError, as `Value.log` does; ``x ** y`` likewise refuses a
   negative base with a fractional or differentiated exponent rather than return NaN.
 - ``max`` splits the gradient equally among tied maxima (as ``torch.amax``).
@@ -39,7 +42,7 @@ from __future__ import annotations
 import math
 import numbers
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Union
 
 import numpy as np
@@ -111,6 +114,9 @@ def _scatter(g: Any, index: Any, shape: tuple[int, ...], repeats: bool) -> Any:
 
 
 def _swap_last(x: Any) -> Any:
+    """The matrix transpose of each matrix in a stack (the last two axes)."""
+    if x.ndim == 2:
+        return x.T
     axes = list(range(x.ndim))
     axes[-1], axes[-2] = axes[-2], axes[-1]
     return x.transpose(tuple(axes))
@@ -161,6 +167,7 @@ POW = Op("**", lambda g, out, a, b: g * b * a ** (b - 1), lambda g, out, a, b: g
 # A number operand k is a parameter of its op, not a node.
 ADD_NUMBER = Op("+", lambda g, out, a, k: g)
 MUL_NUMBER = Op("*", lambda g, out, a, k: g * k)
+# x ** 0 is constant: its derivative is 0, also at x = 0 (where 0 · 0 ** -1 would be nan).
 POW_NUMBER = Op("**", lambda g, out, a, k: g * k * a ** (k - 1) if k != 0 else g * 0)
 MATMUL = Op("@", _matmul_grad_a, _matmul_grad_b)
 EXP = Op("exp", lambda g, out, a: g * out)
@@ -169,7 +176,7 @@ TANH = Op("tanh", lambda g, out, a: g * (1 - out * out))
 SIGMOID = Op("sigmoid", lambda g, out, a: g * out * (1 - out))
 RELU = Op("relu", lambda g, out, a: g * (a > 0))  # a bool mask (or bool Tensor): not differentiated
 ERF = Op("erf", lambda g, out, a: g * _TWO_OVER_SQRT_PI * _exp(-(a * a)))
-# Reductions: params are the reduced axes and the shape with those axes kept as 1.
+# Reductions keep as params the shape with the reduced axes kept as 1 (and max the axes).
 SUM = Op("sum", lambda g, out, a, kshape: _expand(g.reshape(kshape), a.shape))
 MAX = Op(
     "max", lambda g, out, a, axes, kshape: _expand(g.reshape(kshape), a.shape) * _ties(a, out, axes, kshape)
@@ -325,10 +332,12 @@ def _index(op: str, index: Any) -> tuple[Any, bool]:
 class Tensor:
     """An n-dimensional array node of the computation graph, backed by numpy.
 
-    ``data`` is the ndarray, ``grad`` the gradient of the last ``backward()``'s output with respect
-    to it (None until then; repeated backward calls add up), ``requires_grad`` whether gradients
-    flow to it, ``label`` a name for pictures. Operators follow numpy broadcasting. Comparisons
-    (``<``, ``==``, ...) give bool Tensors and are not differentiated; hashing is by identity.
+    ``Tensor(data, requires_grad=False, label="")``: ``data`` is a number, a nested list (both
+    become float64) or an ndarray (kept as is, not copied). Attributes: ``data`` the ndarray,
+    ``grad`` the gradient of the last ``backward()``'s output with respect to it (None until then;
+    repeated backward calls add up), ``requires_grad`` whether gradients flow to it, ``label`` a
+    name for pictures. Operators follow numpy broadcasting. Comparisons (``<``, ``==``, ...) give
+    bool Tensors and are not differentiated; hashing is by identity.
 
     >>> w = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True, label="w")
     >>> x = Tensor([1.0, -1.0])
@@ -388,6 +397,16 @@ class Tensor:
             raise TypeError("len() of a 0-d tensor")
         return len(self.data)
 
+    def __iter__(self) -> Iterator[Tensor]:
+        """The sub-tensors along the first axis (each a differentiable ``self[i]``)."""
+        return (self[i] for i in range(len(self)))
+
+    def __bool__(self) -> bool:
+        return bool(self.data)  # numpy's rule: only a one-element tensor has a truth value
+
+    def __float__(self) -> float:
+        return float(self.item())
+
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         if dtype is None or dtype == self.data.dtype:
             return self.data.copy() if copy else self.data
@@ -416,14 +435,22 @@ class Tensor:
 
     # --- elementwise arithmetic (broadcasting) -------------------------------------------------
 
+    # + and * are the hottest ops: their usual cases (same shapes, a float) skip _arith's checks.
+
     def __add__(self, other: Operand) -> Tensor:
-        if other.__class__ is Tensor and self.data.shape == other.data.shape:  # the fast, common case
-            return _node2(self.data + other.data, ADD, self, other)
+        cls = other.__class__
+        if cls is Tensor and self.data.shape == other.data.shape:  # type: ignore[union-attr]
+            return _node2(self.data + other.data, ADD, self, other)  # type: ignore[arg-type, union-attr]
+        if cls is float:
+            return _node1(self.data + other, ADD_NUMBER, self, (other,))
         return _arith("add", ADD, ADD_NUMBER, operator.add, self, other)
 
     def __mul__(self, other: Operand) -> Tensor:
-        if other.__class__ is Tensor and self.data.shape == other.data.shape:
-            return _node2(self.data * other.data, MUL, self, other)
+        cls = other.__class__
+        if cls is Tensor and self.data.shape == other.data.shape:  # type: ignore[union-attr]
+            return _node2(self.data * other.data, MUL, self, other)  # type: ignore[arg-type, union-attr]
+        if cls is float:
+            return _node1(self.data * other, MUL_NUMBER, self, (other,))
         return _arith("mul", MUL, MUL_NUMBER, operator.mul, self, other)
 
     __radd__ = __add__  # commutative: a number + Tensor is Tensor + the number
