@@ -212,12 +212,12 @@ def race(
 
 def report(title: str, results: dict[str, tuple[float, float, float]], bar: float) -> None:
     base, base_best, _ = results["numpy"]
-    unit, scale = ("ms", 1e3) if base > 5e-4 else ("us", 1e6)
+    unit, scale, digits = ("ms", 1e3, 3) if base > 5e-4 else ("us", 1e6, 1)
     print(title)
     for name, (median, best, loss) in results.items():
         print(
-            f"  {name:6s} median {median * scale:7.1f} {unit} ({median / base:4.2f}x numpy)   "
-            f"best {best * scale:7.1f} {unit} ({best / base_best:4.2f}x)   loss {loss:.6f}"
+            f"  {name:6s} median {median * scale:7.{digits}f} {unit} ({median / base:4.2f}x numpy)   "
+            f"best {best * scale:7.{digits}f} {unit} ({best / base_best:4.2f}x)   loss {loss:.6f}"
         )
     ratio = results["ours"][0] / base
     print(f"  ours / numpy: {ratio:.2f}x median (bar: <= {bar}x: {'met' if ratio <= bar else 'NOT met'})")
