@@ -37,6 +37,7 @@ from bench_scalar import make_moons  # noqa: E402  (one two-moons generator for 
 
 from autograd import Tensor  # noqa: E402
 
+torch: Any
 try:
     import torch
 except ImportError:  # benchmark-only dependency
@@ -230,17 +231,18 @@ def main(argv: list[str] | None = None) -> None:
     if torch is None:
         print("PyTorch not installed: ours against numpy only")
 
+    Steps = dict[str, Callable[..., float]]
     weights, X, y = problem_a()
-    steps_a = {"ours": ours_ce_step, "numpy": numpy_ce_step, "torch": torch_ce_step}
+    steps_a: Steps = {"ours": ours_ce_step, "numpy": numpy_ce_step, "torch": torch_ce_step}
     results = race(contenders(weights, X, y, steps_a, y_is_index=True), args.repeats // 2)
-    report(f"(a) MLP 784-256-10, batch 128, float32, cross-entropy: one SGD step, {args.repeats // 2} runs",
-           results, 1.15)
+    title = "(a) MLP 784-256-10, batch 128, float32, cross-entropy: one SGD step"
+    report(f"{title}, {args.repeats // 2} runs", results, 1.15)
 
     weights, X, y = problem_b()
-    steps_b = {"ours": ours_margin_step, "numpy": numpy_margin_step, "torch": torch_margin_step}
+    steps_b: Steps = {"ours": ours_margin_step, "numpy": numpy_margin_step, "torch": torch_margin_step}
     results = race(contenders(weights, X, y, steps_b, y_is_index=False), args.repeats)
-    report(f"(b) MLP 2-16-16-1, batch 100, float64, max-margin + L2: one SGD step, {args.repeats} runs",
-           results, 2.0)
+    title = "(b) MLP 2-16-16-1, batch 100, float64, max-margin + L2: one SGD step"
+    report(f"{title}, {args.repeats} runs", results, 2.0)
 
 
 def single_threaded() -> None:
