@@ -135,7 +135,8 @@ def _propagate(
     for root, seed in zip(roots, seeds):
         grads[root] = seed if root not in grads else grads[root] + seed
     get = grads.get
-    with _SetGradMode(create_graph):  # rules record a graph only when asked to
+    saved, _GradMode.enabled = _GradMode.enabled, create_graph  # rules record a graph only if asked
+    try:
         for node in reversed(order):
             g = get(node)
             if g is None:  # no path from a root carries a gradient here
@@ -159,6 +160,8 @@ def _propagate(
                 if pg is not None:
                     old = get(parent)
                     grads[parent] = pg if old is None else old + pg
+    finally:
+        _GradMode.enabled = saved
     return grads
 
 
