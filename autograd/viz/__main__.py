@@ -1,6 +1,6 @@
-"""``python -m autograd.viz "3*x**2 + 2" --at x=2 --out graph.svg``: see `autograd.viz.main`."""
+"""``python -m autograd.viz "3*x**2 + 2" --at x=2 --out graph.svg``: see `autograd.viz.cli`."""
 
-from autograd.viz import main
+from autograd.viz.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())
