@@ -1,16 +1,11 @@
 """`Value`: a scalar that remembers how it was computed, so it can be differentiated.
 
-Each primitive below has one forward (on Python floats) and one derivative rule beside it. A rule
-``backward(g, out, *inputs)`` gets the gradient ``g`` of the final output with respect to this
-node's result ``out`` and returns the gradient with respect to each input: the chain rule, one
-link. The same rule serves both kinds of backward pass:
+Each primitive below computes its forward on Python floats; its derivative rules are in the
+table of `autograd.ops`, shared with `Tensor`. The same rules serve both kinds of backward pass:
 
-- first order (``backward()``, ``grad()``): ``g``, ``out`` and the inputs are plain floats: fast;
+- first order (``backward()``, ``grad()``): the gradients are plain floats: fast;
 - higher order (``grad(..., create_graph=True)``): they are `Value` nodes, so the gradient is
   itself a graph that can be differentiated again.
-
-That is why the rules use only arithmetic and the small helpers ``_exp``, ``_log``, ``_step``,
-which work on both floats and Values.
 
 >>> x = Value(2.0, label="x")
 >>> L = 3 * x**2 + 2
@@ -23,58 +18,21 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable
 from typing import Any, Union
 
 from autograd import engine
 from autograd.engine import _GradMode
+from autograd.ops import ADD, ERF, EXP, LOG, MUL, POW, POW_NUMBER, RELU, SIGMOID, TANH, Op, raw
+from autograd.ops import exp as _exp
 
-__all__ = ["Op", "Value"]
+__all__ = ["Value"]
 
 Scalar = Union["Value", int, float]  # noqa: UP007 - a runtime alias, for Python 3.10
 
 
-class Op:
-    """A differentiable primitive: its name (shown in graph pictures) and its derivative rule."""
-
-    __slots__ = ("name", "backward")
-
-    def __init__(self, name: str, backward: Callable[..., tuple[Any, ...]]) -> None:
-        self.name = name
-        self.backward = backward
-
-    def __repr__(self) -> str:
-        return f"Op({self.name!r})"
-
-
 # Leaves made from plain numbers (the 3 and the 2 in 3*x**2 + 2) carry this marker as their op,
-# so pictures can tell constants from inputs. They have no inputs, so the rule never runs.
-CONST = Op("const", lambda g, out: ())
-
-
-# Helpers the rules use, so that one rule works on floats and on Values alike.
-def _raw(x: Any) -> float:
-    return x.data if isinstance(x, Value) else x
-
-
-def _exp(x: Any) -> Any:
-    return x.exp() if isinstance(x, Value) else _float_exp(x)
-
-
-def _log(x: Any) -> Any:
-    return x.log() if isinstance(x, Value) else math.log(x)
-
-
-def _step(x: Any) -> float:
-    """1 where x > 0, else 0: the derivative of relu (a constant, so not itself differentiated)."""
-    return 1.0 if _raw(x) > 0 else 0.0
-
-
-def _float_exp(x: float) -> float:
-    try:
-        return math.exp(x)
-    except OverflowError:  # IEEE, as numpy and PyTorch: exp(1000) is inf, not an exception
-        return math.inf
+# so pictures can tell constants from inputs. They have no inputs, so it needs no rules.
+CONST = Op("const")
 
 
 def _float_sigmoid(x: float) -> float:
@@ -86,28 +44,16 @@ def _float_sigmoid(x: float) -> float:
 
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
-_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
-
-# The primitives. Rules: (g, out, *inputs) -> one gradient per input (None: not needed).
-ADD = Op("+", lambda g, out, a, b: (g, g))
-MUL = Op("*", lambda g, out, a, b: (g * b, g * a))
-# d/db a**b = a**b·log(a); at a = 0 (where b > 0 is needed anyway) it is taken as 0.
-POW = Op("**", lambda g, out, a, b: (g * b * a ** (b - 1), g * out * _log(a) if _raw(a) > 0 else None))
-EXP = Op("exp", lambda g, out, a: (g * out,))
-LOG = Op("log", lambda g, out, a: (g / a,))
-TANH = Op("tanh", lambda g, out, a: (g * (1 - out * out),))
-SIGMOID = Op("sigmoid", lambda g, out, a: (g * out * (1 - out),))
-RELU = Op("relu", lambda g, out, a: (g * _step(a),))
-ERF = Op("erf", lambda g, out, a: (g * _TWO_OVER_SQRT_PI * _exp(-(a * a)),))
-
 _POW_BY_NUMBER: dict[float, Op] = {}
 
 
 def _pow_op(k: float) -> Op:
-    """x ** k for a number k: its own op (named "**2" in pictures); k is not differentiated."""
+    """x ** k for a number k: POW_NUMBER's rule with k bound, named "**2" in pictures (a Value
+    node has no room for op parameters, so the exponent lives in the op)."""
     op = _POW_BY_NUMBER.get(k)
     if op is None:
-        op = Op(f"**{k:g}", lambda g, out, a: (g * k * a ** (k - 1),))
+        rule = POW_NUMBER.rules[0]
+        op = Op(f"**{k:g}", lambda g, out, a: rule(g, out, a, k))
         if len(_POW_BY_NUMBER) < 1024:  # a cache of the usual few exponents, not a leak
             _POW_BY_NUMBER[k] = op
     return op
@@ -224,7 +170,7 @@ class Value:
 
     def exp(self) -> Value:
         """e ** x (inf past about 709.78, as IEEE floats)."""
-        return _new(_float_exp(self.data), EXP, self)
+        return _new(_exp(self.data), EXP, self)
 
     def log(self) -> Value:
         """Natural logarithm. ValueError for x <= 0, where it is not a real number.
@@ -291,9 +237,13 @@ class Value:
         return self * other
 
     def __rsub__(self, other: Scalar) -> Value:
+        if not _is_number(other):
+            return NotImplemented
         return (-self) + other
 
     def __rtruediv__(self, other: Scalar) -> Value:
+        if not _is_number(other):
+            return NotImplemented
         return self**-1 * other
 
     def __rpow__(self, other: Scalar) -> Value:
@@ -305,22 +255,22 @@ class Value:
     # --- comparisons: on data, not differentiated -------------------------------------------
 
     def __eq__(self, other: object) -> bool:
-        return self.data == _raw(other)
+        return self.data == raw(other)
 
     def __ne__(self, other: object) -> bool:
-        return self.data != _raw(other)
+        return self.data != raw(other)
 
     def __lt__(self, other: Scalar) -> bool:
-        return self.data < _raw(other)
+        return self.data < raw(other)
 
     def __le__(self, other: Scalar) -> bool:
-        return self.data <= _raw(other)
+        return self.data <= raw(other)
 
     def __gt__(self, other: Scalar) -> bool:
-        return self.data > _raw(other)
+        return self.data > raw(other)
 
     def __ge__(self, other: Scalar) -> bool:
-        return self.data >= _raw(other)
+        return self.data >= raw(other)
 
     __hash__ = object.__hash__
 
@@ -351,14 +301,16 @@ class Value:
         return (a,) if b is None else (a, b)
 
     def _vjp(self, g: Any, create_graph: bool) -> tuple[Any, ...]:
-        # Only nodes with inputs are asked, and every such node has an op.
-        rule = self._op.backward  # type: ignore[union-attr]
+        rules = self._op.rules  # type: ignore[union-attr]  # only nodes with inputs are asked
         a, b = self._a, self._b
-        if create_graph:
-            return rule(g, self, a) if b is None else rule(g, self, a, b)
+        if create_graph:  # the rules run on the nodes themselves: their results are graphs
+            if b is None:
+                return (rules[0](g, self, a),)
+            return rules[0](g, self, a, b), rules[1](g, self, a, b)
         if b is None:
-            return rule(g, self.data, a.data)  # type: ignore[union-attr]
-        return rule(g, self.data, a.data, b.data)  # type: ignore[union-attr]
+            return (rules[0](g, self.data, a.data),)  # type: ignore[union-attr]
+        out, ad, bd = self.data, a.data, b.data  # type: ignore[union-attr]
+        return rules[0](g, out, ad, bd), rules[1](g, out, ad, bd)
 
     def _accumulate(self, g: float) -> None:
         self.grad += g

@@ -327,10 +327,13 @@ def test_value_accepts_numpy_scalars() -> None:
         lambda: Value(1.0) / None,
         lambda: Value(1.0) ** "x",
         lambda: [1.0] + Value(1.0),
+        lambda: "abc" / Value(0.0),
+        lambda: "abc" - Value(1.0),
+        lambda: None ** Value(1.0),
     ],
 )
 def test_arithmetic_with_non_numbers_is_a_type_error(make: Callable[[], object]) -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="unsupported operand|can't multiply|can only concatenate"):
         make()
 
 
@@ -356,6 +359,23 @@ def test_pow_domain() -> None:
     assert (base.grad, exponent.grad) == (0.0, 0.0)
 
 
+def test_pow_derivatives_at_zero_base() -> None:
+    # x ** 0 is constant (slope 0, also at 0); sqrt's slope at 0 is inf (IEEE, as PyTorch).
+    x = Value(0.0)
+    (x**0).backward()
+    assert x.grad == 0.0
+    x = Value(0.0)
+    (x**0.5).backward()
+    assert x.grad == math.inf
+    base, exponent = Value(0.0), Value(0.0)
+    (base**exponent).backward()  # 0 ** 0 = 1: d/dbase taken as 0 (as PyTorch), d/dexponent 0
+    assert (base.grad, exponent.grad) == (0.0, 0.0)
+    for k in range(4):  # the polynomial terms x ** k at x = 0: slopes 0, 1, 0, 0
+        x = Value(0.0)
+        (x**k).backward()
+        assert x.grad == (1.0 if k == 1 else 0.0)
+
+
 def test_gelu_rejects_unknown_approximation() -> None:
     with pytest.raises(ValueError, match="gelu: approximate must be 'none' or 'tanh', got 'fast'"):
         Value(1.0).gelu(approximate="fast")
@@ -376,9 +396,9 @@ def test_repr_comparisons_and_hash() -> None:
 
 
 def test_gradcheck_reports_a_wrong_rule(monkeypatch: pytest.MonkeyPatch) -> None:
-    from autograd import value
+    from autograd import ops
 
-    monkeypatch.setattr(value.TANH, "backward", lambda g, out, a: (g * (1 + out * out),))
+    monkeypatch.setattr(ops.TANH, "rules", (lambda g, out, a: g * (1 + out * out),))
     x = Value(0.5, label="x")
     message = r"input 0 \(x\): backward gives 1.2\d*, finite differences 0.78"
     with pytest.raises(GradcheckError, match=message):
