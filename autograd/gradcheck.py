@@ -106,6 +106,8 @@ def gradcheck(
         if not hasattr(node, "_vjp"):
             kind = type(node).__name__
             raise TypeError(f"gradcheck: {_label(node, i)} must be a Value or Tensor, got {kind}")
+        if not getattr(node, "requires_grad", True):
+            raise ValueError(f"gradcheck: {_label(node, i)} does not require grad (use requires_grad=True)")
         dtype = getattr(node.data, "dtype", None)
         if dtype is not None and dtype != np.float64:
             raise ValueError(f"gradcheck: {_label(node, i)} is {dtype}; finite differences need float64")

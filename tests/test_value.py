@@ -410,3 +410,11 @@ def test_gradcheck_rejects_bad_arguments() -> None:
         gradcheck(lambda v: v, [1.0])
     with pytest.raises(ValueError, match="order must be >= 1"):
         gradcheck(lambda v: v, [Value(1.0)], order=0)
+
+
+def test_gradcheck_names_an_input_that_does_not_require_grad() -> None:
+    from autograd import Tensor
+
+    t = Tensor([1.0, 2.0], label="t")
+    with pytest.raises(ValueError, match=r"gradcheck: input 0 \(t\) does not require grad"):
+        gradcheck(lambda v: (v * v).sum(), [t])
