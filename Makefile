@@ -10,8 +10,9 @@ OUT    ?= out
 
 all: test
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+# Re-install when the packaging or the set of packages changes (an editable install maps packages).
+$(STAMP): pyproject.toml $(wildcard */__init__.py)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); bash .ci/system-deps python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[demos,dev]'
 	touch $(STAMP)
