@@ -1,6 +1,6 @@
 """Scalar engine against micrograd 0.1.0, side by side in one process.
 
-One training step of micrograd's two-moons demo: MLP 2-16-16-1 (ReLU, linear output), 100 points,
+One training step of micrograd's two-moons demo: nn.MLP 2-16-16-1 (ReLU, linear output), 100 points,
 SVM max-margin loss mean(relu(1 - y·score)) + 1e-4·Σp², full-batch backward, SGD update. Both
 engines start from the same weights; the garbage collector stays on, as users run it. Also: bytes
 per graph node (tracemalloc) and seconds for backward through a 1,000,000-node chain.
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import random
 import statistics
 import sys
 import time
@@ -42,56 +41,46 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: int = 1) -> tuple[np.ndar
     return X, y
 
 
-def init_weights(sizes: list[int], seed: int = 0) -> list[tuple[list[list[float]], list[float]]]:
-    rng = random.Random(seed)
-    return [
-        ([[rng.uniform(-1, 1) for _ in range(nin)] for _ in range(nout)], [0.0] * nout)
-        for nin, nout in zip(sizes, sizes[1:])
-    ]
+def make_models() -> dict[str, tuple[Any, Callable[[float], Any]]]:
+    """name -> (model, its Value class): nn.MLP(2, [16, 16, 1]) and, when installed, micrograd's
+    MLP with the same weights (both list a neuron's weights, then its bias, layer by layer)."""
+    import nn
+
+    ours = nn.MLP(2, [16, 16, 1], rng=0)
+    models: dict[str, tuple[Any, Callable[[float], Any]]] = {"ours": (ours, Value)}
+    if MgValue is not None:
+        from micrograd import nn as micrograd_nn
+
+        theirs = micrograd_nn.MLP(2, [16, 16, 1])
+        for mine, their in zip(ours.parameters(), theirs.parameters(), strict=True):
+            their.data = mine.data
+        models["micrograd"] = (theirs, MgValue)
+    return models
 
 
-def build_mlp(cls: Callable[[float], Any], weights: list[tuple[list[list[float]], list[float]]]) -> list[Any]:
-    """Layers as lists of (w, b) neurons made of `cls` nodes."""
-    return [[([cls(w) for w in row], cls(b)) for row, b in zip(W, B)] for W, B in weights]
-
-
-def forward(layers: list[Any], x: list[Any]) -> Any:
-    for k, layer in enumerate(layers):
-        last = k == len(layers) - 1
-        out = []
-        for w, b in layer:
-            act = sum((wi * xi for wi, xi in zip(w, x)), b)
-            out.append(act if last else act.relu())
-        x = out
-    return x[0]
-
-
-def params(layers: list[Any]) -> list[Any]:
-    return [p for layer in layers for w, b in layer for p in [*w, b]]
-
-
-def train_step(layers: list[Any], X: np.ndarray, y: np.ndarray, lr: float = 0.1) -> float:
-    xs = X.tolist()
-    scores = [forward(layers, x) for x in xs]
+def train_step(
+    model: Any,
+    cls: Callable[[float], Any], X: np.ndarray, y: np.ndarray, lr: float = 0.1
+) -> float:
+    """micrograd's demo step, written as its notebook writes it."""
+    inputs = [[cls(v) for v in row] for row in X.tolist()]
+    scores = [model(x) for x in inputs]
     losses = [(1 + -yi * s).relu() for yi, s in zip(y.tolist(), scores)]
     data_loss = sum(losses) * (1.0 / len(losses))
-    ps = params(layers)
-    loss = data_loss + 1e-4 * sum(p * p for p in ps)
-    for p in ps:
-        p.grad = 0.0
+    loss = data_loss + 1e-4 * sum(p * p for p in model.parameters())
+    model.zero_grad()
     loss.backward()
-    for p in ps:
+    for p in model.parameters():
         p.data -= lr * p.grad
     return loss.data
 
 
-def time_steps(cls: Any, repeats: int) -> tuple[float, float]:
+def time_steps(model: Any, cls: Callable[[float], Any], repeats: int) -> tuple[float, float]:
     X, y = make_moons()
-    layers = build_mlp(cls, init_weights([2, 16, 16, 1]))
     times, loss = [], 0.0
     for _ in range(repeats):
         t0 = time.perf_counter()
-        loss = train_step(layers, X, y)
+        loss = train_step(model, cls, X, y)
         times.append(time.perf_counter() - t0)
     return statistics.median(times), loss
 
@@ -128,12 +117,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-chain", action="store_true", help="skip the 1,000,000-node chain")
     args = parser.parse_args(argv)
 
-    ours, loss_ours = time_steps(Value, args.repeats)
-    print(f"moons MLP step (2-16-16-1, 100 points), median of {args.repeats}:")
+    models = make_models()
+    ours, loss_ours = time_steps(*models["ours"], args.repeats)
+    print(f"moons MLP step (nn.MLP 2-16-16-1, 100 points), median of {args.repeats}:")
     print(f"  ours       {ours * 1e3:8.1f} ms   loss after {args.repeats} steps {loss_ours:.6f}")
     mem_ours = bytes_per_node(Value)
-    if MgValue is not None:
-        theirs, loss_theirs = time_steps(MgValue, args.repeats)
+    if "micrograd" in models:
+        theirs, loss_theirs = time_steps(*models["micrograd"], args.repeats)
         print(f"  micrograd  {theirs * 1e3:8.1f} ms   loss after {args.repeats} steps {loss_theirs:.6f}")
         print(f"  speed-up   {theirs / ours:8.1f}x   (bar: >= 10x)")
         mem_theirs = bytes_per_node(MgValue)
