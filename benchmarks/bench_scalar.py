@@ -59,8 +59,7 @@ def make_models() -> dict[str, tuple[Any, Callable[[float], Any]]]:
 
 
 def train_step(
-    model: Any,
-    cls: Callable[[float], Any], X: np.ndarray, y: np.ndarray, lr: float = 0.1
+    model: Any, cls: Callable[[float], Any], X: np.ndarray, y: np.ndarray, lr: float = 0.1
 ) -> float:
     """micrograd's demo step, written as its notebook writes it."""
     inputs = [[cls(v) for v in row] for row in X.tolist()]
