@@ -445,6 +445,11 @@ def test_cli_writes_the_picture_and_the_page(tmp_path: Path, capsys: pytest.Capt
     assert "dL/dx = 12" in page.read_text(encoding="utf-8")
 
 
+def test_cli_with_a_bare_variable_keeps_its_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["x", "--at", "x=2", "--out", str(tmp_path / "x.svg")]) == 0
+    assert capsys.readouterr().out.splitlines() == ["x = 2", "dx/dx = 1"]
+
+
 def test_cli_prints_the_source_without_out(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["x*y + 1", "--at", "x=2", "y=3", "--no-backward"]) == 0
     out = capsys.readouterr().out

@@ -144,7 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         out = parse_expression(args.expression, values)
     except (ExpressionError, ValueError, ZeroDivisionError) as err:  # log(-1) and friends too
         return fail(str(err).splitlines()[0])
-    out.label = "out" if "L" in values else "L"
+    if out._prev:  # a bare variable keeps its own name (a number is drawn as itself)
+        out.label = "out" if "L" in values else "L"
     if args.out:
         suffix = Path(args.out).suffix.lstrip(".").lower()
         if suffix not in (*FORMATS, "dot", "gv"):
