@@ -19,7 +19,6 @@ overflows: ``binary_cross_entropy_with_logits`` and ``cross_entropy`` stay finit
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -39,7 +38,7 @@ __all__ = [
 ]
 
 _REDUCTIONS = ("mean", "sum", "none")
-_LOG_FLOOR = math.exp(-100.0)  # PyTorch clamps BCE's logs at -100, so log(0) gives -100, not -inf
+_LOG_MIN = -100.0  # PyTorch clamps BCE's logs at -100, so log(0) gives -100, not -inf
 
 
 def _holds_values(x: Any) -> bool:
@@ -58,16 +57,25 @@ def _abs(x: Any) -> Any:
     return x.relu() + (-x).relu()
 
 
-def _positive(x: Any) -> Any:
-    """1 where x > 0, else 0, as a constant (not differentiated) of x's kind."""
+def _above(x: Any, level: float = 0.0) -> Any:
+    """1 where x > level, else 0, as a constant (not differentiated) of x's kind."""
     if isinstance(x, Value):
-        return 1.0 if x.data > 0 else 0.0
-    return Tensor((x.data > 0).astype(x.data.dtype))
+        return 1.0 if x.data > level else 0.0
+    return Tensor((x.data > level).astype(x.data.dtype))
 
 
 def _clamped_log(x: Any) -> Any:
-    """log(max(x, e^-100)): at least -100, as PyTorch's binary_cross_entropy."""
-    return ((x - _LOG_FLOOR).relu() + _LOG_FLOOR).log()
+    """max(log(x), -100) for x >= 0, so log(0) gives -100, as PyTorch's binary_cross_entropy.
+
+    The clamp is on the log's output, not its input: e^-100 is a denormal in float32, so a floor
+    there would give log ≈ -99.98. Zeros become 1 before the log (which refuses 0), and the masks
+    are constants that pick exact values, so the gradient is 1/x where the log is kept and 0 where
+    it is clamped.
+    """
+    positive = _above(x)
+    log = (positive * x + (1 - positive)).log()
+    kept = positive * _above(log, _LOG_MIN)
+    return kept * log + (1 - kept) * _LOG_MIN
 
 
 # --- the shared driver ------------------------------------------------------------------------
@@ -236,7 +244,7 @@ def binary_cross_entropy_with_logits(input: Any, target: Any, reduction: str = "
     """
 
     def formula(x: Any, y: Any) -> Any:
-        pos = _positive(x)  # a constant mask, so the gradient is right on both sides of 0
+        pos = _above(x)  # a constant mask, so the gradient is right on both sides of 0
         relu_x = pos * x
         minus_abs_x = x - 2 * relu_x  # −|x|
         return relu_x + (minus_abs_x.exp() + 1).log() - y * x
@@ -310,12 +318,11 @@ def cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Any:
         single = input.data.ndim == 1
         n, classes = (1, input.data.shape[0]) if single else input.data.shape
         indices = _class_indices(who, np.reshape(_raw(target), (1,)) if single else target, n, classes)
-        onehot = np.zeros((n, classes), dtype=input.data.dtype)
-        onehot[np.arange(n), indices] = 1
+        # Pick each row's target entry by indexing (not by a one-hot product, where a masked
+        # logit of -inf would give -inf·0 = NaN).
         if single:
-            return -(input.log_softmax(axis=0) * Tensor(onehot[0])).sum()
-        losses = -(input.log_softmax(axis=1) * Tensor(onehot)).sum(axis=1)
-        return _reduce(losses, reduction)
+            return -input.log_softmax(axis=0)[int(indices[0])]
+        return _reduce(-input.log_softmax(axis=1)[np.arange(n), indices], reduction)
     if isinstance(input, (str, bytes)) or not isinstance(input, Sequence) or not input:
         raise TypeError(f"{who}: input must be a Tensor or a non-empty list of rows of Values, got {input!r}")
     single = isinstance(input[0], Value)

@@ -252,3 +252,42 @@ def test_cross_entropy_bad_targets() -> None:
         F.cross_entropy([[0.0, 1.0]], [0])
     with pytest.raises(ValueError, match="cross_entropy: reduction must be"):
         F.cross_entropy(z, [0, 1, 2], reduction="max")
+
+
+def test_cross_entropy_with_minus_infinity_logits() -> None:
+    # masked logits: -inf must give exp(-inf) = 0, not -inf·0 = NaN (PyTorch: 0.1566 for the mean)
+    z = np.array([[0.0, -np.inf], [1.0, 2.0]])
+    t = np.array([0, 1])
+    expected = np.array([0.0, np.log1p(np.exp(-1.0))])
+    logits = Tensor(z, requires_grad=True)
+    loss = F.cross_entropy(logits, t, reduction="none")
+    np.testing.assert_allclose(loss.data, expected, rtol=1e-12, atol=0)
+    loss.sum().backward()
+    soft = np.exp(-np.logaddexp(0.0, -1.0))  # softmax(1, 2)[1]
+    np.testing.assert_allclose(logits.grad, [[0.0, 0.0], [1 - soft, soft - 1]], rtol=1e-12, atol=0)
+    assert F.cross_entropy(Tensor(z), t).data == pytest.approx(expected.mean(), rel=1e-12)
+    assert F.cross_entropy(Tensor(z[0]), 0).data == 0.0  # one unbatched row
+    rows = [[Value(float(v)) for v in r] for r in z]
+    mean = F.cross_entropy(rows, t)
+    mean.backward()
+    assert mean.data == pytest.approx(expected.mean(), rel=1e-12)
+    np.testing.assert_allclose([[v.grad for v in r] for r in rows], logits.grad / 2, rtol=1e-12, atol=0)
+
+
+def test_bce_at_the_edges_is_exactly_100_in_float32_too() -> None:
+    # e^-100 is a float32 denormal: clamping the log's input there gave 99.983; the output is clamped
+    x = Tensor(np.array([0.0, 1.0, 1.0, 1e-45], dtype=np.float32), requires_grad=True)
+    out = F.binary_cross_entropy(x, np.array([1.0, 0.0, 1.0, 1.0]), reduction="none")
+    assert out.dtype == np.float32 and out.data.tolist() == [100.0, 100.0, 0.0, 100.0]
+    out.sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, -1.0, 0.0]  # 0 where a log is clamped, as documented
+    v = Value(0.0)
+    loss = F.binary_cross_entropy([v], [0.25])
+    loss.backward()
+    assert loss.data == pytest.approx(25.0, rel=1e-15) and v.grad == pytest.approx(0.75)
+    # away from the clamp the value is log's own, not log's rounded through a shifted sum
+    x64 = np.array([1 - 1e-10, 1e-10, 0.3])
+    np.testing.assert_allclose(
+        F.binary_cross_entropy(Tensor(x64), np.array([1.0, 0.0, 0.6]), reduction="none").data,
+        [-np.log(1 - 1e-10), -np.log(1 - 1e-10), -(0.6 * np.log(0.3) + 0.4 * np.log(0.7))], rtol=1e-13,
+    )

@@ -94,6 +94,35 @@ def test_cross_entropy_matches_torch(reduction: str, scale: float) -> None:
     np.testing.assert_allclose(ours_z.grad, theirs_z.grad.numpy(), rtol=1e-9, atol=1e-12)
 
 
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_with_minus_infinity_logits_matches_torch(reduction: str) -> None:
+    z = np.array([[0.0, -np.inf, 1.0], [1.0, 2.0, -np.inf], [-np.inf, -np.inf, 0.5]])
+    t = np.array([0, 1, 2])
+    ours_z, theirs_z = Tensor(z.copy(), requires_grad=True), torch.tensor(z, requires_grad=True)
+    ours = F.cross_entropy(ours_z, t, reduction=reduction)
+    theirs = TF.cross_entropy(theirs_z, torch.tensor(t), reduction=reduction)
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12, atol=0)
+    ours.sum().backward()
+    theirs.sum().backward()
+    np.testing.assert_allclose(ours_z.grad, theirs_z.grad.numpy(), rtol=1e-12, atol=1e-300)
+    if reduction != "none":  # and on Values
+        rows = [[Value(float(v)) for v in r] for r in z]
+        value_loss = F.cross_entropy(rows, t, reduction=reduction)
+        value_loss.backward()
+        assert value_loss.data == pytest.approx(theirs.item(), rel=1e-12)
+        np.testing.assert_allclose([[v.grad for v in r] for r in rows], theirs_z.grad.numpy(), rtol=1e-12)
+
+
+def test_float32_bce_at_the_edges_matches_torch() -> None:
+    x = np.array([0.0, 1.0, 0.0, 1.0, 1e-45, 0.25], dtype=np.float32)
+    y = np.array([1.0, 0.0, 0.0, 1.0, 0.3, 0.5], dtype=np.float32)
+    ours = F.binary_cross_entropy(Tensor(x), y, reduction="none")
+    theirs = TF.binary_cross_entropy(torch.tensor(x), torch.tensor(y), reduction="none").numpy()
+    assert ours.dtype == np.float32
+    np.testing.assert_allclose(ours.data, theirs, rtol=1e-6)
+    assert ours.data[0] == theirs[0] == 100.0
+
+
 # --- optimizers -------------------------------------------------------------------------------
 
 A = RNG.normal(size=(5, 3))
