@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import sys
 import tempfile
@@ -98,6 +99,63 @@ def say(verbose: bool, text: str) -> None:
     """Print ``text`` when the demo is verbose (the default on the command line)."""
     if verbose:
         print(text, flush=True)
+
+
+def at_least(minimum: int) -> Callable[[str], int]:
+    """argparse type of a count that must be at least ``minimum``: a whole number.
+
+    >>> at_least(7)("7")
+    7
+    >>> at_least(7)("3")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: must be a whole number of at least 7, got '3'
+    """
+
+    def whole_number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be a whole number of at least {minimum}, got {text!r}")
+        return value
+
+    return whole_number
+
+
+positive_int = at_least(1)
+"""argparse type of a count (iterations, steps, rows, every N): a whole number, at least 1."""
+
+
+def positive_float(text: str) -> float:
+    """argparse type of a rate (a learning rate): a finite number above 0."""
+    return _checked_float(text, lambda value: value > 0, "a finite number above 0")
+
+
+def non_negative_float(text: str) -> float:
+    """argparse type of a strength or a spread (L2 weight, noise std): a finite number, 0 or more."""
+    return _checked_float(text, lambda value: value >= 0, "a finite number, 0 or more")
+
+
+def random_seed(text: str) -> int:
+    """argparse type of a random seed: what numpy's ``RandomState`` takes (plus room for seed + 1)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value < 2**31:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {2**31 - 1}, got {text!r}")
+    return value
+
+
+def _checked_float(text: str, ok: Callable[[float], bool], what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and ok(value)):
+        raise argparse.ArgumentTypeError(f"must be {what}, got {text!r}")
+    return value
 
 
 def demo_main(

@@ -18,7 +18,16 @@ import numpy as np
 
 import nn
 from autograd import Value
-from demos._common import demo_dir, demo_main, new_figure, save_figure, say
+from demos._common import (
+    demo_dir,
+    demo_main,
+    new_figure,
+    positive_float,
+    positive_int,
+    random_seed,
+    save_figure,
+    say,
+)
 
 TITLE = "Linear regression y = w·x by gradient descent"
 PUBLISHED = "w(4) = 2.0426, loss 0.0424 (w -> 2)"
@@ -129,11 +138,13 @@ def _plot_fit(folder: Any, x: np.ndarray, t: np.ndarray, w: float, iterations: i
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--lr", type=float, default=0.9, help="learning rate (default 0.9)")
+        parser.add_argument("--lr", type=positive_float, default=0.9, help="learning rate (default 0.9)")
         parser.add_argument(
-            "--iterations", type=int, default=10, help="iterations of the final fit (default 10)"
+            "--iterations", type=positive_int, default=10, help="iterations of the final fit (default 10)"
         )
-        parser.add_argument("--seed", type=int, default=13, help="numpy seed (13: the tutorial's data)")
+        parser.add_argument(
+            "--seed", type=random_seed, default=13, help="numpy seed (13: the tutorial's data)"
+        )
 
     return demo_main(run, __doc__, argv, options)
 

@@ -20,7 +20,18 @@ import numpy as np
 import nn
 from autograd import Value, no_grad
 from autograd.viz import draw_graph, save
-from demos._common import Progress, demo_dir, demo_main, graphviz_optional, new_figure, save_figure, say
+from demos._common import (
+    Progress,
+    demo_dir,
+    demo_main,
+    graphviz_optional,
+    new_figure,
+    non_negative_float,
+    positive_int,
+    random_seed,
+    save_figure,
+    say,
+)
 
 TITLE = "micrograd's two-moons MLP on Values"
 PUBLISHED = "accuracy 100% (by step 40 of 100)"
@@ -156,12 +167,16 @@ def _plot_training(folder: Path, history: list[tuple[float, float]]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--steps", type=int, default=100, help="full-batch SGD steps (default 100)")
         parser.add_argument(
-            "--alpha", type=float, default=1e-4, help="L2 regularisation strength (default 1e-4)"
+            "--steps", type=positive_int, default=100, help="full-batch SGD steps (default 100)"
         )
-        parser.add_argument("--seed", type=int, default=1337, help="seed of the weights (default 1337)")
-        parser.add_argument("--data-seed", type=int, default=1, help="seed of the moons (default 1)")
+        parser.add_argument(
+            "--alpha", type=non_negative_float, default=1e-4, help="L2 regularisation strength (default 1e-4)"
+        )
+        parser.add_argument(
+            "--seed", type=random_seed, default=1337, help="seed of the weights (default 1337)"
+        )
+        parser.add_argument("--data-seed", type=random_seed, default=1, help="seed of the moons (default 1)")
 
     return demo_main(run, __doc__, argv, options)
 

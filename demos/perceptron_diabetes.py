@@ -23,7 +23,17 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
-from demos._common import DATA, Progress, demo_dir, demo_main, new_figure, save_figure, say
+from demos._common import (
+    DATA,
+    Progress,
+    demo_dir,
+    demo_main,
+    new_figure,
+    positive_float,
+    positive_int,
+    save_figure,
+    say,
+)
 
 TITLE = "Perceptron (linear regression) on 20 diabetes rows"
 PUBLISHED = "m 11.2349, b 25.0117; closed form 11.2137, 25.2528"
@@ -172,9 +182,9 @@ def _plot_learning_rates(folder: Path, x0: float, y0: float, steps: int = 10) ->
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
-            "--epochs", type=int, default=10_000, help="epochs of gradient descent (default 10000)"
+            "--epochs", type=positive_int, default=10_000, help="epochs of gradient descent (default 10000)"
         )
-        parser.add_argument("--lr", type=float, default=0.001, help="learning rate (default 0.001)")
+        parser.add_argument("--lr", type=positive_float, default=0.001, help="learning rate (default 0.001)")
         parser.add_argument("--m0", type=float, default=5.0, help="starting slope (default 5)")
         parser.add_argument("--b0", type=float, default=10.0, help="starting intercept (default 10)")
 

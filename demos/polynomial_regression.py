@@ -22,7 +22,19 @@ import numpy as np
 
 import nn
 from autograd import Tensor, no_grad
-from demos._common import Progress, demo_dir, demo_main, new_figure, save_figure, say
+from demos._common import (
+    Progress,
+    at_least,
+    demo_dir,
+    demo_main,
+    new_figure,
+    non_negative_float,
+    positive_float,
+    positive_int,
+    random_seed,
+    save_figure,
+    say,
+)
 
 TITLE = "Polynomial regression, 1 -> n tanh -> 1"
 PUBLISHED = "a fit through noise of std 1.0 (plot only)"
@@ -159,19 +171,26 @@ def _plot_loss(
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--samples", type=int, default=200, help="noisy samples (default 200)")
         parser.add_argument(
-            "--hidden", type=int, default=16, help="tanh units in the hidden layer (default 16)"
+            "--samples",
+            type=at_least(len(COEFFICIENTS)),
+            default=200,
+            help="noisy samples (default 200; the order-6 least-squares fit needs 7)",
         )
         parser.add_argument(
-            "--steps", type=int, default=3000, help="full-batch training steps (default 3000)"
+            "--hidden", type=positive_int, default=16, help="tanh units in the hidden layer (default 16)"
+        )
+        parser.add_argument(
+            "--steps", type=positive_int, default=3000, help="full-batch training steps (default 3000)"
         )
         parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam", help="default adam")
-        parser.add_argument("--lr", type=float, default=0.02, help="learning rate (default 0.02)")
+        parser.add_argument("--lr", type=positive_float, default=0.02, help="learning rate (default 0.02)")
         parser.add_argument(
-            "--noise-std", type=float, default=1.0, help="noise standard deviation (default 1)"
+            "--noise-std", type=non_negative_float, default=1.0, help="noise standard deviation (default 1)"
         )
-        parser.add_argument("--seed", type=int, default=0, help="seed of the data and weights (default 0)")
+        parser.add_argument(
+            "--seed", type=random_seed, default=0, help="seed of the data and weights (default 0)"
+        )
 
     return demo_main(run, __doc__, argv, options)
 

@@ -22,7 +22,17 @@ import numpy as np
 
 import nn
 from autograd import no_grad
-from demos._common import Progress, demo_dir, demo_main, new_figure, save_figure, say
+from demos._common import (
+    Progress,
+    demo_dir,
+    demo_main,
+    new_figure,
+    positive_float,
+    positive_int,
+    random_seed,
+    save_figure,
+    say,
+)
 
 TITLE = "One sigmoid neuron, per-sample SGD"
 PUBLISHED = "training error falls (a plot, no number)"
@@ -117,12 +127,19 @@ def _plot(folder: Path, errors: list[float], every: int, alpha: float) -> None:
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--iterations", type=int, default=10_000, help="SGD iterations (default 10000)")
-        parser.add_argument("--alpha", type=float, default=0.1, help="learning rate (default 0.1)")
         parser.add_argument(
-            "--every", type=int, default=100, help="measure the error every N iterations (default 100)"
+            "--iterations", type=positive_int, default=10_000, help="SGD iterations (default 10000)"
         )
-        parser.add_argument("--seed", type=int, default=42, help="numpy seed (default 42, as the tutorial)")
+        parser.add_argument("--alpha", type=positive_float, default=0.1, help="learning rate (default 0.1)")
+        parser.add_argument(
+            "--every",
+            type=positive_int,
+            default=100,
+            help="measure the error every N iterations (default 100)",
+        )
+        parser.add_argument(
+            "--seed", type=random_seed, default=42, help="numpy seed (default 42, as the tutorial)"
+        )
 
     return demo_main(run, __doc__, argv, options)
 

@@ -22,7 +22,17 @@ import numpy as np
 import nn
 from autograd import Tensor, no_grad
 from autograd.viz import draw_graph, save
-from demos._common import demo_dir, demo_main, graphviz_optional, new_figure, save_figure, say
+from demos._common import (
+    demo_dir,
+    demo_main,
+    graphviz_optional,
+    new_figure,
+    positive_float,
+    positive_int,
+    random_seed,
+    save_figure,
+    say,
+)
 
 TITLE = "Softmax classifier, 4 binary features"
 PUBLISHED = "validation 100%, test 100%"
@@ -99,12 +109,20 @@ def run(
     if folder is not None:
         _plot_training(folder, losses, validation, lr, batch_size)
         _plot_weights(folder, model.weight.data)
-        batch = Tensor(x_train[:batch_size], label="batch")
-        loss = nn.functional.cross_entropy(model(batch), y_train[:batch_size], reduction="sum")
-        loss.backward()
+        loss = picture_loss(model, x_train[:batch_size], y_train[:batch_size])
         with graphviz_optional("graph.png"):
             save(draw_graph(loss, module=model, rankdir="TB"), folder / "graph.png")  # LR: too wide
     return {"val_accuracy": val_accuracy, "test_accuracy": test_accuracy}
+
+
+def picture_loss(model: nn.Linear, x: np.ndarray, y: np.ndarray) -> Tensor:
+    """The loss of one batch after ``backward()``, for the graph picture: every ``.grad`` in it is
+    this batch's gradient alone (the parameters' are zeroed first, not left from the last step)."""
+    model.zero_grad()
+    loss = nn.functional.cross_entropy(model(Tensor(x, label="batch")), y, reduction="sum")
+    loss.label = "loss"
+    loss.backward()
+    return loss
 
 
 def _plot_training(
@@ -112,7 +130,7 @@ def _plot_training(
 ) -> None:
     fig, ax = new_figure()
     steps = np.arange(1, len(losses) + 1)
-    window = 100
+    window = min(100, len(losses))  # a short run (--iterations 50) gets a shorter window
     running = np.convolve(losses, np.ones(window) / window, mode="valid")
     ax.plot(steps, losses, color="tab:red", alpha=0.25, lw=0.8, label=f"loss of each batch of {batch_size}")
     ax.plot(steps[window - 1 :], running, color="tab:red", label=f"running mean of {window}")
@@ -146,10 +164,14 @@ def _plot_weights(folder: Path, weight: np.ndarray) -> None:
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--iterations", type=int, default=4000, help="SGD iterations (default 4000)")
-        parser.add_argument("--lr", type=float, default=1e-2, help="learning rate (default 0.01)")
-        parser.add_argument("--batch-size", type=int, default=4, help="rows per batch (default 4)")
-        parser.add_argument("--seed", type=int, default=0, help="seed of the weights and batches (default 0)")
+        parser.add_argument(
+            "--iterations", type=positive_int, default=4000, help="SGD iterations (default 4000)"
+        )
+        parser.add_argument("--lr", type=positive_float, default=1e-2, help="learning rate (default 0.01)")
+        parser.add_argument("--batch-size", type=positive_int, default=4, help="rows per batch (default 4)")
+        parser.add_argument(
+            "--seed", type=random_seed, default=0, help="seed of the weights and batches (default 0)"
+        )
 
     return demo_main(run, __doc__, argv, options)
 

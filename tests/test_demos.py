@@ -13,8 +13,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
+import nn
+from autograd import Tensor, Value, grad
+from autograd.engine import toposort
 from demos import NAMES
 from demos.__main__ import gallery, main
 
@@ -31,17 +35,52 @@ SMALL: dict[str, dict[str, Any]] = {
 
 
 class Runs:
-    """Each demo's ``run()`` result, computed on first use, pictures under one shared folder."""
+    """Each demo's ``run()`` result, computed on first use, pictures under one shared folder.
+
+    While a demo runs, its ``draw_graph`` is watched: for each graph drawn with gradients, the
+    ``.grad`` of every leaf that will be pictured is compared with a fresh ``grad()`` of the drawn
+    output, and any difference (a gradient left over from training) is kept in ``stale_grads``.
+    """
 
     def __init__(self, out: Path) -> None:
         self.out = out
         self.results: dict[str, dict[str, Any]] = {}
+        self.stale_grads: dict[str, list[str]] = {}
+        self.graphs_checked: dict[str, int] = {}
 
     def __getitem__(self, name: str) -> dict[str, Any]:
         if name not in self.results:
             module = importlib.import_module(f"demos.{name}")
-            self.results[name] = module.run(out=str(self.out), **SMALL[name])
+            with pytest.MonkeyPatch.context() as patch:
+                if hasattr(module, "draw_graph"):
+                    patch.setattr(module, "draw_graph", self._watched(name, module.draw_graph))
+                self.results[name] = module.run(out=str(self.out), **SMALL[name])
         return self.results[name]
+
+    def _watched(self, name: str, draw_graph: Any) -> Any:
+        def draw(root: Any, **options: Any) -> Any:
+            if options.get("show_grad") is not False:
+                self.graphs_checked[name] = self.graphs_checked.get(name, 0) + 1
+                self.stale_grads.setdefault(name, []).extend(stale_leaf_grads(root))
+            return draw_graph(root, **options)
+
+        return draw
+
+
+def stale_leaf_grads(root: Any) -> list[str]:
+    """The leaves below ``root`` whose ``.grad`` is not d(root)/d(leaf) computed afresh."""
+    leaves = [
+        node
+        for node in toposort([root])
+        if not node._prev and (isinstance(node, Value) or node.requires_grad)
+    ]
+    fresh = grad(root, leaves)
+    stale = []
+    for leaf, expected in zip(leaves, fresh):
+        shown = leaf.grad
+        if shown is None or not np.allclose(shown, expected.data, rtol=1e-12, atol=1e-12):
+            stale.append(f"{leaf.label or type(leaf).__name__}: shown {shown}, fresh {expected.data}")
+    return stale
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +129,27 @@ def test_polynomial_regression_fits_down_to_the_noise(runs: Runs) -> None:
 
 def test_moons_mlp_separates_the_moons(runs: Runs) -> None:
     assert runs["moons_mlp"]["accuracy"] >= 0.95
+
+
+def test_graph_pictures_show_this_graphs_gradients_not_training_leftovers(runs: Runs) -> None:
+    # The softmax picture's backward() once followed training without zeroing: each parameter's
+    # pictured grad was the last training step's plus the pictured batch's.
+    for name in NAMES:
+        runs[name]
+    assert runs.graphs_checked.keys() >= {"backprop_by_hand", "softmax_classifier"}
+    assert {name: stale for name, stale in runs.stale_grads.items() if stale} == {}
+
+
+def test_softmax_picture_loss_zeroes_the_gradients_first() -> None:
+    from demos import softmax_classifier as demo
+
+    model = nn.Linear(4, 2, rng=0)
+    x, y = demo.X[demo.TRAIN], demo.Y[demo.TRAIN]
+    leftover = nn.functional.cross_entropy(model(Tensor(x[4:])), y[4:], reduction="sum")
+    leftover.backward()  # as after a training step
+    loss = demo.picture_loss(model, x[:4], y[:4])
+    fresh = grad(loss, [model.weight, model.bias])
+    assert np.allclose(model.weight.grad, fresh[0].data) and np.allclose(model.bias.grad, fresh[1].data)
 
 
 def test_gallery_links_every_picture(runs: Runs) -> None:
@@ -142,6 +202,70 @@ def test_bad_option_gets_argparse_error(capsys: pytest.CaptureFixture[str]) -> N
     with pytest.raises(SystemExit) as exit_info:
         perceptron_diabetes.main(["--epochs", "many"])
     assert exit_info.value.code == 2 and "--epochs" in capsys.readouterr().err
+
+
+# Each demo's count and rate options at and just past their limits: a bad value gets argparse's
+# error (exit 2, the option named), not a traceback from deep inside the run.
+INVALID_OPTIONS = [
+    ("softmax_classifier", "--iterations", "0"),
+    ("softmax_classifier", "--batch-size", "0"),
+    ("softmax_classifier", "--lr", "0"),
+    ("softmax_classifier", "--seed", "-1"),
+    ("moons_mlp", "--steps", "0"),
+    ("moons_mlp", "--steps", "-3"),
+    ("moons_mlp", "--alpha", "-1e-4"),
+    ("moons_mlp", "--data-seed", "-1"),
+    ("single_neuron", "--every", "0"),
+    ("single_neuron", "--iterations", "0"),
+    ("single_neuron", "--alpha", "nan"),
+    ("linear_regression", "--iterations", "0"),
+    ("linear_regression", "--lr", "-0.9"),
+    ("perceptron_diabetes", "--epochs", "0"),
+    ("perceptron_diabetes", "--lr", "0"),
+    ("polynomial_regression", "--samples", "6"),  # the order-6 least-squares fit needs 7
+    ("polynomial_regression", "--hidden", "0"),
+    ("polynomial_regression", "--steps", "0"),
+    ("polynomial_regression", "--steps", "1.5"),
+    ("polynomial_regression", "--lr", "inf"),
+    ("polynomial_regression", "--noise-std", "-1"),
+]
+
+# The smallest valid values: a whole run with every picture and a summary line.
+SMALL_VALID_OPTIONS = [
+    ("softmax_classifier", ["--iterations", "50"]),  # shorter than the loss plot's running mean
+    ("softmax_classifier", ["--iterations", "1", "--batch-size", "1"]),
+    ("moons_mlp", ["--steps", "1", "--alpha", "0"]),
+    ("single_neuron", ["--iterations", "1", "--every", "1"]),
+    ("single_neuron", ["--iterations", "5", "--every", "100"]),
+    ("linear_regression", ["--iterations", "1"]),
+    ("perceptron_diabetes", ["--epochs", "1"]),
+    ("polynomial_regression", ["--samples", "7", "--hidden", "1", "--steps", "1", "--noise-std", "0"]),
+]
+
+
+@pytest.mark.parametrize(("name", "option", "value"), INVALID_OPTIONS)
+def test_invalid_option_value_gets_argparse_error(
+    name: str, option: str, value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = importlib.import_module(f"demos.{name}")
+    with pytest.raises(SystemExit) as exit_info:
+        module.main(["--out", str(tmp_path), "--quiet", f"{option}={value}"])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert f"error: argument {option}: must be" in err and "Traceback" not in err
+    assert not (tmp_path / name).exists()  # refused before any training
+
+
+@pytest.mark.parametrize(("name", "options"), SMALL_VALID_OPTIONS)
+def test_smallest_valid_options_make_a_whole_run(
+    name: str, options: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = importlib.import_module(f"demos.{name}")
+    result = module.main(["--out", str(tmp_path), "--quiet", *options])
+    assert "done in" in capsys.readouterr().out
+    assert module.summary(result)  # the line python -m demos would print
+    for picture in module.PICTURES:
+        assert (tmp_path / name / picture).is_file(), f"{name} {options} drew no {picture}"
 
 
 def test_demos_are_deterministic() -> None:
