@@ -99,27 +99,27 @@ class enable_grad(_SetGradMode):  # noqa: N801 - named like torch.enable_grad
 def toposort(roots: Iterable[Node]) -> list[Node]:
     """Every node reachable from ``roots``, each once, inputs before the nodes made from them.
 
-    Iterative depth-first search: a node comes off the stack once to be opened (it goes back on,
-    with its inputs above it) and once more to be emitted, after all of its inputs.
+    Iterative depth-first search: the stack holds each open node with an iterator over its
+    inputs; a node is emitted once that iterator is used up, so after all of its inputs. Inputs
+    are taken last to first (and roots likewise), so a node's first input is the nearest to it.
     """
     order: list[Node] = []
-    opened: set[Node] = set()
-    done: set[Node] = set()
-    stack = list(roots)
-    push, pop = stack.append, stack.pop
-    while stack:
-        node = pop()
-        if node in done:  # a second path to a node already emitted
+    seen: set[Node] = set()
+    for root in reversed(list(roots)):
+        if root in seen:
             continue
-        if node in opened:
-            done.add(node)
-            order.append(node)
-            continue
-        opened.add(node)
-        push(node)
-        for parent in node._prev:
-            if parent not in opened:
-                push(parent)
+        seen.add(root)
+        stack = [(root, reversed(root._prev))]
+        while stack:
+            node, parents = stack[-1]
+            for parent in parents:
+                if parent not in seen:  # open it: its inputs come first
+                    seen.add(parent)
+                    stack.append((parent, reversed(parent._prev)))
+                    break
+            else:  # every input is emitted
+                stack.pop()
+                order.append(node)
     return order
 
 
@@ -147,7 +147,14 @@ def _propagate(
             if not parents:
                 continue
             parent_grads = node._vjp(g, create_graph)
-            if len(parents) == 2:  # the common case, unrolled: this loop is the hot path
+            # One and two inputs, the common cases, unrolled: this loop is the hot path.
+            if len(parents) == 1:
+                (a,), (ga,) = parents, parent_grads
+                if ga is not None:
+                    old = get(a)
+                    grads[a] = ga if old is None else old + ga
+                continue
+            if len(parents) == 2:
                 (a, b), (ga, gb) = parents, parent_grads
                 if ga is not None:
                     old = get(a)

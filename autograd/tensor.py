@@ -10,9 +10,9 @@ serves both kinds of backward pass:
   itself a graph that can be differentiated again (Hessian-vector products).
 
 So rules use only arithmetic, methods ndarray and Tensor share (``sum``, ``reshape``,
-``transpose``) and the small helpers ``_exp``, ``_log_positive``, ``_expand``, ``_scatter``.
-A rule may return a gradient of the broadcast shape: `Tensor._vjp` sums it back to the input's
-shape in one place (`_sum_to`). A rule runs only for inputs that require grad.
+``transpose``) and the small helpers ``_exp``, ``_log_positive``, ``_unreduce``, ``_expand``,
+``_scatter``. A rule may return a gradient of the broadcast shape: `Tensor._vjp` sums it back to
+the input's shape in one place (`_sum_to`). A rule runs only for inputs that require grad.
 
 Decisions worth knowing:
 
@@ -89,6 +89,13 @@ def _log_positive(x: Any) -> Any:
     if isinstance(x, Tensor):
         return (x * positive + ~positive).log()  # log(1) = 0 where x <= 0, constant there
     return np.log(np.where(positive, x, 1))
+
+
+def _unreduce(g: Any, kshape: tuple[int, ...]) -> Any:
+    """A reduction's gradient with the reduced axes put back as 1s (``kshape``), so that it
+    broadcasts against the input. A 0-d one (all axes reduced) already does and is left as it is
+    (reshaping a numpy scalar takes 0.7 us, twice a small add)."""
+    return g.reshape(kshape) if g.ndim else g
 
 
 def _expand(x: Any, shape: tuple[int, ...]) -> Any:
@@ -177,10 +184,8 @@ SIGMOID = Op("sigmoid", lambda g, out, a: g * out * (1 - out))
 RELU = Op("relu", lambda g, out, a: g * (a > 0))  # a bool mask (or bool Tensor): not differentiated
 ERF = Op("erf", lambda g, out, a: g * _TWO_OVER_SQRT_PI * _exp(-(a * a)))
 # Reductions keep as params the shape with the reduced axes kept as 1 (and max the axes).
-SUM = Op("sum", lambda g, out, a, kshape: _expand(g.reshape(kshape), a.shape))
-MAX = Op(
-    "max", lambda g, out, a, axes, kshape: _expand(g.reshape(kshape), a.shape) * _ties(a, out, axes, kshape)
-)
+SUM = Op("sum", lambda g, out, a, kshape: _expand(_unreduce(g, kshape), a.shape))
+MAX = Op("max", lambda g, out, a, axes, kshape: _unreduce(g, kshape) * _ties(a, out, axes, kshape))
 RESHAPE = Op("reshape", lambda g, out, a: g.reshape(a.shape))
 TRANSPOSE = Op("transpose", lambda g, out, a, inverse: g.transpose(inverse))
 BROADCAST = Op("broadcast", lambda g, out, a, shape: g)  # _sum_to sums it back to a's shape
@@ -435,13 +440,13 @@ class Tensor:
 
     # --- elementwise arithmetic (broadcasting) -------------------------------------------------
 
-    # + and * are the hottest ops: their usual cases (same shapes, a float) skip _arith's checks.
+    # + and * are the hottest ops: their usual cases (same shapes, a Python number) skip _arith's checks.
 
     def __add__(self, other: Operand) -> Tensor:
         cls = other.__class__
         if cls is Tensor and self.data.shape == other.data.shape:  # type: ignore[union-attr]
             return _node2(self.data + other.data, ADD, self, other)  # type: ignore[arg-type, union-attr]
-        if cls is float:
+        if cls is float or cls is int:
             return _node1(self.data + other, ADD_NUMBER, self, (other,))
         return _arith("add", ADD, ADD_NUMBER, operator.add, self, other)
 
@@ -449,7 +454,7 @@ class Tensor:
         cls = other.__class__
         if cls is Tensor and self.data.shape == other.data.shape:  # type: ignore[union-attr]
             return _node2(self.data * other.data, MUL, self, other)  # type: ignore[arg-type, union-attr]
-        if cls is float:
+        if cls is float or cls is int:
             return _node1(self.data * other, MUL_NUMBER, self, (other,))
         return _arith("mul", MUL, MUL_NUMBER, operator.mul, self, other)
 
