@@ -41,8 +41,9 @@ PICTURES = {
     "every 500 iterations.",
     "weights.png": "The learned 4x2 weight matrix: the third feature, which is the label, "
     "carries the decision.",
-    "graph.png": "The graph of one batch's loss: batch @ weight.T + bias, then softmax cross-entropy, "
-    "with the gradients backward() put on each node.",
+    "graph.png": "The graph of one batch's loss: logits = batch @ weight.T + bias, their log_softmax, "
+    "each row's entry for its target class picked out ([]), negated and summed; with the gradients "
+    "one backward() of this batch put on each node.",
 }
 
 # The tutorial's 16 points; the label is the third feature.
@@ -119,7 +120,9 @@ def picture_loss(model: nn.Linear, x: np.ndarray, y: np.ndarray) -> Tensor:
     """The loss of one batch after ``backward()``, for the graph picture: every ``.grad`` in it is
     this batch's gradient alone (the parameters' are zeroed first, not left from the last step)."""
     model.zero_grad()
-    loss = nn.functional.cross_entropy(model(Tensor(x, label="batch")), y, reduction="sum")
+    logits = model(Tensor(x, label="batch"))
+    logits.label = "logits"
+    loss = nn.functional.cross_entropy(logits, y, reduction="sum")
     loss.label = "loss"
     loss.backward()
     return loss

@@ -152,6 +152,18 @@ def test_softmax_picture_loss_zeroes_the_gradients_first() -> None:
     assert np.allclose(model.weight.grad, fresh[0].data) and np.allclose(model.bias.grad, fresh[1].data)
 
 
+def test_softmax_picture_shows_only_named_inputs() -> None:
+    # cross_entropy once multiplied by a one-hot mask (and a -1), drawn as unnamed inputs.
+    from demos import softmax_classifier as demo
+
+    model = nn.Linear(4, 2, rng=0)
+    loss = demo.picture_loss(model, demo.X[demo.TRAIN][:4], demo.Y[demo.TRAIN][:4])
+    named = {id(p): name for name, p in model.named_parameters()}
+    leaves = [node for node in toposort([loss]) if not node._prev]
+    assert sorted(named.get(id(leaf), leaf.label) for leaf in leaves) == ["batch", "bias", "weight"]
+    assert loss.label == "loss" and "logits" in {node.label for node in toposort([loss])}
+
+
 def test_gallery_links_every_picture(runs: Runs) -> None:
     rows = []
     for name in NAMES:
