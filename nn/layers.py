@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from autograd.tensor import Tensor
 from autograd.value import Value
 from nn.init import RNG, get_rng
 from nn.module import Module
@@ -50,6 +51,11 @@ def _check_activation(who: str, activation: str) -> str:
 
 
 def _check_inputs(who: str, x: Any, nin: int) -> Sequence[Any]:
+    if isinstance(x, Tensor) or (isinstance(x, (list, tuple)) and any(isinstance(xi, Tensor) for xi in x)):
+        raise TypeError(
+            f"{who}: Value models take numbers or Values, got a Tensor; "
+            "for Tensors use nn.Linear / nn.Sequential"
+        )
     if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
         raise TypeError(f"{who}: expected a sequence of {nin} inputs, got {type(x).__name__}")
     if len(x) != nin:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from autograd.tensor import Tensor
+from autograd.value import Value
 from nn.init import RNG, get_rng
 from nn.layers import _check_size
 from nn.module import Module
@@ -55,7 +56,7 @@ class Linear(Module):
 
     def forward(self, x: Any) -> Tensor:
         if not isinstance(x, Tensor):
-            x = Tensor(np.asarray(x, dtype=self.weight.data.dtype))
+            x = _constant_input(x, self.weight.data.dtype)
         if x.data.ndim == 0 or x.data.shape[-1] != self.in_features:
             raise ValueError(
                 f"Linear: input shape {x.data.shape} does not fit weight shape {self.weight.data.shape}: "
@@ -67,3 +68,31 @@ class Linear(Module):
     def extra_repr(self) -> str:
         bias = self.bias is not None
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={bias}"
+
+
+def _constant_input(x: Any, dtype: np.dtype) -> Tensor:
+    """Numbers, lists or arrays as a constant Tensor of the weight's dtype, by ``Tensor(x)``'s
+    rules: strings, complex numbers and Values are refused. A Value must not be turned into a
+    float here (numpy would call ``float(value)``): its gradient would be lost without a word."""
+    try:
+        data = Tensor(x).data
+    except TypeError as err:
+        if _holds_value(x):
+            raise TypeError(
+                "Linear: got Values; Tensor and Value do not mix (their gradients would be lost). "
+                "Use nn.MLP or nn.Layer for Values, or Tensor([v.data for v in values]) for constants"
+            ) from None
+        raise TypeError(f"Linear: input {str(err).removeprefix('Tensor: ')}") from None
+    except ValueError as err:
+        raise ValueError(f"Linear: input {str(err).removeprefix('Tensor: ')}") from None
+    return Tensor(data.astype(dtype, copy=False))
+
+
+def _holds_value(x: Any) -> bool:
+    if isinstance(x, Value):
+        return True
+    if isinstance(x, (list, tuple)):
+        return any(_holds_value(item) for item in x)
+    if isinstance(x, np.ndarray) and x.dtype == object:
+        return any(isinstance(item, Value) for item in x.flat)
+    return False

@@ -183,3 +183,32 @@ def test_training_a_tensor_network_lowers_the_loss() -> None:
         opt.step()
         losses.append(loss.item())
     assert losses[-1] < 0.5 * losses[0]
+
+
+def test_linear_refuses_values_instead_of_dropping_their_gradients() -> None:
+    layer = nn.Linear(2, 1, rng=0)
+    for x in ([Value(1.0), Value(2.0)], [[Value(1.0), Value(2.0)]], [1.0, Value(2.0)], Value(1.0)):
+        with pytest.raises(TypeError, match="Linear: got Values; Tensor and Value do not mix"):
+            layer(x)
+    with pytest.raises(TypeError, match="Linear: .*strings"):
+        layer(["a", "b"])
+    with pytest.raises(TypeError, match="Linear: .*complex"):
+        layer(np.array([1 + 2j, 3.0]))
+    # lists and arrays of numbers still work, cast to the weight's dtype
+    fast = nn.Linear(2, 1, rng=0, dtype=np.float32)
+    assert fast([[1, 2]]).dtype == np.float32 and fast(np.array([[1.0, 2.0]])).dtype == np.float32
+    np.testing.assert_allclose(layer([1, 2]).data, layer(Tensor([1.0, 2.0])).data)
+    assert layer(np.array([True, False])).dtype == np.float64
+
+
+def test_value_models_explain_that_tensors_go_to_linear() -> None:
+    message = "MLP: Value models take numbers or Values, got a Tensor; for Tensors use nn.Linear / nn.Seq"
+    with pytest.raises(TypeError, match=message):
+        nn.MLP(2, [3, 1], rng=0)(Tensor([1.0, 2.0]))
+    with pytest.raises(TypeError, match="MLP: Value models take numbers or Values, got a Tensor"):
+        nn.MLP(2, [3, 1], rng=0)([Tensor(1.0), 2.0])
+    with pytest.raises(TypeError, match="Layer: Value models take numbers or Values, got a Tensor"):
+        nn.Layer(2, 3, rng=0)(Tensor([1.0, 2.0]))
+    with pytest.raises(TypeError, match="Neuron: Value models take numbers or Values, got a Tensor"):
+        nn.Neuron(2, rng=0)([1.0, Tensor(2.0)])
+    assert nn.MLP(2, [3, 1], rng=0)(np.array([1.0, 2.0])).data == nn.MLP(2, [3, 1], rng=0)([1.0, 2.0]).data
