@@ -135,10 +135,11 @@ class Module:
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy arrays into the parameters, after checking all of them first.
 
-        Every key and shape is checked before anything is written, so a bad dict raises
-        ValueError naming the missing keys, the unexpected keys and the wrong shapes, and leaves
-        the module exactly as it was. ``strict=False`` skips missing and unexpected keys, but
-        never a wrong shape.
+        Every key, shape and value is checked before anything is written, so a bad dict raises
+        ValueError naming the missing keys, the unexpected keys, the wrong shapes and the values
+        that are not real numbers (complex, strings) or that the cast to the parameter's dtype
+        would make infinite (1e300 into float32), and leaves the module exactly as it was.
+        ``strict=False`` skips missing and unexpected keys, but never a wrong shape or value.
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"load_state_dict: expected a dict of arrays, got {type(state_dict).__name__}")
@@ -155,12 +156,10 @@ class Module:
             if key not in state_dict:
                 continue
             target = _data_array(p)
-            try:
-                new = np.array(_as_array(state_dict[key]), dtype=target.dtype)
-            except (TypeError, ValueError) as err:
-                problems.append(f"{key!r} cannot be read as {target.dtype} numbers ({err})")
-                continue
-            if new.shape != target.shape:
+            new, problem = _cast(key, state_dict[key], target.dtype)
+            if problem:
+                problems.append(problem)
+            elif new.shape != target.shape:
                 problems.append(
                     f"{key!r} has shape {new.shape} in the state dict but {target.shape} in the model"
                 )
@@ -203,6 +202,25 @@ def _zero_grad(p: Any, set_to_none: bool) -> None:
 
 def _data_array(p: Any) -> np.ndarray:
     return np.asarray(p.data, dtype=np.float64) if isinstance(p, Value) else p.data
+
+
+def _cast(key: str, value: Any, dtype: np.dtype) -> tuple[np.ndarray, str]:
+    """(a copy of ``value`` as ``dtype``, "") or (an empty array, the problem, naming ``key``)."""
+    try:
+        raw = np.asarray(_as_array(value))
+    except (TypeError, ValueError) as err:
+        return np.empty(0), f"{key!r} cannot be read as {dtype} numbers ({err})"
+    if raw.dtype.kind == "c":
+        return raw, f"{key!r} holds {raw.dtype} numbers, not real ones (the imaginary part would be lost)"
+    if raw.dtype.kind not in "biuf":
+        return raw, f"{key!r} cannot be read as {dtype} numbers (it holds {raw.dtype} values)"
+    with np.errstate(over="ignore", invalid="ignore"):
+        new = raw.astype(dtype)  # always a copy: the model does not share the caller's array
+    overflowed = ~np.isfinite(new) & np.isfinite(raw)
+    if overflowed.any():
+        before, after = raw[overflowed].flat[0], new[overflowed].flat[0]
+        return new, f"{key!r} {before:g} becomes {after} as {dtype} (out of its range)"
+    return new, ""
 
 
 def _as_array(x: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -212,3 +213,26 @@ def test_value_models_explain_that_tensors_go_to_linear() -> None:
     with pytest.raises(TypeError, match="Neuron: Value models take numbers or Values, got a Tensor"):
         nn.Neuron(2, rng=0)([1.0, Tensor(2.0)])
     assert nn.MLP(2, [3, 1], rng=0)(np.array([1.0, 2.0])).data == nn.MLP(2, [3, 1], rng=0)([1.0, 2.0]).data
+
+
+def test_load_state_dict_refuses_complex_and_overflowing_values_and_changes_nothing() -> None:
+    net = nn.Sequential(nn.Linear(2, 2, rng=0, dtype=np.float32))
+    before = {k: v.copy() for k, v in net.state_dict().items()}
+    good = {k: np.zeros_like(v) for k, v in before.items()}
+    for key, bad, problem in [
+        ("0.weight", np.full((2, 2), 1 + 2j), "holds complex128 numbers, not real ones"),
+        ("0.bias", np.array([1e300, 0.0]), "1e+300 becomes inf as float32"),
+        ("0.bias", np.array([0.0, -1e39]), "-1e+39 becomes -inf as float32"),
+    ]:
+        with pytest.raises(ValueError, match=rf"'{key}' {re.escape(problem)}.*nothing loaded"):
+            net.load_state_dict({**good, key: bad})
+        assert all(np.array_equal(before[k], v) for k, v in net.state_dict().items())
+    # values that are already infinite or NaN in the dict are the dict's own: they load as they are
+    net.load_state_dict({**good, "0.bias": np.array([np.inf, np.nan])})
+    assert np.isinf(net[0].bias.data[0]) and np.isnan(net[0].bias.data[1])
+    # a Value model: complex refused, ints and bools load as floats
+    model = nn.MLP(1, [1], rng=0)
+    with pytest.raises(ValueError, match="'layers.0.neurons.0.b' holds complex128 numbers"):
+        model.load_state_dict({"layers.0.neurons.0.w.0": 1.0, "layers.0.neurons.0.b": 2 + 0j})
+    model.load_state_dict({"layers.0.neurons.0.w.0": np.int64(3), "layers.0.neurons.0.b": True})
+    assert [p.data for p in model.parameters()] == [3.0, 1.0]
