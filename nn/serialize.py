@@ -15,7 +15,7 @@ truncated, not an ``.npz``, pickled objects) into one clear error instead of num
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 import zipfile
 from collections.abc import Mapping
 from typing import Any
@@ -46,12 +46,29 @@ def _to_arrays(state_dict: Mapping[str, Any]) -> dict[str, np.ndarray]:
     return arrays
 
 
+def _create_temporary(folder: str, name: str) -> tuple[int, str]:
+    """A new, uniquely named file ``.{name}.XXXXXXXX.tmp`` in ``folder``, opened for writing.
+
+    Like ``tempfile.mkstemp``, but created with mode 0666 so the system applies the umask (and
+    any default ACL), as for any new file: mkstemp's 0600 would make a saved model unreadable to
+    the group and others, unlike the file ``np.savez`` writes.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"save: could not create a temporary file in {folder!r}")
+
+
 def save(state_dict: Mapping[str, Any], path: PathLike) -> None:
     """Write ``state_dict`` ({name: array}) to ``path`` as an uncompressed ``.npz``, atomically."""
     arrays = _to_arrays(state_dict)  # check everything before touching the disk
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    fd, tmp = _create_temporary(folder, os.path.basename(path))
     try:
         with os.fdopen(fd, "wb") as f:
             # Written member by member rather than with np.savez(f, **arrays): a key such as

@@ -128,3 +128,18 @@ def test_foreign_files(tmp_path: Path) -> None:
     np.savez(pickled, w=np.array([{"a": 1}], dtype=object))
     with pytest.raises(ValueError, match="truncated or not a valid .npz"):
         nn.load(pickled)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o077])
+def test_saved_file_has_the_permissions_of_an_ordinary_new_file(tmp_path: Path, umask: int) -> None:
+    # mkstemp makes 0600 files; a model file should be like np.savez's: 0666 less the umask
+    old = os.umask(umask)
+    try:
+        nn.save({"w": np.zeros(2)}, tmp_path / "m.npz")
+        np.savez(tmp_path / "reference.npz", w=np.zeros(2))
+    finally:
+        os.umask(old)
+    mode = (tmp_path / "m.npz").stat().st_mode & 0o777
+    assert mode == 0o666 & ~umask == (tmp_path / "reference.npz").stat().st_mode & 0o777
+    assert sorted(os.listdir(tmp_path)) == ["m.npz", "reference.npz"]
