@@ -101,6 +101,12 @@ def say(verbose: bool, text: str) -> None:
         print(text, flush=True)
 
 
+def dots(points: int) -> dict[str, Any]:
+    """Line options that put a dot on each point of a short line (``ax.plot(..., **dots(n))``): a run
+    of a step or two draws no line at all without them."""
+    return {"marker": "o", "ms": 3} if points <= 20 else {}
+
+
 def at_least(minimum: int) -> Callable[[str], int]:
     """argparse type of a count that must be at least ``minimum``: a whole number.
 

@@ -24,6 +24,7 @@ from demos._common import (
     Progress,
     demo_dir,
     demo_main,
+    dots,
     graphviz_optional,
     new_figure,
     non_negative_float,
@@ -153,11 +154,11 @@ def _plot_training(folder: Path, history: list[tuple[float, float]]) -> None:
     losses, accuracies = zip(*history)
     steps = np.arange(1, len(history) + 1)
     fig, ax = new_figure()
-    ax.plot(steps, losses, color="tab:red", label="loss (max-margin + L2)")
+    ax.plot(steps, losses, color="tab:red", label="loss (max-margin + L2)", **dots(len(steps)))
     ax.set(xlabel="step (full batch)", ylabel="loss", title="Training the moons MLP (on its 100 points)")
     ax.set_yscale("log")
     twin = ax.twinx()
-    twin.plot(steps, np.array(accuracies) * 100, color="tab:blue", label="accuracy")
+    twin.plot(steps, np.array(accuracies) * 100, color="tab:blue", label="accuracy", **dots(len(steps)))
     twin.set(ylabel="training accuracy (%)", ylim=(40, 102))
     lines = ax.get_lines() + twin.get_lines()
     ax.legend(lines, [line.get_label() for line in lines], loc="center right")

@@ -27,6 +27,7 @@ from demos._common import (
     at_least,
     demo_dir,
     demo_main,
+    dots,
     new_figure,
     non_negative_float,
     positive_float,
@@ -154,7 +155,11 @@ def _plot_loss(
 ) -> None:
     fig, ax = new_figure()
     ax.plot(
-        np.arange(1, len(history) + 1), history, color="tab:red", label=f"network ({optimizer}, lr {lr:g})"
+        np.arange(1, len(history) + 1),
+        history,
+        color="tab:red",
+        label=f"network ({optimizer}, lr {lr:g})",
+        **dots(len(history)),
     )
     ax.axhline(noise_std**2, color="k", ls=":", label=f"noise variance {noise_std**2:g}")
     ax.axhline(baseline_mse, color="tab:blue", ls="--", label=f"least squares, order 6: {baseline_mse:.3f}")

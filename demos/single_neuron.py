@@ -26,6 +26,7 @@ from demos._common import (
     Progress,
     demo_dir,
     demo_main,
+    dots,
     new_figure,
     positive_float,
     positive_int,
@@ -104,7 +105,7 @@ def run(
 
 def _plot(folder: Path, errors: list[float], every: int, alpha: float) -> None:
     fig, ax = new_figure()
-    ax.plot(np.arange(len(errors)) * every, errors, color="tab:blue")
+    ax.plot(np.arange(len(errors)) * every, errors, color="tab:blue", **dots(len(errors)))
     ax.set(
         xlabel="iteration (one randomly picked row each)",
         ylabel="squared error summed over all 8 rows",

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 import nn
 from autograd import Tensor, no_grad
@@ -25,6 +26,7 @@ from autograd.viz import draw_graph, save
 from demos._common import (
     demo_dir,
     demo_main,
+    dots,
     graphviz_optional,
     new_figure,
     positive_float,
@@ -42,8 +44,8 @@ PICTURES = {
     "weights.png": "The learned 4x2 weight matrix: the third feature, which is the label, "
     "carries the decision.",
     "graph.png": "The graph of one batch's loss: logits = batch @ weight.T + bias, their log_softmax, "
-    "each row's entry for its target class picked out ([]), negated and summed; with the gradients "
-    "one backward() of this batch put on each node.",
+    "each row's entry for its target class picked out ([]), negated and summed; on each node, the "
+    "gradient that one backward() of this batch alone puts there.",
 }
 
 # The tutorial's 16 points; the label is the third feature.
@@ -133,15 +135,28 @@ def _plot_training(
 ) -> None:
     fig, ax = new_figure()
     steps = np.arange(1, len(losses) + 1)
-    window = min(100, len(losses))  # a short run (--iterations 50) gets a shorter window
-    running = np.convolve(losses, np.ones(window) / window, mode="valid")
-    ax.plot(steps, losses, color="tab:red", alpha=0.25, lw=0.8, label=f"loss of each batch of {batch_size}")
-    ax.plot(steps[window - 1 :], running, color="tab:red", label=f"running mean of {window}")
+    # 100, or a fifth of a short run (--iterations 50): a window as long as the run is one point,
+    # and under 10 iterations there is nothing to smooth.
+    window = min(100, len(losses) // 5)
+    smooth = window > 1
+    ax.plot(
+        steps,
+        losses,
+        color="tab:red",
+        alpha=0.25 if smooth else 1.0,
+        lw=0.8,
+        label=f"loss of each batch of {batch_size}",
+        **dots(len(losses)),
+    )
+    if smooth:
+        running = np.convolve(losses, np.ones(window) / window, mode="valid")
+        ax.plot(steps[window - 1 :], running, color="tab:red", label=f"running mean of {window}")
     ax.set(
         xlabel="iteration",
         ylabel="cross-entropy (sum over the batch)",
         title=f"Softmax classifier, SGD at learning rate {lr:g}",
     )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no iteration 2.25 on short runs
     twin = ax.twinx()
     twin.plot(*zip(*validation), "o-", color="tab:blue", label="validation accuracy")
     twin.set(ylabel="validation accuracy (%)", ylim=(-5, 105))
