@@ -129,6 +129,14 @@ def _swap_last(x: Any) -> Any:
     return x.transpose(tuple(axes))
 
 
+def _pow_number_grad(g: Any, a: Any, k: float | int) -> Any:
+    """g · k·a^(k-1) for a number k. x ** 0 is constant: its derivative is 0, also at x = 0 (where
+    0 · 0 ** -1 would be nan). For k = 2 (also how ``x * x`` is recorded) a ** 1 is not computed."""
+    if k == 0:
+        return g * 0
+    return g * k * (a if k == 2 else a ** (k - 1))
+
+
 def _matmul_grads_setup(g: Any, a: Any, b: Any) -> tuple[Any, Any, Any]:
     """Treat a 1-D operand as a matrix (a row on the left, a column on the right) and shape g to
     match, so the usual G·Bᵀ and Aᵀ·G rules apply."""
@@ -174,8 +182,7 @@ POW = Op("**", lambda g, out, a, b: g * b * a ** (b - 1), lambda g, out, a, b: g
 # A number operand k is a parameter of its op, not a node.
 ADD_NUMBER = Op("+", lambda g, out, a, k: g)
 MUL_NUMBER = Op("*", lambda g, out, a, k: g * k)
-# x ** 0 is constant: its derivative is 0, also at x = 0 (where 0 · 0 ** -1 would be nan).
-POW_NUMBER = Op("**", lambda g, out, a, k: g * k * a ** (k - 1) if k != 0 else g * 0)
+POW_NUMBER = Op("**", lambda g, out, a, k: _pow_number_grad(g, a, k))
 MATMUL = Op("@", _matmul_grad_a, _matmul_grad_b)
 EXP = Op("exp", lambda g, out, a: g * out)
 LOG = Op("log", lambda g, out, a: g / a)
@@ -224,9 +231,14 @@ def _node1(data: Any, op: Op, a: Tensor, params: tuple[Any, ...] = ()) -> Tensor
     t.grad = None
     t.label = ""
     if a.requires_grad and _GradMode.enabled:
-        t.requires_grad, t._prev, t._op, t._params = True, (a,), op, params
+        t.requires_grad = True
+        t._prev = (a,)
+        t._op = op
+        t._params = params
     else:
-        t.requires_grad, t._prev, t._op, t._params = False, (), None, ()
+        t.requires_grad = False
+        t._prev = t._params = ()
+        t._op = None
     return t
 
 
@@ -237,9 +249,14 @@ def _node2(data: Any, op: Op, a: Tensor, b: Tensor) -> Tensor:
     t.grad = None
     t.label = ""
     if (a.requires_grad or b.requires_grad) and _GradMode.enabled:
-        t.requires_grad, t._prev, t._op, t._params = True, (a, b), op, ()
+        t.requires_grad = True
+        t._prev = (a, b)
+        t._op = op
     else:
-        t.requires_grad, t._prev, t._op, t._params = False, (), None, ()
+        t.requires_grad = False
+        t._prev = ()
+        t._op = None
+    t._params = ()
     return t
 
 
@@ -296,8 +313,12 @@ def _arith(name: str, op: Op, number_op: Op, fn: Callable[[Any, Any], Any], a: T
     try:
         data = fn(a.data, b.data)
     except ValueError:
-        raise ValueError(f"{name}: shapes {a.shape} and {b.shape} do not broadcast") from None
+        raise _no_broadcast(name, a, b) from None
     return _node2(data, op, a, b)
+
+
+def _no_broadcast(name: str, a: Tensor, b: Tensor) -> ValueError:
+    return ValueError(f"{name}: shapes {a.shape} and {b.shape} do not broadcast")
 
 
 def _axes(op: str, axis: Axis, ndim: int) -> tuple[int, ...]:
@@ -440,20 +461,30 @@ class Tensor:
 
     # --- elementwise arithmetic (broadcasting) -------------------------------------------------
 
-    # + and * are the hottest ops: their usual cases (same shapes, a Python number) skip _arith's checks.
+    # + and * are the hottest ops: their usual cases (a Tensor, a Python number) skip _arith's checks.
 
     def __add__(self, other: Operand) -> Tensor:
         cls = other.__class__
-        if cls is Tensor and self.data.shape == other.data.shape:  # type: ignore[union-attr]
-            return _node2(self.data + other.data, ADD, self, other)  # type: ignore[arg-type, union-attr]
+        if cls is Tensor:
+            try:
+                data = self.data + other.data  # type: ignore[union-attr]
+            except ValueError:
+                raise _no_broadcast("add", self, other) from None  # type: ignore[arg-type]
+            return _node2(data, ADD, self, other)  # type: ignore[arg-type]
         if cls is float or cls is int:
             return _node1(self.data + other, ADD_NUMBER, self, (other,))
         return _arith("add", ADD, ADD_NUMBER, operator.add, self, other)
 
     def __mul__(self, other: Operand) -> Tensor:
+        if other is self:  # x * x is recorded as x ** 2: one gradient product, not two and a sum
+            return _node1(self.data * self.data, POW_NUMBER, self, (2,))
         cls = other.__class__
-        if cls is Tensor and self.data.shape == other.data.shape:  # type: ignore[union-attr]
-            return _node2(self.data * other.data, MUL, self, other)  # type: ignore[arg-type, union-attr]
+        if cls is Tensor:
+            try:
+                data = self.data * other.data  # type: ignore[union-attr]
+            except ValueError:
+                raise _no_broadcast("mul", self, other) from None  # type: ignore[arg-type]
+            return _node2(data, MUL, self, other)  # type: ignore[arg-type]
         if cls is float or cls is int:
             return _node1(self.data * other, MUL_NUMBER, self, (other,))
         return _arith("mul", MUL, MUL_NUMBER, operator.mul, self, other)
@@ -778,18 +809,18 @@ class Tensor:
     def _accumulate(self, g: Any) -> None:
         old = self.grad
         dtype = self.data.dtype
-        if not self._prev:
+        if self._prev:
+            # An intermediate result keeps the engine's array as it is (no copy; read it, do not
+            # change it in place): 0-d results come back from numpy as scalars, so make them arrays.
+            if old is not None:
+                g = old + g
+            if g.__class__ is not _ndarray or g.dtype != dtype:
+                g = _asarray(g, dtype)
+            self.grad = g
+        else:
             # A leaf gets its own array (optimizers update .grad in place), never one the engine
             # may share with other nodes' .grad (+ passes its gradient on unchanged).
             self.grad = np.array(g, dtype=dtype) if old is None else np.add(old, g, dtype=dtype)
-            return
-        # An intermediate result keeps the engine's array as it is (no copy; read it, do not
-        # change it in place): 0-d results come back from numpy as scalars, so make them arrays.
-        if old is not None:
-            g = old + g
-        if g.__class__ is not _ndarray or g.dtype != dtype:
-            g = _asarray(g, dtype)
-        self.grad = g
 
     def _seed(self, g: Any, create_graph: bool) -> Any:
         if not self.requires_grad:
