@@ -1,10 +1,20 @@
 """Optimizers with PyTorch's arguments, defaults and update formulas: `SGD`, `Adam`, `AdamW`,
 `RMSprop`. Trajectories match ``torch.optim`` step for step (tests/test_torch_parity_nn.py).
 
-Each optimizer writes its formula once, on numpy arrays. A small adapter gives it the parameters
-as arrays: each Tensor as its own ``.data``/``.grad`` (skipped while ``grad`` is None), and all
-`Value` parameters together as one flat float64 array, so the scalar models update in one
-vectorised step instead of hundreds of tiny ones.
+Each optimizer writes its formula once, on numpy arrays, updating the parameter array in place.
+A small adapter gives it the parameters as arrays: each Tensor as its own ``.data``/``.grad``
+(skipped while ``grad`` is None), so a Tensor is updated where it lives, with no second array and no
+copy; and all `Value` parameters together as one flat float64 array, written back afterwards, so
+the scalar models update in one vectorised step instead of hundreds of tiny ones.
+
+Parameters without a gradient. PyTorch skips a parameter whose ``.grad`` is None: no weight decay,
+no momentum, no change to its state. A Tensor here is skipped the same way. A `Value`'s ``.grad``
+is a float, 0.0 until a backward pass reaches it and never None, and nothing records whether the
+last backward reached it, so every Value parameter is treated as having a gradient: one that took
+no part in the loss gets gradient 0.0 and is still moved by weight decay, by momentum and by
+Adam's and RMSprop's running averages. (A parameter that took part and got an exact 0.0, say
+behind a dead ReLU, is updated the same way in PyTorch.) To freeze Values, leave them out of the
+optimizer's ``params``.
 
 >>> from autograd import Value
 >>> import nn
@@ -31,7 +41,8 @@ __all__ = ["SGD", "Adam", "AdamW", "Optimizer", "RMSprop"]
 
 
 class _ValueGroup:
-    """All Value parameters seen as one float64 array (their grads are floats, never None)."""
+    """All Value parameters seen as one float64 array (their grads are floats, never None).
+    ``read`` gives fresh arrays; the update works on them and ``write`` copies the result back."""
 
     def __init__(self, params: list[Value]) -> None:
         self.params = params
@@ -48,7 +59,8 @@ class _ValueGroup:
 
 
 class _TensorSlot:
-    """One Tensor parameter; updated in place, so views of its data stay in step."""
+    """One Tensor parameter: ``read`` gives its own data array, which the update changes in place
+    (so views of it stay in step); nothing is left to write back."""
 
     def __init__(self, param: Any) -> None:
         self.param = param
@@ -57,7 +69,7 @@ class _TensorSlot:
         return self.param.data, self.param.grad
 
     def write(self, data: np.ndarray) -> None:
-        self.param.data[...] = data
+        pass
 
 
 def _collect(who: str, params: Iterable[Any]) -> list[Any]:
@@ -92,7 +104,12 @@ def _check(who: str, name: str, value: float, upper: float | None = None) -> flo
 
 
 class Optimizer:
-    """Base: holds the parameters and per-parameter state; subclasses write ``_update``."""
+    """Base: holds the parameters and per-parameter state; subclasses write ``_update``.
+
+    A Tensor parameter whose ``.grad`` is None is skipped by ``step``, as in PyTorch; a Value
+    parameter always has a gradient (0.0 if the loss did not reach it) and is always updated:
+    see the module's docstring.
+    """
 
     def __init__(self, params: Iterable[Any], lr: float) -> None:
         who = type(self).__name__
@@ -109,17 +126,19 @@ class Optimizer:
             _zero_grad(p, set_to_none)
 
     def step(self) -> None:
-        """Update every parameter that has a gradient, from its current ``.grad``."""
+        """Update every parameter that has a gradient, from its current ``.grad``: each Tensor
+        whose ``.grad`` is not None, and every Value (a Value's 0.0 counts as a gradient)."""
         for slot, state in zip(self._slots, self.state):
             data, grad = slot.read()
             if grad is None:
                 continue
             state["step"] = state.get("step", 0) + 1
-            slot.write(self._update(data, np.asarray(grad, dtype=data.dtype), state))
+            self._update(data, np.asarray(grad, dtype=data.dtype), state)
+            slot.write(data)
 
-    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> np.ndarray:
-        """The new value of parameter array ``p`` given its gradient ``g``; ``state["step"]`` is
-        1 on the first call. Must not modify ``p`` or ``g`` in place (they may be the model's)."""
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> None:
+        """Move parameter array ``p`` in place, given its gradient ``g``; ``state["step"]`` is 1
+        on the first call. Must not modify ``g`` (it may be the model's ``.grad``)."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -152,17 +171,18 @@ class SGD(Optimizer):
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("SGD: nesterov needs momentum > 0 and dampening = 0")
 
-    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> np.ndarray:
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> None:
         if self.weight_decay:
             g = g + self.weight_decay * p
         if self.momentum:
-            if "momentum_buffer" in state:
-                buf = self.momentum * state["momentum_buffer"] + (1 - self.dampening) * g
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = state["momentum_buffer"] = g.copy()  # a copy: g may be the model's .grad
             else:
-                buf = g.copy()  # a copy: g may be the parameter's own .grad array
-            state["momentum_buffer"] = buf
+                buf *= self.momentum
+                buf += (1 - self.dampening) * g if self.dampening else g
             g = g + self.momentum * buf if self.nesterov else buf
-        return p - self.lr * g
+        p -= self.lr * g
 
 
 class Adam(Optimizer):
@@ -192,19 +212,22 @@ class Adam(Optimizer):
         self.weight_decay = _check(who, "weight_decay", weight_decay)
         self.amsgrad = bool(amsgrad)
 
-    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> np.ndarray:
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> None:
         beta1, beta2 = self.betas
         t = state["step"]
         if self._decoupled:  # AdamW: decay the weights themselves, not through the gradient
-            p = p * (1 - self.lr * self.weight_decay)
+            p *= 1 - self.lr * self.weight_decay
         elif self.weight_decay:
             g = g + self.weight_decay * p
-        m = state["exp_avg"] = beta1 * state.get("exp_avg", 0.0) + (1 - beta1) * g
-        v = state["exp_avg_sq"] = beta2 * state.get("exp_avg_sq", 0.0) + (1 - beta2) * g * g
+        m, v = _buffer(state, "exp_avg", p), _buffer(state, "exp_avg_sq", p)
+        m *= beta1
+        m += (1 - beta1) * g
+        v *= beta2
+        v += (1 - beta2) * g * g
         if self.amsgrad:
             v = state["max_exp_avg_sq"] = np.maximum(state.get("max_exp_avg_sq", 0.0), v)
         denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + self.eps
-        return p - (self.lr / (1 - beta1**t)) * m / denom
+        p -= (self.lr / (1 - beta1**t)) * m / denom
 
 
 class AdamW(Adam):
@@ -249,15 +272,30 @@ class RMSprop(Optimizer):
         self.momentum = _check("RMSprop", "momentum", momentum)
         self.centered = bool(centered)
 
-    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> np.ndarray:
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> None:
         a = self.alpha
         if self.weight_decay:
             g = g + self.weight_decay * p
-        v = state["square_avg"] = a * state.get("square_avg", 0.0) + (1 - a) * g * g
+        v = _buffer(state, "square_avg", p)
+        v *= a
+        v += (1 - a) * g * g
         if self.centered:
-            g_avg = state["grad_avg"] = a * state.get("grad_avg", 0.0) + (1 - a) * g
-            v = v - g_avg * g_avg
+            g_avg = _buffer(state, "grad_avg", p)
+            g_avg *= a
+            g_avg += (1 - a) * g
+            v = v - g_avg * g_avg  # a new array: the stored average stays as it is
         step = g / (np.sqrt(v) + self.eps)
         if self.momentum > 0:
-            step = state["momentum_buffer"] = self.momentum * state.get("momentum_buffer", 0.0) + step
-        return p - self.lr * step
+            buf = _buffer(state, "momentum_buffer", p)
+            buf *= self.momentum
+            buf += step
+            step = buf
+        p -= self.lr * step
+
+
+def _buffer(state: dict[str, Any], name: str, p: np.ndarray) -> np.ndarray:
+    """The running average ``state[name]``, zeros like ``p`` at first; updated in place."""
+    if name not in state:
+        state[name] = np.zeros_like(p)
+    buffer: np.ndarray = state[name]
+    return buffer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -194,3 +195,53 @@ def test_value_and_tensor_parameters_together() -> None:
     (v * v).backward()
     opt.step()
     assert v.data == pytest.approx(1.9) and t.data[0].tolist() == pytest.approx([0.9, 1.9])
+
+
+def test_unused_value_parameters_count_as_having_gradient_zero() -> None:
+    # Documented: a Value's grad is 0.0, never None, so a Value the loss did not reach is still
+    # updated (weight decay, momentum, Adam's averages), unlike a Tensor whose grad is None.
+    used, unused = Value(1.0), Value(1.0)
+    frozen = Tensor([1.0], requires_grad=True)
+    opt = nn.optim.SGD([used, unused, frozen], lr=0.1, weight_decay=0.5)
+    (used * used).backward()
+    opt.step()
+    assert used.data == pytest.approx(1 - 0.1 * (2 + 0.5)) and unused.data == pytest.approx(1 - 0.1 * 0.5)
+    assert frozen.data.tolist() == [1.0] and frozen.grad is None
+    assert "without a gradient" in (nn.optim.__doc__ or "")
+    assert "a Value's 0.0 counts as a gradient" in (nn.optim.Optimizer.step.__doc__ or "")
+
+    v, t = Value(1.0), Tensor([1.0], requires_grad=True)
+    adam = nn.optim.Adam([v, t], lr=0.1)
+    v.grad, t.grad = 1.0, np.array([1.0])
+    adam.step()
+    assert v.data == pytest.approx(0.9) and t.data[0] == pytest.approx(0.9)
+    adam.zero_grad()  # v.grad = 0.0: v still moves on its momentum; t (grad None) is skipped
+    adam.step()
+    assert v.data < 0.9 - 0.05 and t.data[0] == pytest.approx(0.9)
+    assert adam.state[0]["step"] == 2 and adam.state[1]["step"] == 1
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({}, 1 - 2 * 0.05),  # two steps of lr·g = 0.05
+        ({"momentum": 0.9}, 0.95 - 0.1 * (0.9 * 0.5 + 0.5)),
+        ({"momentum": 0.9, "dampening": 0.1}, 0.95 - 0.1 * (0.9 * 0.5 + 0.9 * 0.5)),
+    ],
+)
+def test_sgd_updates_tensors_in_place_with_one_temporary_at_most(options: dict, expected: float) -> None:
+    w = Tensor(np.ones(1_000_000), requires_grad=True)
+    w.grad = np.full(1_000_000, 0.5)
+    opt = nn.optim.SGD([w], lr=0.1, **options)
+    opt.step()  # the first step may allocate the momentum buffer
+    original = w.data
+    tracemalloc.start()
+    try:
+        opt.step()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert w.data is original
+    # one temporary at most (lr·g), where `p - lr·g` and copying it back needed two or more
+    assert peak < 1.5 * w.data.nbytes, f"peak {peak / w.data.nbytes:.2f} parameter sizes"
+    assert w.data[0] == pytest.approx(expected, rel=1e-12)
