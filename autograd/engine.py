@@ -147,14 +147,9 @@ def _propagate(
             if not parents:
                 continue
             parent_grads = node._vjp(g, create_graph)
-            # One and two inputs, the common cases, unrolled: this loop is the hot path.
-            if len(parents) == 1:
-                (a,), (ga,) = parents, parent_grads
-                if ga is not None:
-                    old = get(a)
-                    grads[a] = ga if old is None else old + ga
-                continue
-            if len(parents) == 2:
+            # Two inputs and one, the common cases, unrolled: this loop is the hot path.
+            n = len(parents)
+            if n == 2:
                 (a, b), (ga, gb) = parents, parent_grads
                 if ga is not None:
                     old = get(a)
@@ -162,6 +157,12 @@ def _propagate(
                 if gb is not None:
                     old = get(b)
                     grads[b] = gb if old is None else old + gb
+                continue
+            if n == 1:
+                (a,), (ga,) = parents, parent_grads
+                if ga is not None:
+                    old = get(a)
+                    grads[a] = ga if old is None else old + ga
                 continue
             for parent, pg in zip(parents, parent_grads):
                 if pg is not None:

@@ -28,6 +28,9 @@ Decisions worth knowing:
 - ``log`` of a value <= 0 raises ValueError, as `Value.log` does; ``x ** y`` likewise refuses a
   negative base with a fractional or differentiated exponent rather than return NaN.
 - ``max`` splits the gradient equally among tied maxima (as ``torch.amax``).
+- ``x * x`` (the same Tensor twice) is recorded as ``x ** 2``, one input: its backward pass is one
+  product, not two products and a sum (the L2 term ``(p * p).sum()`` is written that way). Pictures
+  show it as ``**2``.
 
 >>> x = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
 >>> y = (x * x).sum()
