@@ -101,7 +101,8 @@ def toposort(roots: Iterable[Node]) -> list[Node]:
 
     Iterative depth-first search: the stack holds each open node with an iterator over its
     inputs; a node is emitted once that iterator is used up, so after all of its inputs. Inputs
-    are taken last to first (and roots likewise), so a node's first input is the nearest to it.
+    are visited last to first (roots likewise), so that walking the order backwards, as the
+    backward pass does, meets a node's first input before its second.
     """
     order: list[Node] = []
     seen: set[Node] = set()
