@@ -217,7 +217,11 @@ def grad(
         grad_outputs = [grad_outputs]
     if len(grad_outputs) != len(outs):
         raise ValueError(f"grad: {len(outs)} outputs but {len(grad_outputs)} grad_outputs")
-    seeds = [out._seed(g, create_graph) for out, g in zip(outs, grad_outputs)]
+    # An output that requires no grad (a Tensor made from constants) is a constant: it sends no
+    # gradient, so every input gets zeros from it (the gradient of a linear map's gradient, say).
+    pairs = [(out, g) for out, g in zip(outs, grad_outputs) if getattr(out, "requires_grad", True)]
+    outs = [out for out, _ in pairs]
+    seeds = [out._seed(g, create_graph) for out, g in pairs]
     grads = _propagate(toposort(outs), outs, seeds, create_graph, accumulate=False)
     result = []
     for node in ins:

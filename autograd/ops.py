@@ -61,10 +61,12 @@ class Op:
 
 # --- helpers: one rule, three kinds of operand (float, ndarray, graph node) -------------------
 
+_ARRAY = (np.ndarray, np.generic)  # numpy gives scalars (np.float64, ...) for 0-d results
+
 
 def raw(x: Any) -> Any:
     """The number or array behind x: a node's ``.data``, or x itself."""
-    return x if x.__class__ is float or isinstance(x, np.ndarray) else getattr(x, "data", x)
+    return x if x.__class__ is float or isinstance(x, _ARRAY) else getattr(x, "data", x)
 
 
 def exp(x: Any) -> Any:
@@ -74,7 +76,7 @@ def exp(x: Any) -> Any:
             return math.exp(x)
         except OverflowError:
             return math.inf
-    if isinstance(x, np.ndarray):
+    if isinstance(x, _ARRAY):
         return np.exp(x)
     return x.exp()
 
@@ -84,18 +86,18 @@ def log_positive(x: Any) -> Any:
     taken as 0 at a = 0 (the only non-positive base a differentiated exponent allows)."""
     if x.__class__ is float:
         return math.log(x) if x > 0 else 0.0
-    if isinstance(x, np.ndarray):
-        return np.log(np.where(x > 0, x, 1.0))
-    positive = raw(x) > 0
-    if isinstance(positive, np.ndarray):  # a Tensor node
-        return x.log() if positive.all() else (x * positive + ~positive).log()  # log 1 = 0 there
+    if isinstance(x, _ARRAY):
+        return np.log(np.where(np.greater(x, 0), x, 1.0))
+    positive: Any = raw(x) > 0
+    if isinstance(positive, _ARRAY):  # a Tensor node
+        return x.log() if positive.all() else (x * positive + np.logical_not(positive)).log()  # log 1 = 0
     return x.log() if positive else 0.0
 
 
 def step(x: Any) -> Any:
     """1 where x > 0, else 0: relu's derivative (a constant, so never differentiated itself)."""
     positive = raw(x) > 0
-    if isinstance(positive, np.ndarray):
+    if isinstance(positive, _ARRAY):
         return positive
     return 1.0 if positive else 0.0
 
@@ -107,7 +109,7 @@ def power(a: Any, k: Any) -> Any:
             return a**k
         except ZeroDivisionError:
             return math.inf
-    if isinstance(a, np.ndarray):
+    if isinstance(a, _ARRAY):
         with np.errstate(divide="ignore"):
             return a**k
     return a**k
@@ -117,9 +119,12 @@ def power_slope(a: Any, k: Any) -> Any:
     """d(a ** k)/da = k · a ** (k - 1), and 0 where k = 0 (a ** 0 is constant, even at a = 0,
     where the formula would give 0 · inf)."""
     if isinstance(k, np.ndarray):
-        return np.where(k == 0, 0.0, k * power(a, k - 1))
+        with np.errstate(divide="ignore", invalid="ignore"):  # the 0 · inf that where() drops
+            return np.where(k == 0, 0.0, k * a ** (k - 1))
     if not isinstance(raw(k), np.ndarray) and raw(k) == 0:
         return a * 0.0
+    if (k.__class__ is int or k.__class__ is float) and k == 2:  # a square: skip computing a ** 1
+        return 2 * a
     return k * power(a, k - 1)
 
 

@@ -1,18 +1,21 @@
 """`Tensor`: a numpy array that remembers how it was computed, on the same engine as `Value`.
 
-Each primitive has one forward (numpy) and, in the table below, one derivative rule per input.
-A rule ``rule(g, out, *inputs, *params)`` gets the gradient ``g`` of the final output with respect
-to the op's result ``out`` and returns the gradient with respect to one input. The same rule
-serves both kinds of backward pass:
+Each primitive has one forward (numpy) and one derivative rule per input. The elementwise ones
+(``+ * ** exp log tanh sigmoid relu erf``) take their rules from the table in `autograd.ops`,
+shared with `Value`; the Tensor-only ones (matmul, reductions, shape, indexing, softmax) have theirs
+in the table below, written the same way: ``rule(g, out, *inputs, *params)`` gets the gradient
+``g`` of the final output with respect to the op's result ``out`` and returns the gradient with
+respect to one input. The same rule serves both kinds of backward pass:
 
 - first order (``backward()``, ``grad()``): ``g``, ``out`` and the inputs are raw ndarrays: fast;
 - higher order (``grad(..., create_graph=True)``): they are `Tensor` nodes, so the gradient is
   itself a graph that can be differentiated again (Hessian-vector products).
 
 So rules use only arithmetic, methods ndarray and Tensor share (``sum``, ``reshape``,
-``transpose``) and the small helpers ``_exp``, ``_log_positive``, ``_unreduce``, ``_expand``,
-``_scatter``. A rule may return a gradient of the broadcast shape: `Tensor._vjp` sums it back to
-the input's shape in one place (`_sum_to`). A rule runs only for inputs that require grad.
+``transpose``) and small helpers (``_unreduce``, ``_expand``, ``_scatter`` here, ``exp`` and
+friends in `autograd.ops`). A rule may return a gradient of the broadcast shape: `Tensor._vjp`
+sums it back to the input's shape in one place (`_sum_to`). A rule runs only for inputs that
+require grad.
 
 Decisions worth knowing:
 
@@ -52,46 +55,29 @@ import numpy as np
 
 from autograd import engine
 from autograd.engine import _GradMode
+from autograd.ops import (
+    ADD,
+    ADD_NUMBER,
+    ERF,
+    EXP,
+    LOG,
+    MUL,
+    MUL_NUMBER,
+    POW,
+    POW_NUMBER,
+    RELU,
+    SIGMOID,
+    TANH,
+    Op,
+    exp,
+    raw,
+)
 from autograd.value import Value
 
 __all__ = ["Tensor"]
 
 Operand = Union["Tensor", float, int, np.ndarray]
 Axis = int | tuple[int, ...] | list[int] | None
-
-
-class Op:
-    """A differentiable primitive: its name (shown in pictures) and one derivative rule per input."""
-
-    __slots__ = ("name", "rules")
-
-    def __init__(self, name: str, *rules: Callable[..., Any]) -> None:
-        self.name = name
-        self.rules = rules
-
-    def __repr__(self) -> str:
-        return f"Op({self.name!r})"
-
-
-# --- helpers the rules use, so that one rule works on ndarrays and on Tensors ------------------
-
-
-def _raw(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
-
-
-def _exp(x: Any) -> Any:
-    return x.exp() if isinstance(x, Tensor) else np.exp(x)
-
-
-def _log_positive(x: Any) -> Any:
-    """log x where x > 0, else 0: the exponent's derivative factor of x ** y (taken as 0 at x = 0)."""
-    positive = _raw(x) > 0
-    if positive.all():
-        return x.log() if isinstance(x, Tensor) else np.log(x)
-    if isinstance(x, Tensor):
-        return (x * positive + ~positive).log()  # log(1) = 0 where x <= 0, constant there
-    return np.log(np.where(positive, x, 1))
 
 
 def _unreduce(g: Any, kshape: tuple[int, ...]) -> Any:
@@ -132,14 +118,6 @@ def _swap_last(x: Any) -> Any:
     return x.transpose(tuple(axes))
 
 
-def _pow_number_grad(g: Any, a: Any, k: float | int) -> Any:
-    """g · k·a^(k-1) for a number k. x ** 0 is constant: its derivative is 0, also at x = 0 (where
-    0 · 0 ** -1 would be nan). For k = 2 (also how ``x * x`` is recorded) a ** 1 is not computed."""
-    if k == 0:
-        return g * 0
-    return g * k * (a if k == 2 else a ** (k - 1))
-
-
 def _matmul_grads_setup(g: Any, a: Any, b: Any) -> tuple[Any, Any, Any]:
     """Treat a 1-D operand as a matrix (a row on the left, a column on the right) and shape g to
     match, so the usual G·Bᵀ and Aᵀ·G rules apply."""
@@ -169,30 +147,15 @@ def _matmul_grad_b(g: Any, out: Any, a: Any, b: Any) -> Any:
 
 def _ties(a: Any, out: Any, axes: tuple[int, ...], kshape: tuple[int, ...]) -> np.ndarray:
     """1/k at each of the k tied maxima of a reduced slice, 0 elsewhere (a constant)."""
-    a, out = _raw(a), _raw(out)
+    a, out = raw(a), raw(out)
     mask = a == out.reshape(kshape)
     return (mask / mask.sum(axis=axes, keepdims=True)).astype(a.dtype, copy=False)
 
 
-_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 
-# --- the primitives: one rule per input, (g, out, *inputs, *params) -> gradient ---------------
-ADD = Op("+", lambda g, out, a, b: g, lambda g, out, a, b: g)
-MUL = Op("*", lambda g, out, a, b: g * b, lambda g, out, a, b: g * a)
-# d/db a**b = a**b·log a; at a = 0 it is taken as 0 (a < 0 is refused when b requires grad).
-POW = Op("**", lambda g, out, a, b: g * b * a ** (b - 1), lambda g, out, a, b: g * out * _log_positive(a))
-# A number operand k is a parameter of its op, not a node.
-ADD_NUMBER = Op("+", lambda g, out, a, k: g)
-MUL_NUMBER = Op("*", lambda g, out, a, k: g * k)
-POW_NUMBER = Op("**", lambda g, out, a, k: _pow_number_grad(g, a, k))
+# --- the Tensor-only primitives: one rule per input, (g, out, *inputs, *params) -> gradient ----
 MATMUL = Op("@", _matmul_grad_a, _matmul_grad_b)
-EXP = Op("exp", lambda g, out, a: g * out)
-LOG = Op("log", lambda g, out, a: g / a)
-TANH = Op("tanh", lambda g, out, a: g * (1 - out * out))
-SIGMOID = Op("sigmoid", lambda g, out, a: g * out * (1 - out))
-RELU = Op("relu", lambda g, out, a: g * (a > 0))  # a bool mask (or bool Tensor): not differentiated
-ERF = Op("erf", lambda g, out, a: g * _TWO_OVER_SQRT_PI * _exp(-(a * a)))
 # Reductions keep as params the shape with the reduced axes kept as 1 (and max the axes).
 SUM = Op("sum", lambda g, out, a, kshape: _expand(_unreduce(g, kshape), a.shape))
 MAX = Op("max", lambda g, out, a, axes, kshape: _unreduce(g, kshape) * _ties(a, out, axes, kshape))
@@ -202,7 +165,7 @@ BROADCAST = Op("broadcast", lambda g, out, a, shape: g)  # _sum_to sums it back 
 GETITEM = Op("[]", lambda g, out, a, index, repeats: _scatter(g, index, a.shape, repeats))
 SCATTER = Op("scatter", lambda g, out, a, index, shape, repeats: g[index])
 SOFTMAX = Op("softmax", lambda g, out, a, axis: out * (g - (g * out).sum(axis=axis, keepdims=True)))
-LOG_SOFTMAX = Op("log_softmax", lambda g, out, a, axis: g - _exp(out) * g.sum(axis=axis, keepdims=True))
+LOG_SOFTMAX = Op("log_softmax", lambda g, out, a, axis: g - exp(out) * g.sum(axis=axis, keepdims=True))
 
 
 def _sum_to(g: Any, shape: tuple[int, ...]) -> Any:
@@ -339,6 +302,13 @@ def _axes(op: str, axis: Axis, ndim: int) -> tuple[int, ...]:
     if len(set(out)) != len(out):
         raise ValueError(f"{op}: repeated axis in {axis}")
     return tuple(sorted(out))
+
+
+def _one_axis(op: str, axis: Any, ndim: int) -> int:
+    """A single axis (softmax normalises along one), checked as `_axes` checks it."""
+    if axis is None or isinstance(axis, (tuple, list)):
+        raise TypeError(f"{op}: axis must be one int, got {axis!r}")
+    return _axes(op, axis, ndim)[0]
 
 
 def _index(op: str, index: Any) -> tuple[Any, bool]:
@@ -654,7 +624,7 @@ class Tensor:
         >>> Tensor([1000.0, 1000.0]).softmax().data
         array([0.5, 0.5])
         """
-        (ax,) = _axes("softmax", axis, self.data.ndim)
+        ax = _one_axis("softmax", axis, self.data.ndim)
         e = np.exp(self.data - self.data.max(axis=ax, keepdims=True))
         return _node1(e / e.sum(axis=ax, keepdims=True), SOFTMAX, self, (ax,))
 
@@ -664,7 +634,7 @@ class Tensor:
         >>> Tensor([0.0, 1e4]).log_softmax().data
         array([-10000.,      0.])
         """
-        (ax,) = _axes("log_softmax", axis, self.data.ndim)
+        ax = _one_axis("log_softmax", axis, self.data.ndim)
         z = self.data - self.data.max(axis=ax, keepdims=True)
         return _node1(z - np.log(np.exp(z).sum(axis=ax, keepdims=True)), LOG_SOFTMAX, self, (ax,))
 

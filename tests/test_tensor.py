@@ -397,3 +397,29 @@ def test_unsupported_operands_raise_type_error() -> None:
         Tensor([1.0]) + "a"  # type: ignore[operator]
     with pytest.raises(TypeError, match="cannot combine a Tensor with an array of <U1"):
         Tensor([1.0]) * np.array(["a"])
+
+
+@pytest.mark.parametrize("axis", [None, (0, 1), [1]])
+@pytest.mark.parametrize("op", ["softmax", "log_softmax"])
+def test_softmax_needs_one_int_axis(op: str, axis: object) -> None:
+    with pytest.raises(TypeError, match=f"{op}: axis must be one int, got"):
+        getattr(Tensor(np.zeros((2, 3))), op)(axis=axis)
+
+
+def test_pow_at_zero_base_has_finite_gradients_where_the_math_does() -> None:
+    # 0 ** 0 = 1 is constant in the base (slope 0, as PyTorch), and its exponent slope is 0 too.
+    a = Tensor([0.0, 0.0, 2.0], requires_grad=True)
+    b = Tensor([0.0, 2.0, 0.0], requires_grad=True)
+    (a**b).sum().backward()
+    np.testing.assert_array_equal(a.grad, [0.0, 0.0, 0.0])
+    np.testing.assert_allclose(b.grad, [0.0, 0.0, np.log(2.0)])
+    x = Tensor([0.0, 1.0], requires_grad=True)
+    (x**0).sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0])
+
+
+def test_second_derivative_of_a_linear_map_is_zero() -> None:
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    (dt,) = grad((3 * t).sum(), [t], create_graph=True)  # 3, a constant
+    (d2t,) = grad(dt.sum(), [t])
+    np.testing.assert_array_equal(d2t.data, [0.0, 0.0])
