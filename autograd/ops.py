@@ -118,13 +118,15 @@ def power(a: Any, k: Any) -> Any:
 def power_slope(a: Any, k: Any) -> Any:
     """d(a ** k)/da = k · a ** (k - 1), and 0 where k = 0 (a ** 0 is constant, even at a = 0,
     where the formula would give 0 · inf)."""
+    if k.__class__ is int or k.__class__ is float:  # a plain number, the common case, first
+        if k == 2:  # a square: skip computing a ** 1; numpy adds arrays faster than it scales them
+            return a + a
+        return a * 0.0 if k == 0 else k * power(a, k - 1)
     if isinstance(k, np.ndarray):
         with np.errstate(divide="ignore", invalid="ignore"):  # the 0 · inf that where() drops
             return np.where(k == 0, 0.0, k * a ** (k - 1))
     if not isinstance(raw(k), np.ndarray) and raw(k) == 0:
         return a * 0.0
-    if (k.__class__ is int or k.__class__ is float) and k == 2:  # a square: skip computing a ** 1
-        return 2 * a
     return k * power(a, k - 1)
 
 

@@ -226,6 +226,12 @@ def _node2(data: Any, op: Op, a: Tensor, b: Tensor) -> Tensor:
     return t
 
 
+def _scalar(data: np.ndarray) -> Any:
+    """A 0-d array as its numpy scalar, other arrays as they are: numpy takes 0.5 us for a 0-d
+    array with a Python number (``loss * 1e-4``), eight times what the scalar takes."""
+    return data if data.ndim else data[()]
+
+
 def _leaf(data: np.ndarray) -> Tensor:
     t = _new(Tensor)
     t.data, t.grad, t.label, t.requires_grad, t._prev, t._op, t._params = data, None, "", False, (), None, ()
@@ -445,7 +451,7 @@ class Tensor:
                 raise _no_broadcast("add", self, other) from None  # type: ignore[arg-type]
             return _node2(data, ADD, self, other)  # type: ignore[arg-type]
         if cls is float or cls is int:
-            return _node1(self.data + other, ADD_NUMBER, self, (other,))
+            return _node1(_scalar(self.data) + other, ADD_NUMBER, self, (other,))
         return _arith("add", ADD, ADD_NUMBER, operator.add, self, other)
 
     def __mul__(self, other: Operand) -> Tensor:
@@ -459,7 +465,7 @@ class Tensor:
                 raise _no_broadcast("mul", self, other) from None  # type: ignore[arg-type]
             return _node2(data, MUL, self, other)  # type: ignore[arg-type]
         if cls is float or cls is int:
-            return _node1(self.data * other, MUL_NUMBER, self, (other,))
+            return _node1(_scalar(self.data) * other, MUL_NUMBER, self, (other,))
         return _arith("mul", MUL, MUL_NUMBER, operator.mul, self, other)
 
     __radd__ = __add__  # commutative: a number + Tensor is Tensor + the number
@@ -792,8 +798,14 @@ class Tensor:
             self.grad = g
         else:
             # A leaf gets its own array (optimizers update .grad in place), never one the engine
-            # may share with other nodes' .grad (+ passes its gradient on unchanged).
-            self.grad = np.array(g, dtype=dtype) if old is None else np.add(old, g, dtype=dtype)
+            # may share with other nodes' .grad (+ passes its gradient on unchanged). astype
+            # copies, at half np.array's cost for a small matrix; a scalar needs np.array.
+            if old is not None:
+                self.grad = np.add(old, g, dtype=dtype)
+            elif g.__class__ is _ndarray:
+                self.grad = g.astype(dtype)
+            else:
+                self.grad = np.array(g, dtype=dtype)
 
     def _seed(self, g: Any, create_graph: bool) -> Any:
         if not self.requires_grad:
@@ -808,6 +820,10 @@ class Tensor:
                     f"backward: the output has shape {self.shape}; only a one-element output can start "
                     "from 1, so pass grad= an array of that shape"
                 )
+            if not create_graph and not self.data.ndim:
+                # A 0-d gradient travels as a numpy scalar (np.float64(1.0), say): numpy arithmetic
+                # on a 0-d array costs about ten times more. `_accumulate` makes .grad an array.
+                return self.data.dtype.type(1)
             raw = np.ones_like(self.data)
         elif isinstance(g, Tensor):
             if g.shape != self.shape:
