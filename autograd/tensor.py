@@ -133,7 +133,7 @@ def _matmul_grads_setup(g: Any, a: Any, b: Any) -> tuple[Any, Any, Any]:
 def _matmul_grad_a(g: Any, out: Any, a: Any, b: Any) -> Any:
     if a.ndim > 1 and b.ndim > 1:
         return g @ _swap_last(b)
-    g, a2, b2 = _matmul_grads_setup(g, a, b)
+    g, _, b2 = _matmul_grads_setup(g, a, b)
     return g @ _swap_last(b2)  # (..., 1, k) for a 1-D a: _sum_to drops the batch axes and the 1
 
 
