@@ -445,6 +445,7 @@ def test_cli_writes_the_picture_and_the_page(tmp_path: Path, capsys: pytest.Capt
     assert "dL/dx = 12" in page.read_text(encoding="utf-8")
 
 
+@needs_dot
 def test_cli_with_a_bare_variable_keeps_its_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["x", "--at", "x=2", "--out", str(tmp_path / "x.svg")]) == 0
     assert capsys.readouterr().out.splitlines() == ["x = 2", "dx/dx = 1"]
