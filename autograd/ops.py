@@ -125,8 +125,8 @@ def power_slope(a: Any, k: Any) -> Any:
     if isinstance(k, np.ndarray):
         with np.errstate(divide="ignore", invalid="ignore"):  # the 0 · inf that where() drops
             return np.where(k == 0, 0.0, k * a ** (k - 1))
-    if not isinstance(raw(k), np.ndarray) and raw(k) == 0:
-        return a * 0.0
+    # A node exponent (create_graph): the plain formula, which stays differentiable in k (at
+    # k = 0 the slope in a is 0, but its derivative in k is not).
     return k * power(a, k - 1)
 
 
