@@ -67,18 +67,23 @@ def mlp(params: list[Any], x: Any) -> Any:
     return x
 
 
-# --- (a) cross-entropy ---------------------------------------------------------------------------
-
-
-def ours_ce_step(params: list[Tensor], X: Tensor, y: np.ndarray) -> float:
-    logits = mlp(params, X)
-    loss = -logits.log_softmax(axis=1)[np.arange(len(y)), y].mean()
+def sgd_step(params: list[Tensor], loss: Tensor) -> float:
+    """Our backward and plain SGD update, the same for both problems."""
     for p in params:
         p.grad = None
     loss.backward()
     for p in params:
         p.data -= LR * p.grad  # type: ignore[operator]
     return loss.item()
+
+
+# --- (a) cross-entropy ---------------------------------------------------------------------------
+
+
+def ours_ce_step(params: list[Tensor], X: Tensor, y: np.ndarray) -> float:
+    logits = mlp(params, X)
+    loss = -logits.log_softmax(axis=1)[np.arange(len(y)), y].mean()
+    return sgd_step(params, loss)
 
 
 def numpy_ce_step(params: list[np.ndarray], X: np.ndarray, y: np.ndarray) -> float:
@@ -116,12 +121,7 @@ def ours_margin_step(params: list[Tensor], X: Tensor, y: Tensor) -> float:
     scores = mlp(params, X)
     data_loss = (1 + -y * scores).relu().mean()
     loss = data_loss + ALPHA * sum((p * p).sum() for p in params)
-    for p in params:
-        p.grad = None
-    loss.backward()
-    for p in params:
-        p.data -= LR * p.grad  # type: ignore[operator]
-    return loss.item()
+    return sgd_step(params, loss)
 
 
 def numpy_margin_step(params: list[np.ndarray], X: np.ndarray, y: np.ndarray) -> float:
