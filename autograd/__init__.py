@@ -4,9 +4,25 @@
 older HIPS ``autograd`` package that shares the import name.
 """
 
+from autograd import array_ops, ops
 from autograd.engine import enable_grad, grad, is_grad_enabled, no_grad
 from autograd.gradcheck import gradcheck
+from autograd.primitive import Primitive, functions, primitive, where
 from autograd.tensor import Tensor
 from autograd.value import Value
 
-__all__ = ["Tensor", "Value", "enable_grad", "grad", "gradcheck", "is_grad_enabled", "no_grad"]
+__all__ = [
+    "Primitive",
+    "Tensor",
+    "Value",
+    "array_ops",
+    "enable_grad",
+    "functions",
+    "grad",
+    "gradcheck",
+    "is_grad_enabled",
+    "no_grad",
+    "ops",
+    "primitive",
+    "where",
+]

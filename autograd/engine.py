@@ -2,33 +2,44 @@
 
 The engine knows nothing about `Value` or `Tensor`. It needs a node to offer:
 
-- hashing by identity (nodes are dictionary keys here);
-- ``_prev``: the tuple of nodes it was computed from (empty for a leaf);
-- ``_vjp(g, create_graph)``: given the gradient ``g`` of the final output with respect to this
-  node, the gradients with respect to each node in ``_prev`` (``None`` where none is needed).
-  With ``create_graph=False``, ``g`` and the results are raw numbers (floats or arrays: fast);
-  with ``create_graph=True`` they are graph nodes, so the gradients can be differentiated again;
-- ``_accumulate(g)``: add a raw gradient into the node's ``.grad`` (used by ``backward``);
-- ``_seed(g, create_graph)``: the starting gradient of an output (``None``: one, for a scalar);
-- ``_zeros()``: a raw zero gradient of the node's shape (for an input the output ignores);
-- ``_detached(raw)``: a new leaf node of the same kind holding ``raw`` (what ``grad`` returns).
+- ``_prev``: the nodes it was computed from (empty for a leaf), and hashing by identity;
+- ``_op``: the `Op` that made it (empty, so false, for a leaf), whose ``send(node)`` adds
+  ``node.grad`` times each local derivative into the inputs' ``.grad``: one step of
+  ``backward()``, as micrograd's ``_backward``;
+- ``_vjp(g, create_graph)``: the gradients for each node of ``_prev`` given the gradient ``g``
+  of the output with respect to this node (raw numbers or arrays; graph nodes when
+  ``create_graph``, so that they can be differentiated again): what ``grad()`` uses;
+- ``grad``, ``_accumulate(g)`` (add a raw gradient into ``.grad``) and ``_ZERO_GRAD`` (a
+  ``.grad`` holding nothing: 0.0 for a Value, None for a Tensor);
+- ``_seed(g, create_graph)``, ``_zeros()``, ``_detached(raw)``: an output's starting gradient, an
+  input's zero gradient, and a raw gradient as a leaf of the node's kind.
 
-The walk is: order the graph topologically (iteratively, so a chain of a million nodes does not
-hit Python's recursion limit), then visit the nodes from the output back to the leaves, running
-each node's derivative rule exactly once with the sum of the gradients its users sent it.
+Two walks share one topological order, computed iteratively so that a chain of a million nodes
+does not hit Python's recursion limit:
+
+- `backward` visits the nodes from the output back to the leaves and runs each node's step once;
+  gradients collect in ``.grad`` as they go (first order; the fast path);
+- `grad` collects the gradients in a dictionary instead, touching no ``.grad``, and runs each
+  node's rules once on the sum of what its users sent it: on raw numbers, or on graph nodes for
+  derivatives of any order.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
-__all__ = ["Node", "backward", "enable_grad", "grad", "is_grad_enabled", "no_grad", "toposort"]
+__all__ = ["GradMode", "Node", "backward", "enable_grad", "grad", "is_grad_enabled", "no_grad", "toposort"]
 
 
 class Node(Protocol):
     """What the engine needs from a graph node (see the module docstring)."""
+
+    grad: Any
+    _op: Any  # the Op that made it (false for a leaf); _op.send(node) is one step of backward()
+    _ZERO_GRAD: Any
 
     @property
     def _prev(self) -> tuple[Node, ...]: ...
@@ -45,33 +56,58 @@ class Node(Protocol):
 
 
 # ---------------------------------------------------------------------------------------------
-# Grad mode: whether new operations record their inputs (and so can be differentiated).
+# Grad mode: whether new operations record their inputs. Per thread, as PyTorch's.
 
 
-class _GradMode:
-    enabled = True
+class _ThreadMode(threading.local):
+    def __init__(self) -> None:
+        self.enabled = True
+        self.saved: list[bool] = []
+
+
+class GradMode:
+    """Grad mode, kept per thread. ``threads_off`` counts the threads that have it off right
+    now: while it is 0 (nearly always) a new node records without reading the thread's own flag,
+    which would cost more than the rest of making a scalar node."""
+
+    threads_off = 0
+    _local = _ThreadMode()
+    _lock = threading.Lock()
+
+    @classmethod
+    def enabled(cls) -> bool:
+        return cls._local.enabled
+
+    @classmethod
+    def set(cls, enabled: bool) -> bool:
+        """Set this thread's mode; returns the previous one."""
+        local = cls._local
+        previous = local.enabled
+        if previous != enabled:
+            with cls._lock:
+                cls.threads_off += -1 if enabled else 1
+            local.enabled = enabled
+        return previous
 
 
 def is_grad_enabled() -> bool:
-    """True when operations record the graph (the default)."""
-    return _GradMode.enabled
+    """True when operations in this thread record the graph (the default)."""
+    return GradMode.enabled()
 
 
 class _SetGradMode(contextlib.ContextDecorator):
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
-        self._saved: list[bool] = []
 
     def __enter__(self) -> None:
-        self._saved.append(_GradMode.enabled)
-        _GradMode.enabled = self.enabled
+        GradMode._local.saved.append(GradMode.set(self.enabled))
 
     def __exit__(self, *exc: object) -> None:
-        _GradMode.enabled = self._saved.pop()
+        GradMode.set(GradMode._local.saved.pop())
 
 
 class no_grad(_SetGradMode):  # noqa: N801 - named like torch.no_grad
-    """Context manager and decorator: operations inside record no graph.
+    """Context manager and decorator: operations inside record no graph (in this thread only).
 
     >>> from autograd import Value, no_grad
     >>> x = Value(2.0)
@@ -93,7 +129,7 @@ class enable_grad(_SetGradMode):  # noqa: N801 - named like torch.enable_grad
 
 
 # ---------------------------------------------------------------------------------------------
-# The walk.
+# The walks.
 
 
 def toposort(roots: Iterable[Node]) -> list[Node]:
@@ -124,63 +160,31 @@ def toposort(roots: Iterable[Node]) -> list[Node]:
     return order
 
 
-def _propagate(
-    order: list[Node], roots: Sequence[Node], seeds: Sequence[Any], create_graph: bool, accumulate: bool
-) -> dict[Node, Any]:
-    """The gradients of the seeded roots with respect to every node in ``order``.
-
-    ``order`` is ``toposort(roots)``. Each node's rule runs once, on the sum of what it received.
-    With ``accumulate``, each node's gradient is also added into its ``.grad``.
-    """
-    grads: dict[Node, Any] = {}
-    for root, seed in zip(roots, seeds):
-        grads[root] = seed if root not in grads else grads[root] + seed
-    get = grads.get
-    saved, _GradMode.enabled = _GradMode.enabled, create_graph  # rules record a graph only if asked
-    try:
-        for node in reversed(order):
-            g = get(node)
-            if g is None:  # no path from a root carries a gradient here
-                continue
-            if accumulate:
-                node._accumulate(g)
-            parents = node._prev
-            if not parents:
-                continue
-            parent_grads = node._vjp(g, create_graph)
-            # Two inputs and one, the common cases, unrolled: this loop is the hot path.
-            n = len(parents)
-            if n == 2:
-                (a, b), (ga, gb) = parents, parent_grads
-                if ga is not None:
-                    old = get(a)
-                    grads[a] = ga if old is None else old + ga
-                if gb is not None:
-                    old = get(b)
-                    grads[b] = gb if old is None else old + gb
-                continue
-            if n == 1:
-                (a,), (ga,) = parents, parent_grads
-                if ga is not None:
-                    old = get(a)
-                    grads[a] = ga if old is None else old + ga
-                continue
-            for parent, pg in zip(parents, parent_grads):
-                if pg is not None:
-                    old = get(parent)
-                    grads[parent] = pg if old is None else old + pg
-    finally:
-        _GradMode.enabled = saved
-    return grads
-
-
 def backward(root: Node, g: Any = None) -> None:
     """Add d(root)/d(node) into ``node.grad`` for every node of the graph below ``root``.
 
-    ``g`` is the gradient to start from: ``None`` means 1 (only for a scalar output). Calling it
-    again adds again: gradients accumulate until you zero them, as in micrograd and PyTorch.
+    ``g`` is the gradient to start from: ``None`` means 1 (only for a one-element output).
+    Calling it again adds again: gradients accumulate until you zero them, as in micrograd and
+    PyTorch. Each node's step runs once, after every node that uses it has sent it its share.
     """
-    _propagate(toposort([root]), [root], [root._seed(g, False)], create_graph=False, accumulate=True)
+    seed = root._seed(g, False)
+    order = toposort([root])
+    # A computed node may still hold the gradient of an earlier backward(): set it aside, so
+    # that only this pass's gradient flows through it, and add it back afterwards.
+    earlier = [
+        (n, old)
+        for n in order
+        if n._op and (old := n.grad) is not None and (old.__class__ is not float or old)
+    ]
+    for n, _ in earlier:
+        n.grad = n._ZERO_GRAD
+    root._accumulate(seed)
+    for node in reversed(order):
+        op = node._op
+        if op:
+            op.send(node)
+    for n, old in earlier:
+        n._accumulate(old)
 
 
 def _as_nodes(x: Any, what: str) -> list[Node]:
@@ -200,7 +204,8 @@ def grad(
     """The gradients of ``outputs`` with respect to each of ``inputs``; no ``.grad`` is touched.
 
     With ``create_graph=True`` the gradients are graph nodes themselves, so they can be
-    differentiated again (to any order). An input the outputs do not depend on gets zeros.
+    differentiated again (to any order). An input the outputs do not depend on gets zeros; an
+    input that does not require grad is an error (its gradient would silently read 0).
 
     >>> from autograd import Value, grad
     >>> x = Value(2.0)
@@ -211,18 +216,38 @@ def grad(
     """
     outs = _as_nodes(outputs, "outputs")
     ins = _as_nodes(inputs, "inputs")
+    for i, node in enumerate(ins):
+        if not getattr(node, "requires_grad", True):
+            raise ValueError(
+                f"grad: input {i} does not require grad, so it has no gradient (use requires_grad=True)"
+            )
     if grad_outputs is None:
         grad_outputs = [None] * len(outs)
     elif hasattr(grad_outputs, "_prev") or not isinstance(grad_outputs, (list, tuple)):
         grad_outputs = [grad_outputs]
     if len(grad_outputs) != len(outs):
         raise ValueError(f"grad: {len(outs)} outputs but {len(grad_outputs)} grad_outputs")
-    # An output that requires no grad (a Tensor made from constants) is a constant: it sends no
-    # gradient, so every input gets zeros from it (the gradient of a linear map's gradient, say).
+    # An output that requires no grad (made from constants only, e.g. the gradient of a linear
+    # map) is a constant: it sends nothing, so its inputs get zeros from it.
     pairs = [(out, g) for out, g in zip(outs, grad_outputs) if getattr(out, "requires_grad", True)]
-    outs = [out for out, _ in pairs]
-    seeds = [out._seed(g, create_graph) for out, g in pairs]
-    grads = _propagate(toposort(outs), outs, seeds, create_graph, accumulate=False)
+    roots = [out for out, _ in pairs]
+    grads: dict[Node, Any] = {}
+    for root, g in pairs:
+        seed = root._seed(g, create_graph)
+        grads[root] = seed if root not in grads else grads[root] + seed
+    previous = GradMode.set(create_graph)  # rules record a graph only when asked (this thread)
+    try:
+        for node in reversed(toposort(roots)):
+            g = grads.get(node)
+            parents = node._prev
+            if g is None or not parents:  # no gradient reaches it, or a leaf
+                continue
+            for parent, pg in zip(parents, node._vjp(g, create_graph)):
+                if pg is not None:
+                    old = grads.get(parent)
+                    grads[parent] = pg if old is None else old + pg
+    finally:
+        GradMode.set(previous)
     result = []
     for node in ins:
         g = grads.get(node)

@@ -1,149 +1,263 @@
-"""The elementwise primitives' derivative rules: one table, shared by `Value` and `Tensor`.
+"""The elementwise primitives, each defined once: forward on floats and arrays, one rule per
+operand, the text of each local derivative, and how it is written.
 
-An `Op` has a name (shown in graph pictures) and one rule per input. A rule
-``rule(g, out, *inputs, *params)`` gets ``g``, the gradient of the final output with respect to
-the op's result ``out``, and returns the gradient with respect to its input: one link of the chain
-rule. The same rule runs in every kind of backward pass:
-
-- first order, for a `Value`: ``g``, ``out`` and the inputs are Python floats;
-- first order, for a `Tensor`: they are ndarrays (a Tensor sums the result back to its input's
-  shape, so the rules need not care about broadcasting);
-- higher order (``create_graph=True``): they are `Value` or `Tensor` nodes, so the gradient is a
-  graph too, and can be differentiated again.
-
-So a rule uses only arithmetic and the helpers below (`exp`, `log_positive`, `step`, `power`),
-which do the right thing for each of those kinds. Ops that exist only for Tensors (matmul,
-reductions, indexing, softmax) keep their rules in `autograd.tensor`, written the same way.
+These serve both node kinds (``Value`` and ``Tensor``). The Tensor-only ones (matmul,
+reductions, shapes, indexing, softmax) are in `autograd.array_ops`, written the same way.
 
 >>> MUL.rules[0](2.0, 6.0, 3.0, 2.0)     # d(a·b)/da · g = b · g
 4.0
 >>> TANH.rules[0](1.0, 0.5, 0.5493)      # 1 - tanh² = 0.75
 0.75
+>>> EXP(0.0), RELU(-2.0)                 # on plain numbers a primitive is its forward
+(1.0, 0.0)
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import operator
 from typing import Any
 
 import numpy as np
 
-__all__ = [
-    "ADD",
-    "ADD_NUMBER",
-    "ERF",
-    "EXP",
-    "LOG",
-    "MUL",
-    "MUL_NUMBER",
-    "Op",
-    "POW",
-    "POW_NUMBER",
-    "RELU",
-    "SIGMOID",
-    "TANH",
-]
+from autograd.primitive import power, primitive, where
+
+__all__ = ["ABS", "ADD", "ERF", "EXP", "LOG", "MUL", "POW", "RELU", "SIGMOID", "SQRT", "TANH", "superscript"]
+
+# Precedences for writing results (higher binds tighter): a + b·c², -x, f(x).
+SUM_LEVEL, PRODUCT_LEVEL, NEGATION_LEVEL, POWER_LEVEL, ATOM_LEVEL = 1, 2, 3, 4, 5
+
+_SUPERSCRIPT = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
 
 
-class Op:
-    """A differentiable primitive: its name and one derivative rule per input."""
-
-    __slots__ = ("name", "rules")
-
-    def __init__(self, name: str, *rules: Callable[..., Any]) -> None:
-        self.name = name
-        self.rules = rules
-
-    def __repr__(self) -> str:
-        return f"Op({self.name!r})"
+def superscript(k: float) -> str:
+    """An exponent as written on paper: ``2`` -> ``²``, ``-1`` -> ``⁻¹``."""
+    return (str(int(k)) if float(k).is_integer() else f"{k:g}").translate(_SUPERSCRIPT)
 
 
-# --- helpers: one rule, three kinds of operand (float, ndarray, graph node) -------------------
-
-_ARRAY = (np.ndarray, np.generic)  # numpy gives scalars (np.float64, ...) for 0-d results
+# --- forwards that need care on floats (Python raises where IEEE arithmetic returns inf) ------
 
 
-def raw(x: Any) -> Any:
-    """The number or array behind x: a node's ``.data``, or x itself."""
-    return x if x.__class__ is float or isinstance(x, _ARRAY) else getattr(x, "data", x)
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:  # past about 709.78: inf, as numpy
+        return math.inf
 
 
-def exp(x: Any) -> Any:
-    """e ** x; inf where it overflows (IEEE, as numpy), never an exception."""
-    if x.__class__ is float:
-        try:
-            return math.exp(x)
-        except OverflowError:
-            return math.inf
-    if isinstance(x, _ARRAY):
-        return np.exp(x)
-    return x.exp()
+def _log(x: float) -> float:
+    if x <= 0:
+        raise ValueError(f"log: input must be positive, got {x!r}")
+    return math.log(x)
 
 
-def log_positive(x: Any) -> Any:
-    """log x where x > 0, and 0 elsewhere: the factor out·log(a) of a ** b's derivative in b,
-    taken as 0 at a = 0 (the only non-positive base a differentiated exponent allows)."""
-    if x.__class__ is float:
-        return math.log(x) if x > 0 else 0.0
-    if isinstance(x, _ARRAY):
-        return np.log(np.where(np.greater(x, 0), x, 1.0))
-    positive: Any = raw(x) > 0
-    if isinstance(positive, _ARRAY):  # a Tensor node
-        return x.log() if positive.all() else (x * positive + np.logical_not(positive)).log()  # log 1 = 0
-    return x.log() if positive else 0.0
+def _log_array(x: np.ndarray) -> np.ndarray:
+    _refuse_below("log", x, 0.0, "positive", strict=True)
+    return np.log(x)
 
 
-def step(x: Any) -> Any:
-    """1 where x > 0, else 0: relu's derivative (a constant, so never differentiated itself)."""
-    positive = raw(x) > 0
-    if isinstance(positive, _ARRAY):
-        return positive
-    return 1.0 if positive else 0.0
+def _sqrt(x: float) -> float:
+    if x < 0:
+        raise ValueError(f"sqrt: input must be >= 0, got {x!r}")
+    return math.sqrt(x)
 
 
-def power(a: Any, k: Any) -> Any:
-    """a ** k, with 0 to a negative power giving inf (IEEE, as numpy) rather than an exception."""
-    if a.__class__ is float:
-        try:
+def _sqrt_array(x: np.ndarray) -> np.ndarray:
+    _refuse_below("sqrt", x, 0.0, ">= 0", strict=False)
+    return np.sqrt(x)
+
+
+def _refuse_below(op: str, x: np.ndarray, bound: float, what: str, strict: bool) -> None:
+    bad = x <= bound if strict else x < bound
+    if bad.any():
+        where_ = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"{op}: input must be {what}, got {x[where_].item()!r} at index {where_} "
+            f"({int(bad.sum())} of {x.size} elements)"
+        )
+
+
+def _sigmoid(x: float) -> float:
+    # exp of a non-positive number only, so it never overflows: sigmoid(-1000) is 0.0.
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _sigmoid_array(x: np.ndarray) -> np.ndarray:
+    e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _relu(x: float) -> float:
+    return 0.0 if x <= 0 else x  # NaN stays NaN (a NaN prediction must not read as a finite loss)
+
+
+_erf_each = np.frompyfunc(math.erf, 1, 1)
+
+
+def _erf_array(x: np.ndarray) -> np.ndarray:
+    return np.asarray(_erf_each(x), dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+
+
+def _pow(a: float, k: float) -> float:
+    """``a ** k`` on floats, as Python's own: 0 to a negative power raises ZeroDivisionError,
+    a negative base to a fractional power ValueError (not a complex number), and an overflow is
+    ±inf (the sign a real power has)."""
+    try:
+        out = a**k
+    except ZeroDivisionError:
+        raise ZeroDivisionError(f"pow: 0.0 cannot be raised to the negative power {k!r}") from None
+    except OverflowError:
+        return -math.inf if a < 0 and k % 2 == 1 else math.inf
+    if out.__class__ is complex:
+        raise ValueError(f"pow: {a!r} ** {k!r} is not a real number (negative base, fractional power)")
+    return out
+
+
+def _pow_array(a: Any, k: Any) -> Any:
+    """``a ** k`` elementwise; a negative base with a fractional exponent is refused (not real),
+    0 to a negative power is inf (as numpy)."""
+    if isinstance(k, (int, float)):
+        if not float(k).is_integer() and (np.asarray(a) < 0).any():
+            raise ValueError(f"pow: negative base to the fractional power {k!r} is not a real number")
+    elif (np.asarray(a) < 0).any() and (np.asarray(k) != np.round(k)).any():
+        raise ValueError("pow: negative base with a fractional exponent is not a real number")
+    try:
+        with np.errstate(divide="ignore", over="ignore"):
             return a**k
-        except ZeroDivisionError:
-            return math.inf
-    if isinstance(a, _ARRAY):
-        with np.errstate(divide="ignore"):
-            return a**k
-    return a**k
+    except ValueError as e:  # integer arrays to negative integer powers
+        raise ValueError(f"pow: {e}") from None
 
 
-def power_slope(a: Any, k: Any) -> Any:
-    """d(a ** k)/da = k · a ** (k - 1), and 0 where k = 0 (a ** 0 is constant, even at a = 0,
-    where the formula would give 0 · inf)."""
-    if k.__class__ is int or k.__class__ is float:  # a plain number, the common case, first
-        if k == 2:  # a square: skip computing a ** 1; numpy adds arrays faster than it scales them
-            return a + a
-        return a * 0.0 if k == 0 else k * power(a, k - 1)
-    if isinstance(k, np.ndarray):
-        with np.errstate(divide="ignore", invalid="ignore"):  # the 0 · inf that where() drops
-            return np.where(k == 0, 0.0, k * a ** (k - 1))
-    # A node exponent (create_graph): the plain formula, which stays differentiable in k (at
-    # k = 0 the slope in a is 0, but its derivative in k is not).
-    return k * power(a, k - 1)
+def _power_slope(a: Any, k: Any) -> Any:
+    """d(a ** k)/da = k·a^(k-1), and 0 where k = 0: a ** 0 is constant, even at a = 0 where the
+    formula would give 0·inf. A node exponent keeps the plain formula, so that the slope stays
+    differentiable in k."""
+    if hasattr(k, "_prev"):
+        return k * power(a, k - 1)
+    with np.errstate(invalid="ignore"):  # the 0·inf at a = 0, k = 0 that where() drops
+        return where(k == 0, 0.0, k * power(a, k - 1))
+
+
+def _power_text(a: str, b: str, out: str) -> str:
+    """The base's local derivative as written on paper: 2x, 3·x², k·x^(k - 1)."""
+    try:
+        k = float(b)
+    except ValueError:
+        return f"{b}·{a}^({b} - 1)"
+    coefficient = f"{k:g}"
+    if k - 1 == 1:
+        return f"{coefficient}{a}" if len(a) == 1 else f"{coefficient}·{a}"
+    if k - 1 == 0:
+        return coefficient
+    return f"{coefficient}·{a}{superscript(k - 1)}"
 
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
-# --- the table ---------------------------------------------------------------------------------
+# --- the table ----------------------------------------------------------------------------------
 
-ADD = Op("+", lambda g, out, a, b: g, lambda g, out, a, b: g)
-MUL = Op("*", lambda g, out, a, b: g * b, lambda g, out, a, b: g * a)
-POW = Op("**", lambda g, out, a, b: g * power_slope(a, b), lambda g, out, a, b: g * out * log_positive(a))
-# A plain number k is the op's parameter, not a node: it gets no gradient.
-ADD_NUMBER = Op("+", lambda g, out, a, k: g)
-MUL_NUMBER = Op("*", lambda g, out, a, k: g * k)
-POW_NUMBER = Op("**", lambda g, out, a, k: g * power_slope(a, k))
-EXP = Op("exp", lambda g, out, a: g * out)
-LOG = Op("log", lambda g, out, a: g / a)
-TANH = Op("tanh", lambda g, out, a: g * (1 - out * out))
-SIGMOID = Op("sigmoid", lambda g, out, a: g * out * (1 - out))
-RELU = Op("relu", lambda g, out, a: g * step(a))
-ERF = Op("erf", lambda g, out, a: g * _TWO_OVER_SQRT_PI * exp(-(a * a)))
+ADD = primitive(
+    "+",
+    floats=operator.add,
+    arrays=operator.add,
+    rules=[lambda g, out, a, b: g, lambda g, out, a, b: g],
+    derivatives=["1", "1"],
+    notation="{a} + {b}",
+    precedence=SUM_LEVEL,
+    js="a + b",
+)
+MUL = primitive(
+    "*",
+    floats=operator.mul,
+    arrays=operator.mul,
+    rules=[lambda g, out, a, b: g * b, lambda g, out, a, b: g * a],
+    derivatives=["{b}", "{a}"],
+    notation="{a}·{b}",
+    precedence=PRODUCT_LEVEL,
+    js="a * b",
+)
+EXP = primitive(
+    "exp",
+    floats=_exp,
+    arrays=np.exp,
+    rules=[lambda g, out, a: g * out],
+    derivatives=["exp({a})"],
+    js="Math.exp(a)",
+)
+LOG = primitive(
+    "log",
+    floats=_log,
+    arrays=_log_array,
+    rules=[lambda g, out, a: g / a],
+    derivatives=["1/{a}"],
+    js="Math.log(a)",
+)
+POW = primitive(
+    "**",
+    floats=_pow,
+    arrays=_pow_array,
+    rules=[
+        lambda g, out, a, b: g * _power_slope(a, b),
+        lambda g, out, a, b: g * out * LOG(where(a > 0, a, 1.0)),  # out·ln a, taken as 0 at a = 0
+    ],
+    derivatives=[_power_text, "{out}·ln {a}"],
+    notation="{a}^{b}",
+    precedence=POWER_LEVEL,
+    js="power(a, b)",
+)
+TANH = primitive(
+    "tanh",
+    floats=math.tanh,
+    arrays=np.tanh,
+    rules=[lambda g, out, a: g * (1 - out * out)],
+    derivatives=["1 - tanh²({a})"],
+    js="Math.tanh(a)",
+)
+SIGMOID = primitive(
+    "sigmoid",
+    floats=_sigmoid,
+    arrays=_sigmoid_array,
+    rules=[lambda g, out, a: g * out * (1 - out)],
+    derivatives=["σ({a})·(1 - σ({a}))"],
+    notation="σ({a})",
+    js="a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a))",
+)
+RELU = primitive(
+    "relu",
+    floats=_relu,
+    arrays=lambda x: np.maximum(x, 0),
+    # Select, not multiply by a 0/1 mask: a dead unit must pass 0 even when g is inf. At x = 0
+    # the slope is 0, and at NaN the gradient passes (both as PyTorch).
+    rules=[lambda g, out, a: where(a <= 0, 0.0, g)],
+    derivatives=["1 if {a} > 0, else 0"],
+    js="a <= 0 ? 0 : a",
+)
+ERF = primitive(
+    "erf",
+    floats=math.erf,
+    arrays=_erf_array,
+    rules=[lambda g, out, a: g * _TWO_OVER_SQRT_PI * EXP(-(a * a))],
+    derivatives=["2/√π·exp(-{a}²)"],
+    js="erf(a)",
+)
+ABS = primitive(
+    "abs",
+    floats=abs,
+    arrays=np.abs,
+    rules=[lambda g, out, a: where(a > 0, g, where(a < 0, -g, 0.0))],  # sign(0) = 0, as PyTorch
+    derivatives=["sign({a})"],
+    notation="|{a}|",
+    js="Math.abs(a)",
+)
+SQRT = primitive(
+    "sqrt",
+    floats=_sqrt,
+    arrays=_sqrt_array,
+    rules=[lambda g, out, a: g * 0.5 * power(out, -1.0)],  # inf at 0, as PyTorch
+    derivatives=["1/(2·√{a})"],
+    notation="√{a}",
+    js="Math.sqrt(a)",
+)

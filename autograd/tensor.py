@@ -1,27 +1,17 @@
 """`Tensor`: a numpy array that remembers how it was computed, on the same engine as `Value`.
 
-Each primitive has one forward (numpy) and one derivative rule per input. The elementwise ones
-(``+ * ** exp log tanh sigmoid relu erf``) take their rules from the table in `autograd.ops`,
-shared with `Value`; the Tensor-only ones (matmul, reductions, shape, indexing, softmax) have theirs
-in the table below, written the same way: ``rule(g, out, *inputs, *params)`` gets the gradient
-``g`` of the final output with respect to the op's result ``out`` and returns the gradient with
-respect to one input. The same rule serves both kinds of backward pass:
-
-- first order (``backward()``, ``grad()``): ``g``, ``out`` and the inputs are raw ndarrays: fast;
-- higher order (``grad(..., create_graph=True)``): they are `Tensor` nodes, so the gradient is
-  itself a graph that can be differentiated again (Hessian-vector products).
-
-So rules use only arithmetic, methods ndarray and Tensor share (``sum``, ``reshape``,
-``transpose``) and small helpers (``_unreduce``, ``_expand``, ``_scatter`` here, ``exp`` and
-friends in `autograd.ops`). A rule may return a gradient of the broadcast shape: `Tensor._vjp`
-sums it back to the input's shape in one place (`_sum_to`). A rule runs only for inputs that
-require grad.
+Every operation is a primitive defined once (`autograd.ops` for the elementwise ones shared with
+`Value`, `autograd.array_ops` for matmul, reductions, shapes, indexing and softmax); the methods
+here and in the family mixins (`autograd.tensor_reduce`, `autograd.tensor_shape`) are one line
+over those definitions, plus the checks that give clear errors. A node keeps its `Op`, its
+operands (``_args``: Tensors and plain numbers), the op's parameters (``_params``: an axis, a
+shape) and the Tensors among its operands (``_prev``).
 
 Decisions worth knowing:
 
 - Python lists and numbers become float64; ndarrays keep their dtype and are not copied. A plain
-  number in arithmetic (``2 * t``) is a parameter of the op, not a node, and numpy treats it as
-  weakly typed, so float32 stays float32 (numpy float64 scalars are turned into Python floats).
+  number in arithmetic (``2 * t``) stays a number, an operand of the op but not a node, and numpy
+  treats it as weakly typed, so float32 stays float32.
 - Integer and bool Tensors (class indices, masks) are allowed but cannot require grad.
 - `Tensor` and `Value` do not mix: arithmetic between them raises TypeError (use ``v.data``).
 - After ``backward()``, a leaf's ``.grad`` is its own writable array (optimizers update it in
@@ -30,10 +20,8 @@ Decisions worth knowing:
   read it, do not change it in place.
 - ``log`` of a value <= 0 raises ValueError, as `Value.log` does; ``x ** y`` likewise refuses a
   negative base with a fractional or differentiated exponent rather than return NaN.
-- ``max`` splits the gradient equally among tied maxima (as ``torch.amax``).
-- ``x * x`` (the same Tensor twice) is recorded as ``x ** 2``, one input: its backward pass is one
-  product, not two products and a sum (the L2 term ``(p * p).sum()`` is written that way). Pictures
-  show it as ``**2``.
+- ``x * x`` (the same Tensor twice) is recorded as ``x ** 2``, one operand: its backward is one
+  product, not two products and a sum (the L2 term ``(p * p).sum()`` is written that way).
 
 >>> x = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
 >>> y = (x * x).sum()
@@ -45,184 +33,59 @@ array([[2., 4.],
 
 from __future__ import annotations
 
-import math
 import numbers
-import operator
-from collections.abc import Callable, Iterator
-from typing import Any, Union
+import types
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
 from autograd import engine
-from autograd.engine import _GradMode
-from autograd.ops import (
-    ADD,
-    ADD_NUMBER,
-    ERF,
-    EXP,
-    LOG,
-    MUL,
-    MUL_NUMBER,
-    POW,
-    POW_NUMBER,
-    RELU,
-    SIGMOID,
-    TANH,
-    Op,
-    exp,
-    raw,
-)
+from autograd.array_ops import MATMUL, WHERE
+from autograd.composite import Composites
+from autograd.engine import GradMode
+from autograd.ops import ADD, MUL, POW
+from autograd.primitive import Op, Primitive
+from autograd.tensor_reduce import Reductions, one_axis
+from autograd.tensor_shape import Shapes
 from autograd.value import Value
 
 __all__ = ["Tensor"]
 
-Operand = Union["Tensor", float, int, np.ndarray]
-Axis = int | tuple[int, ...] | list[int] | None
-
-
-def _unreduce(g: Any, kshape: tuple[int, ...]) -> Any:
-    """A reduction's gradient with the reduced axes put back as 1s (``kshape``), so that it
-    broadcasts against the input. A 0-d one (all axes reduced) already does and is left as it is
-    (reshaping a numpy scalar takes 0.7 us, twice a small add)."""
-    return g.reshape(kshape) if g.ndim else g
-
-
-def _expand(x: Any, shape: tuple[int, ...]) -> Any:
-    """Broadcast x to shape: a new array (np.broadcast_to costs 5x more for small ones), or a
-    differentiable op for Tensors."""
-    if isinstance(x, Tensor):
-        return x._broadcast_to(shape)
-    out = np.empty(shape, dtype=x.dtype)
-    out[...] = x
-    return out
-
-
-def _scatter(g: Any, index: Any, shape: tuple[int, ...], repeats: bool) -> Any:
-    """Zeros of ``shape`` with ``g`` added at ``index`` (repeated indices add up): indexing's adjoint."""
-    if isinstance(g, Tensor):
-        return g._scatter(index, shape, repeats)
-    out = np.zeros(shape, dtype=g.dtype)
-    if repeats:  # integer arrays may repeat an index: each occurrence must add
-        np.add.at(out, index, g)
-    else:  # slices, ints and masks never do: plain assignment is much faster
-        out[index] = g
-    return out
-
-
-def _swap_last(x: Any) -> Any:
-    """The matrix transpose of each matrix in a stack (the last two axes)."""
-    if x.ndim == 2:
-        return x.T
-    axes = list(range(x.ndim))
-    axes[-1], axes[-2] = axes[-2], axes[-1]
-    return x.transpose(tuple(axes))
-
-
-def _matmul_grads_setup(g: Any, a: Any, b: Any) -> tuple[Any, Any, Any]:
-    """Treat a 1-D operand as a matrix (a row on the left, a column on the right) and shape g to
-    match, so the usual G·Bᵀ and Aᵀ·G rules apply."""
-    if a.ndim == 1:
-        a = a.reshape((1, a.shape[0]))
-        g = g.reshape(g.shape[:-1] + (1,) + g.shape[-1:]) if b.ndim > 1 else g.reshape(g.shape + (1,))
-    if b.ndim == 1:
-        b = b.reshape((b.shape[0], 1))
-        g = g.reshape(g.shape + (1,))
-    return g, a, b
-
-
-def _matmul_grad_a(g: Any, out: Any, a: Any, b: Any) -> Any:
-    if a.ndim > 1 and b.ndim > 1:
-        return g @ _swap_last(b)
-    g, _, b2 = _matmul_grads_setup(g, a, b)
-    return g @ _swap_last(b2)  # (..., 1, k) for a 1-D a: _sum_to drops the batch axes and the 1
-
-
-def _matmul_grad_b(g: Any, out: Any, a: Any, b: Any) -> Any:
-    if a.ndim > 1 and b.ndim > 1:
-        return _swap_last(a) @ g
-    g, a2, b2 = _matmul_grads_setup(g, a, b)
-    gb = _swap_last(a2) @ g
-    return gb.reshape(gb.shape[:-1]) if b.ndim == 1 else gb  # drop the column axis added for b
-
-
-def _ties(a: Any, out: Any, axes: tuple[int, ...], kshape: tuple[int, ...]) -> np.ndarray:
-    """1/k at each of the k tied maxima of a reduced slice, 0 elsewhere (a constant)."""
-    a, out = raw(a), raw(out)
-    mask = a == out.reshape(kshape)
-    return (mask / mask.sum(axis=axes, keepdims=True)).astype(a.dtype, copy=False)
-
-
-_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
-
-# --- the Tensor-only primitives: one rule per input, (g, out, *inputs, *params) -> gradient ----
-MATMUL = Op("@", _matmul_grad_a, _matmul_grad_b)
-# Reductions keep as params the shape with the reduced axes kept as 1 (and max the axes).
-SUM = Op("sum", lambda g, out, a, kshape: _expand(_unreduce(g, kshape), a.shape))
-MAX = Op("max", lambda g, out, a, axes, kshape: _unreduce(g, kshape) * _ties(a, out, axes, kshape))
-RESHAPE = Op("reshape", lambda g, out, a: g.reshape(a.shape))
-TRANSPOSE = Op("transpose", lambda g, out, a, inverse: g.transpose(inverse))
-BROADCAST = Op("broadcast", lambda g, out, a, shape: g)  # _sum_to sums it back to a's shape
-GETITEM = Op("[]", lambda g, out, a, index, repeats: _scatter(g, index, a.shape, repeats))
-SCATTER = Op("scatter", lambda g, out, a, index, shape, repeats: g[index])
-SOFTMAX = Op("softmax", lambda g, out, a, axis: out * (g - (g * out).sum(axis=axis, keepdims=True)))
-LOG_SOFTMAX = Op("log_softmax", lambda g, out, a, axis: g - exp(out) * g.sum(axis=axis, keepdims=True))
-
-
-def _sum_to(g: Any, shape: tuple[int, ...]) -> Any:
-    """Sum a broadcast gradient back to an input's shape: the one place broadcasting is undone."""
-    lead = g.ndim - len(shape)
-    if lead:  # axes broadcasting put in front
-        g = g.sum(axis=0) if lead == 1 else g.sum(axis=tuple(range(lead)))
-    if g.shape == shape:
-        return g
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
-    return g.sum(axis=stretched, keepdims=True) if stretched else g
-
-
-# --- making nodes ----------------------------------------------------------------------------
-
 _new = object.__new__
 _ndarray = np.ndarray
 _asarray = np.asarray
-_add_reduce = np.add.reduce  # ndarray.sum without its Python wrapper
+_NO_PARAMS: types.MappingProxyType[str, Any] = types.MappingProxyType({})
+_OPS: dict[Primitive, Op] = {}
 
 
-def _node1(data: Any, op: Op, a: Tensor, params: tuple[Any, ...] = ()) -> Tensor:
-    """The result of a one-input op, without __init__'s checks (``data`` comes from numpy).
+def _op_of(prim: Primitive) -> Op:
+    """The `Op` a Tensor node records for ``prim`` (one per primitive)."""
+    op = _OPS.get(prim)
+    if op is None:
+        op = _OPS[prim] = Op(prim.name, prim, Tensor._send)
+    return op
 
-    It records its input only when that requires grad and grad mode is on.
-    """
+
+def _make(data: Any, op: Op, args: tuple[Any, ...], params: Any = _NO_PARAMS) -> Tensor:
+    """A result node. It records its operands only if one of them requires grad and grad mode is
+    on in this thread; otherwise it is a constant leaf."""
     t = _new(Tensor)
-    t.data = data if data.__class__ is _ndarray else _asarray(data)  # numpy returns scalars for 0-d
+    t.data = data if data.__class__ is _ndarray else _asarray(data)  # numpy gives scalars for 0-d
     t.grad = None
     t.label = ""
-    if a.requires_grad and _GradMode.enabled:
-        t.requires_grad = True
-        t._prev = (a,)
-        t._op = op
-        t._params = params
+    prev = tuple(x for x in args if isinstance(x, Tensor))
+    if any(x.requires_grad for x in prev) and not (GradMode.threads_off and not GradMode.enabled()):
+        t.requires_grad, t._op, t._prev, t._args, t._params = True, op, prev, args, params
     else:
-        t.requires_grad = False
-        t._prev = t._params = ()
-        t._op = None
+        t.requires_grad, t._op, t._prev, t._args, t._params = False, "", (), (), _NO_PARAMS
     return t
 
 
-def _node2(data: Any, op: Op, a: Tensor, b: Tensor) -> Tensor:
-    """The result of a two-input op, as `_node1`."""
+def _leaf(data: np.ndarray) -> Tensor:
     t = _new(Tensor)
-    t.data = data if data.__class__ is _ndarray else _asarray(data)
-    t.grad = None
-    t.label = ""
-    if (a.requires_grad or b.requires_grad) and _GradMode.enabled:
-        t.requires_grad = True
-        t._prev = (a, b)
-        t._op = op
-    else:
-        t.requires_grad = False
-        t._prev = ()
-        t._op = None
-    t._params = ()
+    t.data, t.grad, t.label, t.requires_grad = data, None, "", False
+    t._op, t._prev, t._args, t._params = "", (), (), _NO_PARAMS
     return t
 
 
@@ -230,12 +93,6 @@ def _scalar(data: np.ndarray) -> Any:
     """A 0-d array as its numpy scalar, other arrays as they are: numpy takes 0.5 us for a 0-d
     array with a Python number (``loss * 1e-4``), eight times what the scalar takes."""
     return data if data.ndim else data[()]
-
-
-def _leaf(data: np.ndarray) -> Tensor:
-    t = _new(Tensor)
-    t.data, t.grad, t.label, t.requires_grad, t._prev, t._op, t._params = data, None, "", False, (), None, ()
-    return t
 
 
 def _as_number(x: Any) -> float | int | None:
@@ -252,9 +109,12 @@ def _as_number(x: Any) -> float | int | None:
 
 
 def _operand(x: Any, op: str) -> Any:
-    """A non-number operand of a binary op as a Tensor, or NotImplemented (Python then says no)."""
+    """An operand as a Tensor or a plain number, or NotImplemented (Python then says no)."""
     if isinstance(x, Tensor):
         return x
+    k = _as_number(x)
+    if k is not None:
+        return k
     if isinstance(x, np.ndarray):
         if x.dtype.kind not in "biuf":
             raise TypeError(f"{op}: cannot combine a Tensor with an array of {x.dtype}")
@@ -266,75 +126,33 @@ def _operand(x: Any, op: str) -> Any:
     return NotImplemented
 
 
-def _constant(k: float | int, like: Tensor) -> Tensor:
-    """A number as a 0-d leaf, in like's float dtype (for the rare ops that need it as a node)."""
-    dtype = like.data.dtype
-    return _leaf(np.array(k, dtype=dtype) if dtype.kind == "f" else np.array(k))
-
-
-def _arith(name: str, op: Op, number_op: Op, fn: Callable[[Any, Any], Any], a: Tensor, b: Any) -> Any:
-    """``fn(a, b)`` for a Tensor a and b a Tensor, an ndarray or a number (kept as the op's
-    parameter, not made a node)."""
+def _binary(prim: Primitive, name: str, a: Tensor, b: Any, reflected: bool = False) -> Any:
+    """``prim(a, b)`` (``prim(b, a)`` when ``reflected``) for a Tensor ``a``: the hot path of
+    ``+``, ``*``, ``**``."""
     if b.__class__ is not Tensor:
-        k = _as_number(b)
-        if k is not None:
-            return _node1(fn(a.data, k), number_op, a, (k,))
         b = _operand(b, name)
         if b is NotImplemented:
             return b
+    x, y = (b, a) if reflected else (a, b)
     try:
-        data = fn(a.data, b.data)
-    except ValueError:
-        raise _no_broadcast(name, a, b) from None
-    return _node2(data, op, a, b)
+        if b.__class__ is Tensor or isinstance(b, Tensor):
+            data = prim.arrays(x.data, y.data)  # type: ignore[misc]
+        else:
+            data = prim.arrays(_scalar(a.data), b) if not reflected else prim.arrays(b, _scalar(a.data))  # type: ignore[misc]
+    except ValueError as err:
+        if "broadcast" in str(err) or "operands could not be" in str(err):
+            raise ValueError(
+                f"{name}: shapes {np.shape(_raw(x))} and {np.shape(_raw(y))} do not broadcast"
+            ) from None
+        raise
+    return _make(data, _op_of(prim), (x, y))
 
 
-def _no_broadcast(name: str, a: Tensor, b: Tensor) -> ValueError:
-    return ValueError(f"{name}: shapes {a.shape} and {b.shape} do not broadcast")
+def _raw(x: Any) -> Any:
+    return x.data if isinstance(x, Tensor) else x
 
 
-def _axes(op: str, axis: Axis, ndim: int) -> tuple[int, ...]:
-    """``axis`` as a sorted tuple of non-negative axes; ValueError naming ``op`` if out of range."""
-    if axis is None:
-        return tuple(range(ndim))
-    items = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
-    out = []
-    for ax in items:
-        if isinstance(ax, (bool, np.bool_)) or not isinstance(ax, (int, np.integer)):
-            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {type(ax).__name__}")
-        if not -ndim <= ax < ndim:
-            raise ValueError(f"{op}: axis {ax} is out of range for a tensor with {ndim} dimensions")
-        out.append(int(ax) % ndim)
-    if len(set(out)) != len(out):
-        raise ValueError(f"{op}: repeated axis in {axis}")
-    return tuple(sorted(out))
-
-
-def _one_axis(op: str, axis: Any, ndim: int) -> int:
-    """A single axis (softmax normalises along one), checked as `_axes` checks it."""
-    if axis is None or isinstance(axis, (tuple, list)):
-        raise TypeError(f"{op}: axis must be one int, got {axis!r}")
-    return _axes(op, axis, ndim)[0]
-
-
-def _index(op: str, index: Any) -> tuple[Any, bool]:
-    """An index with Tensors replaced by their arrays, and whether it may repeat an element."""
-    items = index if isinstance(index, tuple) else (index,)
-    clean, repeats = [], False
-    for item in items:
-        if isinstance(item, Tensor):
-            item = item.data
-        elif isinstance(item, list):
-            item = np.asarray(item)
-        if isinstance(item, np.ndarray):
-            if item.dtype.kind not in "biu":
-                raise TypeError(f"{op}: index arrays must be integers or booleans, got {item.dtype}")
-            repeats = repeats or item.dtype.kind != "b"
-        clean.append(item)
-    return (tuple(clean) if isinstance(index, tuple) else clean[0]), repeats
-
-
-class Tensor:
+class Tensor(Composites, Reductions, Shapes):
     """An n-dimensional array node of the computation graph, backed by numpy.
 
     ``Tensor(data, requires_grad=False, label="")``: ``data`` is a number, a nested list (both
@@ -352,16 +170,18 @@ class Tensor:
     (0.0, [[0.0, 0.0], [0.0, 0.0]])
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "label", "_prev", "_op", "_params")
+    __slots__ = ("data", "grad", "requires_grad", "label", "_op", "_prev", "_args", "_params")
     __array_ufunc__ = None  # numpy defers to our reflected operators: ndarray + Tensor works
+    _ZERO_GRAD = None
 
     data: np.ndarray
     grad: np.ndarray | None
     requires_grad: bool
     label: str
+    _op: str
     _prev: tuple[Tensor, ...]
-    _op: Op | None
-    _params: tuple[Any, ...]
+    _args: tuple[Any, ...]
+    _params: Any
 
     def __init__(self, data: Any, requires_grad: bool = False, label: str = "") -> None:
         arr = _to_array(data)
@@ -375,9 +195,7 @@ class Tensor:
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self.label = label
-        self._prev = ()
-        self._op = None
-        self._params = ()
+        self._op, self._prev, self._args, self._params = "", (), (), _NO_PARAMS
 
     # --- plain array facts --------------------------------------------------------------------
 
@@ -393,9 +211,23 @@ class Tensor:
     def dtype(self) -> np.dtype:
         return self.data.dtype
 
-    @property
-    def size(self) -> int:
-        return self.data.size
+    def size(self, dim: int | None = None) -> Any:
+        """PyTorch's ``size()``: the shape, or the length along ``dim``.
+
+        >>> Tensor([[1.0, 2.0, 3.0]]).size(), Tensor([[1.0, 2.0, 3.0]]).size(-1)
+        ((1, 3), 3)
+        """
+        if dim is None:
+            return self.data.shape
+        return self.data.shape[one_axis("size", dim, self.data.ndim)]
+
+    def numel(self) -> int:
+        """The number of elements."""
+        return int(self.data.size)
+
+    def dim(self) -> int:
+        """The number of dimensions (PyTorch's name for ``ndim``)."""
+        return self.data.ndim
 
     def __len__(self) -> int:
         if not self.data.ndim:
@@ -438,40 +270,17 @@ class Tensor:
         extra += f", label={self.label!r}" if self.label else ""
         return f"Tensor({body}{extra})"
 
-    # --- elementwise arithmetic (broadcasting) -------------------------------------------------
+    # --- elementwise arithmetic (broadcasting): one line each over the primitives ------------
 
-    # + and * are the hottest ops: their usual cases (a Tensor, a Python number) skip _arith's checks.
+    def __add__(self, other: Any) -> Tensor:
+        return _binary(ADD, "add", self, other)
 
-    def __add__(self, other: Operand) -> Tensor:
-        cls = other.__class__
-        if cls is Tensor:
-            try:
-                data = self.data + other.data  # type: ignore[union-attr]
-            except ValueError:
-                raise _no_broadcast("add", self, other) from None  # type: ignore[arg-type]
-            return _node2(data, ADD, self, other)  # type: ignore[arg-type]
-        if cls is float or cls is int:
-            return _node1(_scalar(self.data) + other, ADD_NUMBER, self, (other,))
-        return _arith("add", ADD, ADD_NUMBER, operator.add, self, other)
-
-    def __mul__(self, other: Operand) -> Tensor:
+    def __mul__(self, other: Any) -> Tensor:
         if other is self:  # x * x is recorded as x ** 2: one gradient product, not two and a sum
-            return _node1(self.data * self.data, POW_NUMBER, self, (2,))
-        cls = other.__class__
-        if cls is Tensor:
-            try:
-                data = self.data * other.data  # type: ignore[union-attr]
-            except ValueError:
-                raise _no_broadcast("mul", self, other) from None  # type: ignore[arg-type]
-            return _node2(data, MUL, self, other)  # type: ignore[arg-type]
-        if cls is float or cls is int:
-            return _node1(_scalar(self.data) * other, MUL_NUMBER, self, (other,))
-        return _arith("mul", MUL, MUL_NUMBER, operator.mul, self, other)
+            return _make(self.data * self.data, _op_of(POW), (self, 2))
+        return _binary(MUL, "mul", self, other)
 
-    __radd__ = __add__  # commutative: a number + Tensor is Tensor + the number
-    __rmul__ = __mul__
-
-    def __pow__(self, other: Operand) -> Tensor:
+    def __pow__(self, other: Any) -> Tensor:
         """``x ** y``, y a number or a Tensor. A negative base is refused (ValueError) with a
         fractional exponent, or with an exponent that requires grad (its derivative, out·log x,
         is not real there); 0 to a negative power is inf, as in numpy.
@@ -479,238 +288,76 @@ class Tensor:
         >>> (Tensor([1.0, 2.0, 3.0]) ** 2).data
         array([1., 4., 9.])
         """
-        k = _as_number(other)
-        if k is not None:
-            return _power(self, k)
         b = _operand(other, "pow")
-        return b if b is NotImplemented else _power(self, b)
+        if b is not NotImplemented:
+            _check_power(self, b)
+        return _binary(POW, "pow", self, b)
 
-    def __rpow__(self, other: Operand) -> Tensor:
-        k = _as_number(other)
-        base = _constant(k, self) if k is not None else _operand(other, "pow")
-        return base if base is NotImplemented else _power(base, self)
+    def __rpow__(self, other: Any) -> Tensor:
+        a = _operand(other, "pow")
+        if a is not NotImplemented:
+            _check_power(a, self)
+        return _binary(POW, "pow", self, a, reflected=True)
 
-    def __matmul__(self, other: Operand) -> Tensor:
+    def __matmul__(self, other: Any) -> Tensor:
         """Matrix product as ``np.matmul``: 1-D, 2-D and batched (..., n, k) @ (..., k, m).
 
         >>> (Tensor([[1.0, 2.0]]) @ Tensor([[3.0], [4.0]])).data
         array([[11.]])
         """
         b = _operand(other, "matmul")
-        return b if b is NotImplemented else _matmul(self, b)
+        if not isinstance(b, Tensor):
+            return b if b is NotImplemented else _matmul(self, _leaf(np.asarray(b)))
+        return _matmul(self, b)
 
-    def __rmatmul__(self, other: Operand) -> Tensor:
+    def __rmatmul__(self, other: Any) -> Tensor:
         a = _operand(other, "matmul")
-        return a if a is NotImplemented else _matmul(a, self)
+        if not isinstance(a, Tensor):
+            return a if a is NotImplemented else _matmul(_leaf(np.asarray(a)), self)
+        return _matmul(a, self)
 
-    # Composites, built from the primitives above: no rules of their own.
+    def _apply1(self, prim: Primitive) -> Tensor:
+        """A unary elementwise primitive: the fast path of ``exp``, ``tanh``, ``relu``, ..."""
+        return _make(prim.arrays(self.data), _op_of(prim), (self,))  # type: ignore[misc]
 
-    def __neg__(self) -> Tensor:
-        return self * -1
+    @staticmethod
+    def _apply(prim: Primitive, operands: tuple[Any, ...], params: dict[str, Any]) -> Tensor:
+        """Any primitive on Tensors, arrays and numbers (how ``prim(t, ...)`` records a node)."""
+        if prim.arrays is None:
+            raise TypeError(f"{prim.name}: defined for Values only (no forward on arrays)")
+        args = []
+        for x in operands:
+            y = _operand(x, prim.name)
+            if y is NotImplemented:
+                raise TypeError(
+                    f"{prim.name}: operands must be Tensors, arrays or numbers, got {type(x).__name__}"
+                )
+            args.append(y)
+        data = prim.arrays(*(_raw(x) for x in args), **params)
+        return _make(
+            data, _op_of(prim), tuple(args), types.MappingProxyType(params) if params else _NO_PARAMS
+        )
 
-    def __sub__(self, other: Operand) -> Tensor:
-        k = _as_number(other)
-        if k is not None:
-            return self + (-k)
-        b = _operand(other, "sub")
-        return b if b is NotImplemented else self + (-b)
+    @staticmethod
+    def _where(cond: Any, x: Any, y: Any) -> Tensor:
+        """`autograd.where` for Tensors: x where cond holds, else y (cond is not differentiated)."""
+        mask = np.asarray(_raw(cond))
+        if mask.dtype != np.bool_:
+            raise TypeError(f"where: the condition must be booleans, got {mask.dtype}")
+        if not isinstance(x, Tensor) and not isinstance(y, Tensor):
+            return Tensor(np.where(mask, _raw(x), _raw(y)))
+        return Tensor._apply(WHERE, (x, y), {"cond": mask})
 
-    def __rsub__(self, other: Operand) -> Tensor:
-        return (-self) + other
+    def _operand(self, other: Any, op: str) -> Any:
+        return _operand(other, op)
 
-    def __truediv__(self, other: Operand) -> Tensor:
-        k = _as_number(other)
-        if k is not None:
-            return self * _reciprocal(k)
-        b = _operand(other, "div")
-        return b if b is NotImplemented else self * b**-1
-
-    def __rtruediv__(self, other: Operand) -> Tensor:
-        return self**-1 * other
-
-    # --- unary functions ---------------------------------------------------------------------
-
-    def exp(self) -> Tensor:
-        """e ** x elementwise (inf where it overflows, as numpy)."""
-        return _node1(np.exp(self.data), EXP, self)
-
-    def log(self) -> Tensor:
-        """Natural logarithm. ValueError if any element is <= 0 (not a real number there).
-
-        >>> Tensor([1.0, math.e]).log().data
-        array([0., 1.])
-        """
-        bad = self.data <= 0
-        if bad.any():
-            where = tuple(int(i) for i in np.argwhere(bad)[0])
-            raise ValueError(
-                f"log: input must be positive, got {self.data[where].item()!r} at index {where} "
-                f"({int(bad.sum())} of {self.data.size} elements are <= 0)"
-            )
-        return _node1(np.log(self.data), LOG, self)
-
-    def tanh(self) -> Tensor:
-        """Hyperbolic tangent elementwise."""
-        return _node1(np.tanh(self.data), TANH, self)
-
-    def sigmoid(self) -> Tensor:
-        """1 / (1 + e^-x) elementwise, computed so that nothing overflows (sigmoid(-1000) is 0).
-
-        >>> Tensor([-1000.0, 0.0, 1000.0]).sigmoid().data
-        array([0. , 0.5, 1. ])
-        """
-        x = self.data
-        e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
-        return _node1(np.where(x >= 0, 1 / (1 + e), e / (1 + e)), SIGMOID, self)
-
-    def relu(self) -> Tensor:
-        """max(0, x) elementwise; the derivative at 0 is taken as 0, as in PyTorch."""
-        return _node1(np.maximum(self.data, 0), RELU, self)
-
-    def erf(self) -> Tensor:
-        """The error function elementwise (``math.erf`` per element: exact, not fast)."""
-        return _node1(_erf(self.data), ERF, self)
-
-    def gelu(self, approximate: str = "none") -> Tensor:
-        """x·Φ(x): exact (erf) by default, or the tanh form with ``approximate="tanh"``, as PyTorch.
-
-        >>> Tensor([1.0]).gelu().data.round(4)
-        array([0.8413])
-        """
-        if approximate == "none":
-            return 0.5 * self * (1 + (self * (1 / math.sqrt(2.0))).erf())
-        if approximate == "tanh":
-            return 0.5 * self * (1 + (_SQRT_2_OVER_PI * (self + 0.044715 * self**3)).tanh())
-        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-
-    # --- reductions --------------------------------------------------------------------------
-
-    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        """Sum over ``axis`` (an int, a tuple, or None for all; negative axes count from the end).
-
-        >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).sum(axis=0).data
-        array([4., 6.])
-        """
-        data = self.data
-        if axis is None and not keepdims:  # the common case, without the axis bookkeeping
-            return _node1(_add_reduce(data, None), SUM, self, ((1,) * data.ndim,))
-        axes = _axes("sum", axis, data.ndim)
-        kshape = tuple(1 if i in axes else n for i, n in enumerate(data.shape))
-        return _node1(data.sum(axis=axes, keepdims=keepdims), SUM, self, (kshape,))
-
-    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        """Mean over ``axis``, as `sum` over the count.
-
-        >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).mean(axis=1).data
-        array([1.5, 3.5])
-        """
-        if axis is None:
-            count = self.data.size
-        else:
-            count = math.prod(self.data.shape[i] for i in _axes("mean", axis, self.data.ndim))
-        return self.sum(axis, keepdims) * (1.0 / count if count else math.nan)
-
-    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        """Maximum over ``axis``. The gradient goes to the arg-max; k tied maxima get 1/k each.
-
-        >>> x = Tensor([1.0, 3.0, 3.0], requires_grad=True)
-        >>> x.max().backward()
-        >>> x.grad
-        array([0. , 0.5, 0.5])
-        """
-        axes = _axes("max", axis, self.data.ndim)
-        if self.data.size == 0:
-            raise ValueError(f"max: cannot take the max of an empty tensor, shape {self.shape}")
-        kshape = tuple(1 if i in axes else n for i, n in enumerate(self.data.shape))
-        return _node1(self.data.max(axis=axes, keepdims=keepdims), MAX, self, (axes, kshape))
-
-    def softmax(self, axis: int = -1) -> Tensor:
-        """exp(x) / Σ exp(x) along ``axis``, shifted by the max first so that nothing overflows.
-
-        >>> Tensor([1000.0, 1000.0]).softmax().data
-        array([0.5, 0.5])
-        """
-        ax = _one_axis("softmax", axis, self.data.ndim)
-        e = np.exp(self.data - self.data.max(axis=ax, keepdims=True))
-        return _node1(e / e.sum(axis=ax, keepdims=True), SOFTMAX, self, (ax,))
-
-    def log_softmax(self, axis: int = -1) -> Tensor:
-        """x - log Σ exp(x) along ``axis``, computed stably (finite for logits of 1e4).
-
-        >>> Tensor([0.0, 1e4]).log_softmax().data
-        array([-10000.,      0.])
-        """
-        ax = _one_axis("log_softmax", axis, self.data.ndim)
-        z = self.data - self.data.max(axis=ax, keepdims=True)
-        return _node1(z - np.log(np.exp(z).sum(axis=ax, keepdims=True)), LOG_SOFTMAX, self, (ax,))
-
-    # --- shape ---------------------------------------------------------------------------------
-
-    def reshape(self, *shape: Any) -> Tensor:
-        """The same elements in a new shape (one dimension may be -1), as ``ndarray.reshape``.
-
-        >>> Tensor([1.0, 2.0, 3.0, 4.0]).reshape(2, 2).shape
-        (2, 2)
-        """
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
-        try:
-            data = self.data.reshape(shape)
-        except ValueError:
-            raise ValueError(
-                f"reshape: cannot reshape shape {self.shape} ({self.data.size} elements) into {shape}"
-            ) from None
-        except TypeError:
-            raise TypeError(f"reshape: the shape must be ints, got {shape!r}") from None
-        return _node1(data, RESHAPE, self)
-
-    def transpose(self, *axes: Any) -> Tensor:
-        """Permute the axes (all reversed when none are given), as ``ndarray.transpose``.
-
-        >>> Tensor(np.zeros((2, 3, 4))).transpose(2, 0, 1).shape
-        (4, 2, 3)
-        """
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
-        ndim = self.data.ndim
-        axes = axes or tuple(range(ndim - 1, -1, -1))
-        if len(axes) != ndim:
-            raise ValueError(f"transpose: {len(axes)} axes given for shape {self.shape}, need {ndim}")
-        _axes("transpose", axes, ndim)  # ints, in range, none repeated: a permutation
-        axes = tuple(int(a) % ndim for a in axes)
-        inverse = tuple(int(i) for i in np.argsort(axes))
-        return _node1(self.data.transpose(axes), TRANSPOSE, self, (inverse,))
-
-    @property
-    def T(self) -> Tensor:
-        """All axes reversed (the matrix transpose for 2-D)."""
-        return self.transpose()
-
-    def __getitem__(self, index: Any) -> Tensor:
-        """numpy indexing: ints, slices, None, ..., integer arrays and boolean masks. Gradients of
-        repeated indices add up.
-
-        >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
-        >>> x[[0, 0, 2]].sum().backward()
-        >>> x.grad
-        array([2., 0., 1.])
-        """
-        index, repeats = _index("index", index)
-        try:
-            data = self.data[index]
-        except IndexError as e:
-            raise IndexError(f"index: {e} (tensor shape {self.shape})") from None
-        return _node1(data, GETITEM, self, (index, repeats))
-
-    def _broadcast_to(self, shape: tuple[int, ...]) -> Tensor:
-        return _node1(np.broadcast_to(self.data, shape), BROADCAST, self, (shape,))
-
-    def _scatter(self, index: Any, shape: tuple[int, ...], repeats: bool) -> Tensor:
-        return _node1(_scatter(self.data, index, shape, repeats), SCATTER, self, (index, shape, repeats))
+    def _reciprocal(self, k: Any) -> float:
+        """1 / k, with 1 / 0 = ±inf as numpy gives for arrays (Python floats would raise)."""
+        return 1.0 / k if k != 0 else float(np.copysign(np.inf, k))
 
     # --- comparisons: elementwise bool Tensors, not differentiated -------------------------------
 
-    def _compare(self, other: Any, fn: Callable[[Any, Any], Any]) -> Any:
+    def _compare(self, other: Any, fn: Any) -> Any:
         if isinstance(other, Value):
             raise TypeError("compare: cannot compare a Tensor with a Value; use value.data")
         other = other.data if isinstance(other, Tensor) else other
@@ -719,22 +366,22 @@ class Tensor:
         return _leaf(_asarray(fn(self.data, other)))
 
     def __eq__(self, other: object) -> Any:
-        return self._compare(other, lambda a, b: a == b)
+        return self._compare(other, np.equal)
 
     def __ne__(self, other: object) -> Any:
-        return self._compare(other, lambda a, b: a != b)
+        return self._compare(other, np.not_equal)
 
-    def __lt__(self, other: Operand) -> Any:
-        return self._compare(other, lambda a, b: a < b)
+    def __lt__(self, other: Any) -> Any:
+        return self._compare(other, np.less)
 
-    def __le__(self, other: Operand) -> Any:
-        return self._compare(other, lambda a, b: a <= b)
+    def __le__(self, other: Any) -> Any:
+        return self._compare(other, np.less_equal)
 
-    def __gt__(self, other: Operand) -> Any:
-        return self._compare(other, lambda a, b: a > b)
+    def __gt__(self, other: Any) -> Any:
+        return self._compare(other, np.greater)
 
-    def __ge__(self, other: Operand) -> Any:
-        return self._compare(other, lambda a, b: a >= b)
+    def __ge__(self, other: Any) -> Any:
+        return self._compare(other, np.greater_equal)
 
     __hash__ = object.__hash__  # by identity: nodes are dictionary keys in the engine
 
@@ -754,36 +401,41 @@ class Tensor:
 
     # The engine's node protocol (see autograd.engine).
 
-    def _vjp(self, g: Any, create_graph: bool) -> tuple[Any, ...]:
-        prev = self._prev
-        rules = self._op.rules  # type: ignore[union-attr]  # only nodes with inputs are asked
-        if len(prev) == 1:  # the one input requires grad: that is why this node was recorded
-            a = prev[0]
-            if create_graph:
-                ga = rules[0](g, self, a, *self._params)
-            else:
-                ga = rules[0](g, self.data, a.data, *self._params)
-            if ga.shape != a.data.shape:
-                ga = _sum_to(ga, a.data.shape)
-            return (ga,)
-        a, b = prev
-        out: Any
-        ad: Any
-        bd: Any
+    @staticmethod
+    def _send(node: Tensor) -> None:
+        """The backward step of every Tensor op: the rules on the arrays, each gradient summed
+        back to its operand's shape, added into the operands' ``.grad``."""
+        g = node.grad
+        if g is None:
+            return
+        if not g.ndim:
+            g = g[()]  # a 0-d gradient travels as a numpy scalar: ten times cheaper arithmetic
+        for parent, pg in zip(node._prev, node._vjp(g, False)):
+            if pg is not None:
+                parent._accumulate(pg)
+
+    def _vjp(self, g: Any, create_graph: bool) -> list[Any]:
+        prim: Primitive = self._op.primitive  # type: ignore[attr-defined]
+        args, params = self._args, self._params
         if create_graph:
-            out, ad, bd = self, a, b
+            operands: Any = args
+            out: Any = self
         else:
-            out, ad, bd = self.data, a.data, b.data
-        ga = gb = None
-        if a.requires_grad:  # never compute a gradient nobody needs (e.g. a matmul's data input)
-            ga = rules[0](g, out, ad, bd)
-            if ga.shape != ad.shape:
-                ga = _sum_to(ga, ad.shape)
-        if b.requires_grad:
-            gb = rules[1](g, out, ad, bd)
-            if gb.shape != bd.shape:
-                gb = _sum_to(gb, bd.shape)
-        return ga, gb
+            operands, out = tuple(x.data if isinstance(x, Tensor) else x for x in args), self.data
+        grads: list[Any] = []
+        for i, x in enumerate(args):
+            if not isinstance(x, Tensor):
+                continue
+            rule = prim.rules[i]
+            if not x.requires_grad or rule is None:  # never compute a gradient nobody needs
+                grads.append(None)
+                continue
+            gx = rule(g, out, *operands, **params)
+            shape = x.data.shape
+            if gx.shape != shape:
+                gx = _sum_to(gx, shape)
+            grads.append(gx)
+        return grads
 
     def _accumulate(self, g: Any) -> None:
         old = self.grad
@@ -796,16 +448,14 @@ class Tensor:
             if g.__class__ is not _ndarray or g.dtype != dtype:
                 g = _asarray(g, dtype)
             self.grad = g
-        else:
+        elif old is not None:
             # A leaf gets its own array (optimizers update .grad in place), never one the engine
-            # may share with other nodes' .grad (+ passes its gradient on unchanged). astype
-            # copies, at half np.array's cost for a small matrix; a scalar needs np.array.
-            if old is not None:
-                self.grad = np.add(old, g, dtype=dtype)
-            elif g.__class__ is _ndarray:
-                self.grad = g.astype(dtype)
-            else:
-                self.grad = np.array(g, dtype=dtype)
+            # may share with other nodes' .grad (+ passes its gradient on unchanged).
+            self.grad = np.add(old, g, dtype=dtype)
+        elif g.__class__ is _ndarray:
+            self.grad = g.astype(dtype)  # a copy, at half np.array's cost for a small matrix
+        else:
+            self.grad = np.array(g, dtype=dtype)
 
     def _seed(self, g: Any, create_graph: bool) -> Any:
         if not self.requires_grad:
@@ -821,9 +471,7 @@ class Tensor:
                     "from 1, so pass grad= an array of that shape"
                 )
             if not create_graph and not self.data.ndim:
-                # A 0-d gradient travels as a numpy scalar (np.float64(1.0), say): numpy arithmetic
-                # on a 0-d array costs about ten times more. `_accumulate` makes .grad an array.
-                return self.data.dtype.type(1)
+                return dtype.type(1)  # a 0-d gradient travels as a numpy scalar (see _send)
             raw = np.ones_like(self.data)
         elif isinstance(g, Tensor):
             if g.shape != self.shape:
@@ -846,49 +494,29 @@ class Tensor:
         return _leaf(np.array(raw, dtype=self.data.dtype))  # a copy: the engine's arrays may be shared
 
 
-def _power(a: Tensor, b: Tensor | float | int) -> Tensor:
-    """a ** b with the checks `Tensor.__pow__` documents."""
-    base = a.data
-    if isinstance(b, Tensor):
-        exponent = b.data
-        if base.dtype.kind == "f" or exponent.dtype.kind == "f":
-            negative = base < 0
-            if negative.any():
-                if b.requires_grad:
-                    raise ValueError(
-                        "pow: the base has negative elements; an exponent that requires grad needs a "
-                        "base >= 0 (its derivative out·log(base) is not real there)"
-                    )
-                if (negative & (exponent != np.round(exponent))).any():
-                    raise ValueError("pow: negative base with a fractional exponent is not a real number")
-        return _arith("pow", POW, POW, operator.pow, a, b)
-    if not float(b).is_integer() and (base < 0).any():
-        raise ValueError(f"pow: negative base to the fractional power {b!r} is not a real number")
-    try:
-        data = base**b
-    except ValueError as e:  # integer tensors to negative integer powers
-        raise ValueError(f"pow: {e}") from None
-    return _node1(data, POW_NUMBER, a, (b,))
+def _sum_to(g: Any, shape: tuple[int, ...]) -> Any:
+    """Sum a broadcast gradient back to an operand's shape: the one place broadcasting is undone."""
+    lead = g.ndim - len(shape)
+    if lead:  # axes broadcasting put in front
+        g = g.sum(axis=0) if lead == 1 else g.sum(axis=tuple(range(lead)))
+    if g.shape == shape:
+        return g
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    return g.sum(axis=stretched, keepdims=True) if stretched else g
+
+
+def _check_power(a: Any, b: Any) -> None:
+    """An exponent that requires grad needs a base >= 0: its derivative out·log(base) is not
+    real elsewhere (the forward checks the rest)."""
+    if isinstance(b, Tensor) and b.requires_grad and (np.asarray(_raw(a)) < 0).any():
+        raise ValueError(
+            "pow: the base has negative elements; an exponent that requires grad needs a "
+            "base >= 0 (its derivative out·log(base) is not real there)"
+        )
 
 
 def _matmul(a: Tensor, b: Tensor) -> Tensor:
-    try:
-        data = a.data @ b.data
-    except ValueError:
-        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align") from None
-    return _node2(data, MATMUL, a, b)
-
-
-def _reciprocal(k: Any) -> float:
-    """1 / k, with 1 / 0 = ±inf as numpy gives for arrays (Python floats would raise)."""
-    return 1.0 / k if k != 0 else math.copysign(math.inf, k)
-
-
-_erf_object = np.frompyfunc(math.erf, 1, 1)
-
-
-def _erf(x: np.ndarray) -> np.ndarray:
-    return np.asarray(_erf_object(x), dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+    return _make(MATMUL.arrays(a.data, b.data), _op_of(MATMUL), (a, b))  # type: ignore[misc]
 
 
 def _to_array(data: Any, what: str = "Tensor") -> np.ndarray:

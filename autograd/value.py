@@ -1,11 +1,15 @@
 """`Value`: a scalar that remembers how it was computed, so it can be differentiated.
 
-Each primitive below computes its forward on Python floats; its derivative rules are in the
-table of `autograd.ops`, shared with `Tensor`. The same rules serve both kinds of backward pass:
+A Value node keeps its ``data`` (a float), its ``grad``, a ``label``, the `Op` that made it
+(``_op``: micrograd's string, ``'*'``, that also knows its primitive) and its two operands in
+two slots (``_a``, ``_b``): Values, or plain numbers (the 3 in ``3 * x``, the 2 in ``x ** 2``),
+which are constants of the op and get no gradient.
 
-- first order (``backward()``, ``grad()``): the gradients are plain floats: fast;
-- higher order (``grad(..., create_graph=True)``): they are `Value` nodes, so the gradient is
-  itself a graph that can be differentiated again.
+The methods are one line over the primitives' definitions (`autograd.ops`); ``backward()`` walks
+the graph once and runs each node's step (``_op.send``), compiled from those definitions
+(`autograd.compile`). micrograd's node surface works as the lecture uses it: the constructor
+``Value(data, _children, _op, label)``, ``_prev``, ``_op``, ``_backward()``, and ``==`` and
+hashing by identity.
 
 >>> x = Value(2.0, label="x")
 >>> L = 3 * x**2 + 2
@@ -16,145 +20,164 @@ table of `autograd.ops`, shared with `Tensor`. The same rules serve both kinds o
 
 from __future__ import annotations
 
-import math
 import numbers
-from typing import Any, Union
+from collections.abc import Iterable
+from typing import Any
 
 from autograd import engine
-from autograd.engine import _GradMode
-from autograd.ops import ADD, ERF, EXP, LOG, MUL, POW, POW_NUMBER, RELU, SIGMOID, TANH, Op, raw
-from autograd.ops import exp as _exp
+from autograd.composite import Composites
+from autograd.engine import GradMode
+from autograd.ops import ADD, MUL, POW
+from autograd.primitive import Op, Primitive
 
 __all__ = ["Value"]
 
-Scalar = Union["Value", int, float]  # noqa: UP007 - a runtime alias, for Python 3.10
+_new = object.__new__
+_recording = GradMode  # GradMode.threads_off: how many threads have grad mode off now
+
+# The marker of a Value made by an op under no_grad: a leaf ('' as micrograd's _op), that
+# remembers it came from an op, so that backward() from it can say why nothing flows.
+NO_GRAPH = Op("")
 
 
-# Leaves made from plain numbers (the 3 and the 2 in 3*x**2 + 2) carry this marker as their op,
-# so pictures can tell constants from inputs. They have no inputs, so it needs no rules.
-CONST = Op("const")
+def _number(x: Any) -> float | None:
+    """x as a float if it is a real number (numpy scalars too, not bools), else None."""
+    cls = x.__class__
+    if cls is float:
+        return x
+    if cls is bool or not isinstance(x, numbers.Real):
+        return None
+    try:
+        return float(x)
+    except OverflowError:
+        raise ValueError(f"the number {x!r} is too large for a float") from None
 
 
-def _float_sigmoid(x: float) -> float:
-    # Two forms so that exp never overflows: exp(-x) for x >= 0, exp(x) for x < 0.
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
+def _binary(prim: Primitive, a: Value, b: Any) -> Any:
+    """``prim(a, b)`` for a Value ``a`` and a Value or a number ``b``: the hot path of ``+`` and ``*``."""
+    if b.__class__ is Value or isinstance(b, Value):
+        data = prim.floats(a.data, b.data)  # type: ignore[misc]
+        op = (prim._scalar_ops or prim.scalar_ops())[0]
+    else:
+        b = _number(b)
+        if b is None:
+            return NotImplemented
+        data = prim.floats(a.data, b)  # type: ignore[misc]
+        op = (prim._scalar_ops or prim.scalar_ops())[1]
+    v = _new(Value)
+    v.data, v.grad, v.label = data, 0.0, ""
+    if _recording.threads_off and not _recording.enabled():
+        v._op, v._a, v._b = NO_GRAPH, None, None
+    else:
+        v._op, v._a, v._b = op, a, b
+    return v
 
 
-_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
-_POW_BY_NUMBER: dict[float, Op] = {}
+def _node(data: float, op: Op, a: Any, b: Any = None) -> Value:
+    """A result node (or, under no_grad, a leaf that remembers nothing)."""
+    v = _new(Value)
+    v.data, v.grad, v.label = data, 0.0, ""
+    if _recording.threads_off and not _recording.enabled():
+        v._op, v._a, v._b = NO_GRAPH, None, None
+    else:
+        v._op, v._a, v._b = op, a, b
+    return v
 
 
-def _pow_op(k: float) -> Op:
-    """x ** k for a number k: POW_NUMBER's rule with k bound, named "**2" in pictures (a Value
-    node has no room for op parameters, so the exponent lives in the op)."""
-    op = _POW_BY_NUMBER.get(k)
+_POWER_OPS: dict[float, Op] = {}
+
+
+def _power_op(k: float) -> Op:
+    """The op of ``x ** k`` for a number k, named as micrograd names it: ``'**2'``."""
+    op = _POWER_OPS.get(k)
     if op is None:
-        rule = POW_NUMBER.rules[0]
-        op = Op(f"**{k:g}", lambda g, out, a: rule(g, out, a, k))
-        if len(_POW_BY_NUMBER) < 1024:  # a cache of the usual few exponents, not a leak
-            _POW_BY_NUMBER[k] = op
+        shared = POW.scalar_ops()[1]
+        op = Op(f"**{k:g}", POW, shared.send, shared.consts)
+        if len(_POWER_OPS) < 1024:  # the usual few exponents; not a leak for a sweep over k
+            _POWER_OPS[k] = op
     return op
 
 
-def _new(data: float, op: Op, a: Value, b: Value | None = None) -> Value:
-    """Make a result node without __init__'s checks (data is already a float)."""
-    v = _object_new(Value)
-    v.data = data
-    v.grad = 0.0
-    v.label = ""
-    if _GradMode.enabled:
-        v._op, v._a, v._b = op, a, b
-    else:  # under no_grad: a leaf that remembers nothing
-        v._op = v._a = v._b = None
-    return v
-
-
-_object_new = object.__new__
-
-
-def _is_number(x: Any) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
-
-
-def _const(x: Any) -> Value | Any:
-    """A plain number as a constant leaf; anything else as NotImplemented (so Python says no)."""
-    if not _is_number(x):
-        return NotImplemented
-    v = _object_new(Value)
-    v.data, v.grad, v.label, v._op, v._a, v._b = float(x), 0.0, "", CONST, None, None
-    return v
-
-
-class Value:
+class Value(Composites):
     """A scalar node of the computation graph.
 
-    ``data`` is the float it holds, ``grad`` the derivative of the last ``backward()``'s output
-    with respect to it (0.0 until then; repeated backward calls add up, zero it yourself), and
-    ``label`` a name for pictures. Arithmetic with Values or plain numbers on either side builds the
-    graph. Comparisons (``<``, ``==``, ...) compare ``data`` and are not differentiated; hashing is
-    by identity, so Values can be dictionary keys.
+    ``Value(data, _children=(), _op='', label='')`` (micrograd's signature; ``label`` names it
+    in pictures). ``data`` is the float it holds, ``grad`` the derivative of the last
+    ``backward()``'s output with respect to it (0.0 until then; repeated calls add up, as in
+    micrograd and PyTorch). Arithmetic with Values or plain numbers on either side builds the
+    graph. ``==`` and hashing are by identity, as in micrograd (``params.index(p)``, ``p in
+    params``); ``<``, ``<=``, ``>``, ``>=`` compare ``data``.
 
     >>> a = Value(2.0, label="a")
     >>> b = a * a + a
     >>> b.backward()
-    >>> b.data, a.grad
-    (6.0, 5.0)
+    >>> b.data, a.grad, b._op, [p.data for p in b._prev]
+    (6.0, 5.0, '+', [4.0, 2.0])
     """
 
-    # Small and cycle-free: the inputs sit in two slots (no tuple, no closure), the rule lives on
-    # a shared Op. One object per node keeps memory low and the garbage collector's work small.
+    # Small and cycle-free: the operands sit in two slots (no tuple, no closure), the rule on a
+    # shared Op. One object per node keeps memory low and the garbage collector's work small.
     __slots__ = ("data", "grad", "label", "_op", "_a", "_b")
     __array_ufunc__ = None  # numpy defers to our reflected operators: np.float64(2) * Value works
+    _ZERO_GRAD = 0.0
 
     data: float
     grad: float
     label: str
-    _op: Op | None
-    _a: Value | None
-    _b: Value | None
+    _op: str
+    _a: Any
+    _b: Any
 
-    def __init__(self, data: float, label: str = "") -> None:
-        if isinstance(data, bool) or not isinstance(data, numbers.Real):
-            hint = "" if isinstance(data, str) or not hasattr(data, "__len__") else " (for arrays use Tensor)"
+    def __init__(self, data: Any, _children: Iterable[Value] = (), _op: str = "", label: str = "") -> None:
+        if isinstance(data, Value):
+            raise TypeError("Value: data is already a Value; use it as it is, or Value(v.data) for a copy")
+        value = _number(data)
+        if value is None:
+            hint = (
+                " (for arrays use Tensor)" if hasattr(data, "__len__") and not isinstance(data, str) else ""
+            )
             raise TypeError(f"Value: data must be a real number, got {type(data).__name__}{hint}")
-        if not isinstance(label, str):
-            raise TypeError(f"Value: label must be a str, got {type(label).__name__}")
-        self.data = float(data)
+        if isinstance(_children, str):
+            raise TypeError(
+                "Value: the second argument is _children, as in micrograd's Value(data, _children, _op); "
+                "pass a label as label=..."
+            )
+        children = tuple(_children)
+        if len(children) > 2 or not all(isinstance(c, Value) for c in children):
+            raise TypeError("Value: _children must be at most two Values")
+        if not isinstance(_op, str) or not isinstance(label, str):
+            bad = "_op" if not isinstance(_op, str) else "label"
+            raise TypeError(
+                f"Value: {bad} must be a str, got {type(_op if bad == '_op' else label).__name__}"
+            )
+        self.data = value
         self.grad = 0.0
         self.label = label
-        self._op = self._a = self._b = None
+        # A node built by hand (micrograd's lecture does) is drawn with its children, but no
+        # rule passes a gradient through it, as in micrograd until _backward is set.
+        self._op = Op(_op) if children or _op else ""
+        self._a, self._b = (children + (None, None))[:2]
 
     def __repr__(self) -> str:
         name = f"label={self.label!r}, " if self.label else ""
         return f"Value({name}data={self.data:.6g}, grad={self.grad:.6g})"
 
-    # --- primitives -------------------------------------------------------------------------
+    # --- primitives: one line each over their definitions -------------------------------------
 
-    def __add__(self, other: Scalar) -> Value:
-        if not isinstance(other, Value):
-            other = _const(other)
-            if other is NotImplemented:
-                return NotImplemented
-        return _new(self.data + other.data, ADD, self, other)
+    def __add__(self, other: Any) -> Value:
+        return _binary(ADD, self, other)
 
-    def __mul__(self, other: Scalar) -> Value:
-        if not isinstance(other, Value):
-            other = _const(other)
-            if other is NotImplemented:
-                return NotImplemented
-        return _new(self.data * other.data, MUL, self, other)
+    def __mul__(self, other: Any) -> Value:
+        return _binary(MUL, self, other)
 
-    def __pow__(self, other: Scalar) -> Value:
-        """``x ** k``. With a number k, any real result; with a Value exponent, the base must not
-        be negative (the derivative in the exponent, out·log(base), is undefined there), and at
+    def __pow__(self, other: Any) -> Value:
+        """``x ** k``. With a number k, any real result; with a Value exponent the base must not
+        be negative (the derivative in the exponent, out·log(base), is not real there), and at
         base 0 that derivative is taken as 0. Raises ValueError rather than return a complex or
         NaN, and ZeroDivisionError for 0 to a negative power, as Python floats do.
 
-        >>> (Value(3.0) ** 2).data, (Value(4.0) ** Value(0.5)).data
-        (9.0, 2.0)
+        >>> (Value(3.0) ** 2).data, (Value(4.0) ** Value(0.5)).data, (Value(3.0) ** 2)._op
+        (9.0, 2.0, '**2')
         """
         if isinstance(other, Value):
             if self.data < 0:
@@ -162,125 +185,119 @@ class Value:
                     f"pow: base {self.data!r} is negative; a Value exponent needs a base >= 0 "
                     "(use a number exponent for powers of negative numbers)"
                 )
-            return _new(_float_pow(self.data, other.data), POW, self, other)
-        if not _is_number(other):
+            return _binary(POW, self, other)
+        k = _number(other)
+        if k is None:
             return NotImplemented
-        k = float(other)
-        return _new(_float_pow(self.data, k), _pow_op(k), self)
+        return _node(POW.floats(self.data, k), _power_op(k), self, k)  # type: ignore[misc]
 
-    def exp(self) -> Value:
-        """e ** x (inf past about 709.78, as IEEE floats)."""
-        return _new(_exp(self.data), EXP, self)
-
-    def log(self) -> Value:
-        """Natural logarithm. ValueError for x <= 0, where it is not a real number.
-
-        >>> Value(1.0).log().data
-        0.0
-        """
-        if self.data <= 0:
-            raise ValueError(f"log: input must be positive, got {self.data!r}")
-        return _new(math.log(self.data), LOG, self)
-
-    def tanh(self) -> Value:
-        """Hyperbolic tangent; finite for any input."""
-        return _new(math.tanh(self.data), TANH, self)
-
-    def sigmoid(self) -> Value:
-        """1 / (1 + e^-x), computed so that it never overflows (sigmoid(-1000) is 0.0)."""
-        return _new(_float_sigmoid(self.data), SIGMOID, self)
-
-    def relu(self) -> Value:
-        """max(0, x); its derivative at 0 is taken as 0, as in PyTorch."""
-        return _new(self.data if self.data > 0 else 0.0, RELU, self)
-
-    def erf(self) -> Value:
-        """The error function (used by the exact gelu)."""
-        return _new(math.erf(self.data), ERF, self)
-
-    # --- composites: built from the primitives, so they need no rules of their own ---------
-
-    def gelu(self, approximate: str = "none") -> Value:
-        """Gaussian error linear unit, x·Φ(x): exact (erf) by default, or the tanh form with
-        ``approximate="tanh"``, as ``torch.nn.functional.gelu``.
-
-        >>> round(Value(1.0).gelu().data, 4)
-        0.8413
-        """
-        if approximate == "none":
-            return 0.5 * self * (1 + (self * (1 / math.sqrt(2.0))).erf())
-        if approximate == "tanh":
-            return 0.5 * self * (1 + (_SQRT_2_OVER_PI * (self + 0.044715 * self**3)).tanh())
-        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-
-    def __neg__(self) -> Value:
-        return self * -1
-
-    def __sub__(self, other: Scalar) -> Value:
-        if not isinstance(other, Value) and not _is_number(other):
+    def __rpow__(self, other: Any) -> Value:
+        k = _number(other)
+        if k is None:
             return NotImplemented
-        return self + (-other)
+        if k < 0:
+            raise ValueError(f"pow: base {k!r} is negative; a Value exponent needs a base >= 0")
+        return _node(POW.floats(k, self.data), POW.scalar_ops()[2], k, self)  # type: ignore[misc]
 
-    def __truediv__(self, other: Scalar) -> Value:
+    def _apply1(self, prim: Primitive) -> Value:
+        """A unary primitive: the fast path of ``exp``, ``tanh``, ``relu``, ..."""
+        return _node(prim.floats(self.data), (prim._scalar_ops or prim.scalar_ops())[0], self)  # type: ignore[misc]
+
+    @staticmethod
+    def _apply(prim: Primitive, operands: tuple[Any, ...], params: dict[str, Any]) -> Value:
+        """Any primitive on Values and numbers (how ``prim(x)`` records a node)."""
+        if params:
+            raise TypeError(f"{prim.name}: a Value op takes no parameters; pass numbers as operands")
+        if prim.floats is None:
+            raise TypeError(f"{prim.name}: defined for Tensors only (no forward on floats)")
+        if prim.arity > 2:
+            raise TypeError(f"{prim.name}: a Value node holds at most two operands, this takes {prim.arity}")
+        raw, consts = [], []
+        for i, x in enumerate(operands):
+            if isinstance(x, Value):
+                raw.append(x.data)
+                continue
+            k = _number(x)
+            if k is None:
+                raise TypeError(f"{prim.name}: operands must be Values or numbers, got {type(x).__name__}")
+            raw.append(k)
+            consts.append(i)
+        op = next(op for op in prim.scalar_ops() if list(op.consts) == consts)
+        args = [x if i not in consts else r for i, (x, r) in enumerate(zip(operands, raw))]
+        return _node(prim.floats(*raw), op, *args)
+
+    def _operand(self, other: Any, op: str) -> Any:
         if isinstance(other, Value):
-            return self * other**-1
-        if not _is_number(other):
-            return NotImplemented
-        if other == 0:
-            raise ZeroDivisionError(f"div: {self.data!r} / 0")
-        return self * (1.0 / other)
+            return other
+        k = _number(other)
+        return NotImplemented if k is None else k
 
-    def __radd__(self, other: Scalar) -> Value:
-        return self + other
+    def _reciprocal(self, k: float) -> float:
+        if k == 0:
+            raise ZeroDivisionError(f"div: division by zero ({self.data!r} / 0)")
+        return 1.0 / k
 
-    def __rmul__(self, other: Scalar) -> Value:
-        return self * other
-
-    def __rsub__(self, other: Scalar) -> Value:
-        if not _is_number(other):
-            return NotImplemented
-        return (-self) + other
-
-    def __rtruediv__(self, other: Scalar) -> Value:
-        if not _is_number(other):
-            return NotImplemented
-        return self**-1 * other
-
-    def __rpow__(self, other: Scalar) -> Value:
-        base = _const(other)
-        if base is NotImplemented:
-            return NotImplemented
-        return base**self
-
-    # --- comparisons: on data, not differentiated -------------------------------------------
+    # --- comparisons and conversions ------------------------------------------------------------
 
     def __eq__(self, other: object) -> bool:
-        return self.data == raw(other)
+        return self is other  # identity, as micrograd: params.index(p) finds p itself
 
     def __ne__(self, other: object) -> bool:
-        return self.data != raw(other)
-
-    def __lt__(self, other: Scalar) -> bool:
-        return self.data < raw(other)
-
-    def __le__(self, other: Scalar) -> bool:
-        return self.data <= raw(other)
-
-    def __gt__(self, other: Scalar) -> bool:
-        return self.data > raw(other)
-
-    def __ge__(self, other: Scalar) -> bool:
-        return self.data >= raw(other)
+        return self is not other
 
     __hash__ = object.__hash__
+
+    def __lt__(self, other: Any) -> bool:
+        return self.data < _as_float(other, "<")
+
+    def __le__(self, other: Any) -> bool:
+        return self.data <= _as_float(other, "<=")
+
+    def __gt__(self, other: Any) -> bool:
+        return self.data > _as_float(other, ">")
+
+    def __ge__(self, other: Any) -> bool:
+        return self.data >= _as_float(other, ">=")
 
     def __float__(self) -> float:
         return self.data
 
-    # --- backward -----------------------------------------------------------------------------
+    def item(self) -> float:
+        """The float it holds (as ``Tensor.item()``)."""
+        return self.data
+
+    # --- the graph ----------------------------------------------------------------------------
+
+    @property
+    def _prev(self) -> tuple[Value, ...]:
+        """The Values this one was computed from (empty for a leaf)."""
+        a, b = self._a, self._b
+        if isinstance(a, Value):
+            return (a, b) if isinstance(b, Value) else (a,)
+        return (b,) if isinstance(b, Value) else ()
+
+    @property
+    def _args(self) -> tuple[Any, ...]:
+        """The op's operands in order: Values and plain numbers."""
+        op = self._op
+        prim = getattr(op, "primitive", None)
+        n = prim.arity if prim is not None else len(self._prev)
+        return (self._a, self._b)[:n]
+
+    @property
+    def requires_grad(self) -> bool:
+        """Always True: every Value takes part in differentiation (as micrograd)."""
+        return True
+
+    def _backward(self) -> None:
+        """Add ``self.grad`` times each local derivative into the inputs' ``.grad`` (micrograd's
+        ``_backward``: the lecture calls it by hand, node by node)."""
+        op = self._op
+        if op:
+            op.send(self)  # type: ignore[attr-defined]
 
     def backward(self, grad: float = 1.0) -> None:
-        """Fill ``.grad`` of every node this Value was computed from with d(self)/d(node).
+        """Add d(self)/d(node) into ``.grad`` of every node this Value was computed from.
 
         Gradients add up over repeated calls (zero them between steps), as in PyTorch.
         """
@@ -288,41 +305,46 @@ class Value:
 
     def detach(self) -> Value:
         """A new leaf with the same data, cut off from the graph."""
-        return Value(self.data, self.label)
+        return Value(self.data, label=self.label)
 
-    # The engine's node protocol (see autograd.engine).
+    # The rest of the engine's node protocol (see autograd.engine).
 
-    @property
-    def _prev(self) -> tuple[Value, ...]:
-        """The Values this one was computed from (empty for a leaf)."""
-        a, b = self._a, self._b
-        if a is None:
-            return ()
-        return (a,) if b is None else (a, b)
+    def _vjp(self, g: Any, create_graph: bool) -> list[Any]:
+        """The gradients for each node of ``_prev`` given ``g``, by the op's rules: on floats, or
+        on the nodes themselves (``create_graph``) so that the gradients are graphs too."""
+        op = self._op
+        prim = getattr(op, "primitive", None)
+        prev = self._prev
+        if prim is None:
+            return [None] * len(prev)
+        args = self._args
+        operands: tuple[Any, ...] = args
+        out: Any = self
+        if not create_graph:
+            operands, out = tuple(x.data if isinstance(x, Value) else x for x in args), self.data
+        return [
+            prim.rules[i](g, out, *operands) if prim.rules[i] is not None else None
+            for i, x in enumerate(args)
+            if isinstance(x, Value)
+        ]
 
-    def _vjp(self, g: Any, create_graph: bool) -> tuple[Any, ...]:
-        rules = self._op.rules  # type: ignore[union-attr]  # only nodes with inputs are asked
-        a, b = self._a, self._b
-        if create_graph:  # the rules run on the nodes themselves: their results are graphs
-            if b is None:
-                return (rules[0](g, self, a),)
-            return rules[0](g, self, a, b), rules[1](g, self, a, b)
-        if b is None:
-            return (rules[0](g, self.data, a.data),)  # type: ignore[union-attr]
-        out, ad, bd = self.data, a.data, b.data  # type: ignore[union-attr]
-        return rules[0](g, out, ad, bd), rules[1](g, out, ad, bd)
-
-    def _accumulate(self, g: float) -> None:
+    def _accumulate(self, g: Any) -> None:
         self.grad += g
 
     def _seed(self, g: Any, create_graph: bool) -> Any:
+        if self._op is NO_GRAPH:
+            raise ValueError(
+                "backward: this Value was computed under no_grad, so it has no graph to go back "
+                "through (compute it with grad mode on)"
+            )
         if g is None:
             g = 1.0
         if isinstance(g, Value):
             return g if create_graph else g.data
-        if not _is_number(g):
+        k = _number(g)
+        if k is None:
             raise TypeError(f"backward: the starting gradient must be a number, got {type(g).__name__}")
-        return Value(g) if create_graph else float(g)
+        return Value(k) if create_graph else k
 
     def _zeros(self) -> float:
         return 0.0
@@ -331,13 +353,10 @@ class Value:
         return raw if isinstance(raw, Value) else Value(raw)
 
 
-def _float_pow(a: float, k: float) -> float:
-    try:
-        out = a**k
-    except ZeroDivisionError:
-        raise ZeroDivisionError(f"pow: 0.0 cannot be raised to the negative power {k!r}") from None
-    except OverflowError:
-        return math.inf
-    if isinstance(out, complex):
-        raise ValueError(f"pow: {a!r} ** {k!r} is not a real number (negative base, fractional power)")
-    return out
+def _as_float(x: Any, op: str) -> float:
+    if isinstance(x, Value):
+        return x.data
+    k = _number(x)
+    if k is None:
+        raise TypeError(f"'{op}' not supported between Value and {type(x).__name__}")
+    return k

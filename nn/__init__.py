@@ -9,7 +9,7 @@
 """
 
 from nn import functional, optim
-from nn.activations import GELU, ReLU, Sigmoid, Tanh
+from nn.activations import GELU, Activation, ReLU, Sigmoid, Tanh
 from nn.init import manual_seed
 from nn.layers import MLP, Layer, Neuron
 from nn.linear import Linear
@@ -17,6 +17,7 @@ from nn.module import Module, Sequential
 from nn.serialize import load, save
 
 __all__ = [
+    "Activation",
     "GELU",
     "MLP",
     "Layer",

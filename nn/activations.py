@@ -1,67 +1,88 @@
-"""Activation modules: `ReLU`, `Tanh`, `Sigmoid`, `GELU`.
+"""Activation modules: `Activation` for any unary function the primitives define, and PyTorch's
+names for the common ones: `ReLU`, `Tanh`, `Sigmoid`, `GELU`.
 
-Each calls the node's own method, so it works on a Tensor, a Value, or a list of Values
-(element by element), and has no parameters.
+Each works on a Tensor, a Value, or a list of Values (element by element), and has no
+parameters. The functions come from `autograd.functions()`, so an activation defined as your
+own primitive works here too: ``nn.Activation("softplus")``.
 
 >>> from autograd import Value
 >>> import nn
->>> [v.data for v in nn.activations.ReLU()([Value(-1.0), Value(2.0)])]
+>>> [v.data for v in nn.ReLU()([Value(-1.0), Value(2.0)])]
 [0.0, 2.0]
+>>> nn.Activation("tanh")
+Activation('tanh')
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from autograd.composite import gelu
+from autograd.primitive import functions
 from nn.module import Module
 
-__all__ = ["GELU", "ReLU", "Sigmoid", "Tanh"]
+__all__ = ["GELU", "Activation", "ReLU", "Sigmoid", "Tanh", "activation_function"]
 
 
-class _Elementwise(Module):
-    _method = ""
+def activation_function(who: str, name: Any) -> Any:
+    """The unary function registered as ``name`` (ValueError listing the known ones)."""
+    known = functions()
+    if not isinstance(name, str) or name not in known:
+        raise ValueError(f"{who}: unknown activation {name!r}; valid: {', '.join(repr(n) for n in known)}")
+    return known[name]
+
+
+class Activation(Module):
+    """An elementwise function by name: ``Activation("tanh")``."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._fn = activation_function(type(self).__name__, name)
 
     def _apply(self, x: Any) -> Any:
-        return getattr(x, self._method)()
+        if not hasattr(x, "_prev"):
+            raise TypeError(f"{type(self).__name__}: expected a Tensor or Values, got {type(x).__name__}")
+        return self._fn(x)
 
     def forward(self, x: Any) -> Any:
         if isinstance(x, (list, tuple)):
             return [self._apply(v) for v in x]
-        if not hasattr(x, self._method):
-            raise TypeError(f"{type(self).__name__}: expected a Tensor or Values, got {type(x).__name__}")
         return self._apply(x)
 
+    def __repr__(self) -> str:
+        return f"Activation({self.name!r})" if type(self) is Activation else super().__repr__()
 
-class ReLU(_Elementwise):
+
+class ReLU(Activation):
     """max(0, x), elementwise."""
 
-    _method = "relu"
+    def __init__(self) -> None:
+        super().__init__("relu")
 
 
-class Tanh(_Elementwise):
+class Tanh(Activation):
     """tanh(x), elementwise."""
 
-    _method = "tanh"
+    def __init__(self) -> None:
+        super().__init__("tanh")
 
 
-class Sigmoid(_Elementwise):
+class Sigmoid(Activation):
     """1 / (1 + e^-x), elementwise."""
 
-    _method = "sigmoid"
+    def __init__(self) -> None:
+        super().__init__("sigmoid")
 
 
-class GELU(_Elementwise):
+class GELU(Activation):
     """x·Φ(x), elementwise: exact (erf) by default, ``approximate="tanh"`` for the tanh form."""
-
-    _method = "gelu"
 
     def __init__(self, approximate: str = "none") -> None:
         if approximate not in ("none", "tanh"):
             raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
+        super().__init__("gelu")
         self.approximate = approximate
-
-    def _apply(self, x: Any) -> Any:
-        return x.gelu(approximate=self.approximate)
+        self._fn = lambda x: gelu(x, approximate)
 
     def extra_repr(self) -> str:
         return f"approximate={self.approximate!r}"

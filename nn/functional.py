@@ -140,7 +140,11 @@ def _reduce(losses: Any, reduction: str) -> Any:
 
 
 def _elementwise(
-    who: str, formula: Callable[[Any, Any], Any], input: Any, target: Any, reduction: str,
+    who: str,
+    formula: Callable[[Any, Any], Any],
+    input: Any,
+    target: Any,
+    reduction: str,
     check: Callable[[np.ndarray], None] | None = None,
 ) -> Any:
     """formula(input, target) element by element, then the reduction."""

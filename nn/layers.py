@@ -18,21 +18,21 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from autograd.primitive import functions
 from autograd.tensor import Tensor
 from autograd.value import Value
 from nn.init import RNG, get_rng
 from nn.module import Module
 
-__all__ = ["ACTIVATIONS", "MLP", "Layer", "Neuron"]
+__all__ = ["MLP", "Layer", "Neuron", "activations"]
 
 Scalar = Value | float
 
-ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
-    "relu": Value.relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "linear": lambda v: v,
-}
+
+def activations() -> dict[str, Callable[[Value], Value]]:
+    """The activations a neuron may use: every unary function the primitives define
+    (`autograd.functions`: relu, tanh, sigmoid, gelu, ...), and "linear" (none)."""
+    return {**functions(), "linear": lambda v: v}
 
 
 def _check_size(who: str, what: str, n: Any) -> int:
@@ -43,9 +43,23 @@ def _check_size(who: str, what: str, n: Any) -> int:
     return n
 
 
-def _check_activation(who: str, activation: str) -> str:
-    if activation not in ACTIVATIONS:
-        valid = ", ".join(repr(a) for a in ACTIVATIONS)
+def _check_activation(who: str, activation: str, nonlin: bool | None = None) -> str:
+    """The activation's name, from ``activation=`` or micrograd's ``nonlin=`` (True: relu; also
+    as micrograd's second positional argument, ``Neuron(3, False)``)."""
+    if isinstance(activation, bool) and nonlin is None:
+        activation, nonlin = "relu", activation
+    if nonlin is not None:
+        if not isinstance(nonlin, bool):
+            raise TypeError(f"{who}: nonlin must be True or False, got {type(nonlin).__name__}")
+        chosen = "relu" if nonlin else "linear"
+        if activation not in ("relu", chosen):
+            raise ValueError(
+                f"{who}: nonlin={nonlin} contradicts activation={activation!r}; give one of them"
+            )
+        activation = chosen
+    known = activations()
+    if not isinstance(activation, str) or activation not in known:
+        valid = ", ".join(repr(a) for a in known)
         raise ValueError(f"{who}: unknown activation {activation!r}; valid: {valid}")
     return activation
 
@@ -76,10 +90,12 @@ class Neuron(Module):
     ValueError: Neuron: expected 2 inputs, got 3
     """
 
-    def __init__(self, nin: int, activation: str = "relu", *, rng: RNG = None) -> None:
+    def __init__(
+        self, nin: int, activation: str = "relu", *, nonlin: bool | None = None, rng: RNG = None
+    ) -> None:
         _check_size("Neuron", "nin", nin)
-        self.activation = _check_activation("Neuron", activation)
-        self._act = ACTIVATIONS[activation]
+        self.activation = _check_activation("Neuron", activation, nonlin)
+        self._act = activations()[self.activation]
         self.w = [Value(float(u), label=f"w{i}") for i, u in enumerate(get_rng(rng).uniform(-1.0, 1.0, nin))]
         self.b = Value(0.0, label="b")
 
@@ -106,10 +122,12 @@ class Layer(Module):
     4
     """
 
-    def __init__(self, nin: int, nout: int, activation: str = "relu", *, rng: RNG = None) -> None:
+    def __init__(
+        self, nin: int, nout: int, activation: str = "relu", *, nonlin: bool | None = None, rng: RNG = None
+    ) -> None:
         _check_size("Layer", "nin", nin)
         _check_size("Layer", "nout", nout)
-        _check_activation("Layer", activation)
+        activation = _check_activation("Layer", activation, nonlin)
         gen = get_rng(rng)
         self.neurons = [Neuron(nin, activation, rng=gen) for _ in range(nout)]
         self.nin = nin

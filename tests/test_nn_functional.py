@@ -289,5 +289,6 @@ def test_bce_at_the_edges_is_exactly_100_in_float32_too() -> None:
     x64 = np.array([1 - 1e-10, 1e-10, 0.3])
     np.testing.assert_allclose(
         F.binary_cross_entropy(Tensor(x64), np.array([1.0, 0.0, 0.6]), reduction="none").data,
-        [-np.log(1 - 1e-10), -np.log(1 - 1e-10), -(0.6 * np.log(0.3) + 0.4 * np.log(0.7))], rtol=1e-13,
+        [-np.log(1 - 1e-10), -np.log(1 - 1e-10), -(0.6 * np.log(0.3) + 0.4 * np.log(0.7))],
+        rtol=1e-13,
     )

@@ -199,7 +199,7 @@ def test_load_state_dict_bad_values() -> None:
         (lambda: nn.MLP(2, [3, 0]), "MLP: each layer size must be positive, got 0"),
         (
             lambda: nn.Neuron(2, activation="softplus"),
-            "Neuron: unknown activation 'softplus'; valid: 'relu', 'tanh', 'sigmoid', 'linear'",
+            "Neuron: unknown activation 'softplus'; valid: 'exp', 'log', 'tanh', 'sigmoid', 'relu'",
         ),
         (lambda: nn.MLP(2, [3, 1], activation="elu"), "MLP: unknown activation 'elu'"),
     ],

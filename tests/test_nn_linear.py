@@ -94,7 +94,10 @@ def test_sequential_state_dict_names_shapes_and_copies() -> None:
     net = make_net()
     state = net.state_dict()
     assert {k: v.shape for k, v in state.items()} == {
-        "0.weight": (8, 4), "0.bias": (8,), "2.weight": (3, 8), "2.bias": (3,),
+        "0.weight": (8, 4),
+        "0.bias": (8,),
+        "2.weight": (3, 8),
+        "2.bias": (3,),
     }
     state["0.weight"][0, 0] = 100.0
     assert net[0].weight.data[0, 0] != 100.0
@@ -150,8 +153,10 @@ def test_repr_and_zero_grad() -> None:
         (nn.Tanh(), np.tanh),
         (nn.Sigmoid(), lambda x: 1 / (1 + np.exp(-x))),
         (nn.GELU(), lambda x: np.array([0.5 * v * (1 + math.erf(v / math.sqrt(2))) for v in x])),
-        (nn.GELU(approximate="tanh"),
-         lambda x: 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))),
+        (
+            nn.GELU(approximate="tanh"),
+            lambda x: 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3))),
+        ),
     ],
 )
 def test_activations_on_tensors_and_values(module: nn.Module, f) -> None:

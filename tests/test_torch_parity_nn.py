@@ -32,7 +32,9 @@ LOSSES = {
     "hinge": (
         F.hinge_loss,
         lambda x, y, reduction: _torch_reduce(torch.clamp(1 - y * x, min=0), reduction),
-        X, SIGNS, {},
+        X,
+        SIGNS,
+        {},
     ),
 }
 
@@ -167,8 +169,13 @@ def test_tensor_trajectories_match_torch(name: str, options: dict) -> None:
         _objective(theirs_w, At, Bt).backward()
         ours.step()
         theirs.step()
-        np.testing.assert_allclose(ours_w.data, theirs_w.detach().numpy(), rtol=1e-10, atol=1e-12,
-                                   err_msg=f"{name} {options}: step {step + 1}")
+        np.testing.assert_allclose(
+            ours_w.data,
+            theirs_w.detach().numpy(),
+            rtol=1e-10,
+            atol=1e-12,
+            err_msg=f"{name} {options}: step {step + 1}",
+        )
 
 
 @pytest.mark.parametrize(("name", "options"), OPTIMIZERS)
@@ -192,8 +199,13 @@ def test_value_trajectories_match_torch(name: str, options: dict) -> None:
         _objective(theirs_w, torch.tensor(A), torch.tensor(B)).backward()
         ours.step()
         theirs.step()
-        np.testing.assert_allclose([w.data for w in ours_w], theirs_w.detach().numpy(), rtol=1e-10,
-                                   atol=1e-12, err_msg=f"{name} {options}: step {step + 1}")
+        np.testing.assert_allclose(
+            [w.data for w in ours_w],
+            theirs_w.detach().numpy(),
+            rtol=1e-10,
+            atol=1e-12,
+            err_msg=f"{name} {options}: step {step + 1}",
+        )
 
 
 def test_defaults_match_torch() -> None:

@@ -71,17 +71,16 @@ def test_source_after_backward_has_every_label_data_grad_and_the_three_ops() -> 
 
 def test_node_count_matches_the_graph() -> None:
     x, L = quadratic()
-    order = engine.toposort([L])
-    values = [n for n in order if n._op is not None and n._op.name == "const"]
-    consts = len(values)
+    order = engine.toposort([L])  # x, x², 3·x², L: the numbers are the ops' operands, not nodes
     computed = sum(1 for n in order if n._prev)
     src = draw_graph(L).source
-    assert len(node_lines(src, "v")) == len(order) - consts  # constants folded into their ops
-    assert len(node_lines(src, "o")) == computed
-    unfolded = draw_graph(L, fold_constants=False).source
+    assert len(node_lines(src, "v")) == len(order) == 4
+    assert len(node_lines(src, "o")) == computed == 3
+    unfolded = draw_graph(L, fold_constants=False).source  # the numbers drawn as small boxes
     assert len(node_lines(unfolded, "v")) == len(order)
     assert sorted(op_labels(unfolded)) == ["*", "**2", "+"]
-    assert unfolded.count("->") == computed + sum(len(n._prev) for n in order)
+    assert unfolded.count("label=3 ") + unfolded.count("label=2 ") == 2
+    assert unfolded.count("->") == computed + sum(len(n._prev) for n in order) + 2
 
 
 def test_before_backward_gradients_are_not_computed_not_zero() -> None:
@@ -253,7 +252,7 @@ def test_clustered_full_drawing_when_asked() -> None:
     src = draw_graph(loss, names=names, collapse=False).source
     assert not node_lines(src, "m")
     order = engine.toposort([loss])
-    assert len(node_lines(src, "v")) == sum(1 for n in order if not (n._op and n._op.name == "const"))
+    assert len(node_lines(src, "v")) == len(order)
     # One cluster per neuron, inside one per layer; parameters named within their neuron.
     assert len(re.findall(r"subgraph cluster_layers_0_neurons_\d", src)) == 3
     assert 'label="neurons.2 ' in src or 'label="neurons.2"' in src
@@ -345,8 +344,7 @@ def test_backward_steps_for_the_quadratic() -> None:
     assert [s.grad for s in steps] == [1.0, 1.0, 3.0, 12.0]
     assert steps[-1].node is x and steps[0].node is L
     # The engine's order: reversed topological order, constants left out.
-    order = [n for n in reversed(engine.toposort([L])) if n._op is None or n._op.name != "const"]
-    assert [s.node for s in steps] == order
+    assert [s.node for s in steps] == list(reversed(engine.toposort([L])))
 
 
 def test_backward_steps_change_no_grad() -> None:

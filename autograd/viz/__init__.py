@@ -23,10 +23,10 @@ True
 >>> [s.sentence.split(": ")[0] for s in backward_steps(L)]
 ['dL/dL = 1', 'dL/d(3·x²) = 1', 'dL/d(x²) = 3', 'dL/dx = 12']
 
-The modules, in reading order: ``nodes`` (reading one node), ``formulas`` (numbers and formulas as
-text), ``graph`` (roles, modules and names), ``plan`` (what fits on a picture), ``draw``,
-``render`` (``dot``, `save`), ``sentences`` and ``steps`` (the backward pass), ``page`` (the
-HTML page) and ``cli`` (``python -m autograd.viz``).
+The modules, in reading order: ``graph`` (reading a graph: numbers, formulas, roles, modules and
+names, all from the primitives' definitions), ``draw`` (what fits on a picture, and drawing it),
+``render`` (``dot``, `save`), ``steps`` (the backward pass in sentences and pictures), ``page``
+(the HTML page) and ``cli`` (``python -m autograd.viz``).
 """
 
 from autograd.viz.cli import ExpressionError, main, parse_expression

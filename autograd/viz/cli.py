@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from autograd import engine
+from autograd.primitive import functions
 from autograd.viz.draw import draw_graph
-from autograd.viz.formulas import _num
+from autograd.viz.graph import fmt_number
 from autograd.viz.page import write_backward_html
 from autograd.viz.render import FORMATS, DotNotFoundError, save
 
-_FUNCTIONS = ("exp", "log", "tanh", "sigmoid", "relu", "gelu", "erf")
 _BINARY: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: lambda a, b: a + b,
     ast.Sub: lambda a, b: a - b,
@@ -35,7 +35,7 @@ class ExpressionError(ValueError):
 
 def parse_expression(text: str, values: Mapping[str, float]) -> Any:
     """Build the graph of ``text`` with Values named by ``values``; only numbers, those names,
-    ``+ - * / **``, unary minus and the functions exp, log, tanh, sigmoid, relu, gelu, erf are
+    ``+ - * / **``, unary minus and the unary functions of `autograd.functions` (exp, tanh, ...) are
     allowed. Nothing is evaluated by Python itself: the syntax tree is walked here.
 
     >>> x = parse_expression("3*x**2 + 2", {"x": 2.0})
@@ -58,6 +58,7 @@ def parse_expression(text: str, values: Mapping[str, float]) -> Any:
     except (RecursionError, MemoryError):  # Python's own parser gives up on very deep nesting
         raise ExpressionError("expression nested too deeply") from None
     leaves = {name: Value(float(v), label=name) for name, v in values.items()}
+    known = functions()  # the unary functions the primitives define (and composites: gelu)
 
     def walk(node: ast.AST) -> Any:
         if isinstance(node, ast.Constant):
@@ -67,7 +68,7 @@ def parse_expression(text: str, values: Mapping[str, float]) -> Any:
         if isinstance(node, ast.Name):
             if node.id in leaves:
                 return leaves[node.id]
-            if node.id in _FUNCTIONS:
+            if node.id in known:
                 raise ExpressionError(f"{node.id} is a function: write {node.id}(...)")
             raise ExpressionError(f"unknown name {node.id!r}: give it a value with --at {node.id}=NUMBER")
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
@@ -77,14 +78,14 @@ def parse_expression(text: str, values: Mapping[str, float]) -> Any:
             return -operand if isinstance(node.op, ast.USub) else operand
         if isinstance(node, ast.Call):
             fname = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
-            if fname not in _FUNCTIONS:
-                raise ExpressionError(f"unknown function {fname!r}; functions: {', '.join(_FUNCTIONS)}")
+            if fname not in known:
+                raise ExpressionError(f"unknown function {fname!r}; functions: {', '.join(known)}")
             if len(node.args) != 1 or node.keywords:
                 raise ExpressionError(f"{fname} takes exactly one argument")
             arg = walk(node.args[0])
             if isinstance(arg, Value):
-                return getattr(arg, fname)()
-            return getattr(Value(arg), fname)().data  # a function of a number is a number
+                return known[fname](arg)
+            return known[fname](Value(arg)).data  # a function of a number is a number
         if isinstance(node, ast.Expression):
             return walk(node.body)
         raise ExpressionError(f"not allowed in an expression: {ast.unparse(node)!r} ({type(node).__name__})")
@@ -118,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Draw the computation graph of an expression, with its gradients.",
         epilog='example: python -m autograd.viz "3*x**2 + 2" --at x=2 --out graph.svg --steps steps.html',
     )
-    parser.add_argument("expression", help=f"numbers, variables, + - * / **, {', '.join(_FUNCTIONS)}")
+    parser.add_argument("expression", help=f"numbers, variables, + - * / **, {', '.join(functions())}")
     parser.add_argument(
         "--at",
         metavar="NAME=NUMBER",
@@ -162,9 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(picture.source)
     except DotNotFoundError as err:
         return fail(str(err), status=1)
-    print(f"{out.label} = {_num(out.data)}")
+    print(f"{out.label} = {fmt_number(out.data)}")
     if not args.no_backward:
         leaves: list[Any] = [n for n in engine.toposort([out]) if getattr(n, "label", "") in values]
         for leaf in sorted(leaves, key=lambda n: n.label):
-            print(f"d{out.label}/d{leaf.label} = {_num(leaf.grad)}")
+            print(f"d{out.label}/d{leaf.label} = {fmt_number(leaf.grad)}")
     return 0

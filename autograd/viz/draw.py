@@ -1,19 +1,26 @@
 """Drawing a graph: every value a record ``{ label | data | grad }``, every op a small node of its
-own, colours by role with a legend on the picture, modules as clusters or collapsed boxes."""
+own, colours by role with a legend on the picture, modules as clusters or collapsed boxes, and a
+plan of what fits on one picture (``collapse``, ``max_nodes``)."""
 
 from __future__ import annotations
 
 import html
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-import numpy as np
-
-from autograd.viz.formulas import _fmt, _num, _op_label, _summary
-from autograd.viz.graph import _Graph, _relative
-from autograd.viz.nodes import _check_root, _is_array, _is_const
-from autograd.viz.plan import _choose_plan, _Plan
+from autograd.viz.graph import (
+    GraphView,
+    boxed_numbers,
+    check_root,
+    fmt_fixed,
+    fmt_number,
+    is_array,
+    op_label,
+    relative,
+    summary,
+)
 from autograd.viz.render import FORMATS, GraphPicture
 
 # Light fills, told apart by hue, so black text stays readable on every one of them.
@@ -28,15 +35,109 @@ ROLE_COLOURS = {
 STEP_COLOURS = {"done": "#c3ecc3", "current": "#ffd43b", "pending": "#f4f4f4"}
 OP_FILL = "#f8f9fa"
 FONT = "Helvetica"
-_CURRENT = "#e03131"  # the red border of the current step's node, its legend cell and its edges
+CURRENT = "#e03131"  # the red border of the current step's node, its legend cell and its edges
 
 _Attrs = dict[str, str]
 
 
-def _check_rankdir(rankdir: str, who: str) -> None:
+def check_rankdir(rankdir: str, who: str) -> None:
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"{who}: rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
 
+
+# --- the plan: what one picture shows ----------------------------------------------------------
+
+
+class Plan:
+    """Which nodes are drawn inside boxes (collapsed modules) or hidden, whether plain numbers
+    are folded into their ops (``fold``), and how many nodes that leaves on the picture."""
+
+    def __init__(
+        self, g: GraphView, fold: bool, depth: int | None = None, hidden: set[Any] | None = None
+    ) -> None:
+        self.fold = fold
+        self.hidden = hidden or set()
+        self.box: dict[Any, str] = {}  # node -> the module prefix it is drawn inside of, as one box
+        self.boxes: dict[str, list[Any]] = {}  # that prefix -> its nodes, in the graph's order
+        if depth is not None:
+            for node in g.order:
+                mod = g.module[node]
+                if mod and mod.count(".") + 1 >= depth:
+                    self.box[node] = ".".join(mod.split(".")[:depth])
+                    self.boxes.setdefault(self.box[node], []).append(node)
+        drawn = sum(_cost(n, fold) for n in g.order if self.drawn(n))
+        self.count = drawn + len(self.boxes) + (1 if self.hidden else 0)
+
+    def drawn(self, node: Any) -> bool:
+        """Whether ``node`` is drawn as a node of its own."""
+        return node not in self.box and node not in self.hidden
+
+
+def _cost(node: Any, fold: bool) -> int:
+    """Nodes on the picture for one value: its record, its op, and unfolded numbers."""
+    return 1 if not node._prev else 2 + (0 if fold else len(boxed_numbers(node)))
+
+
+def _module_depths(g: GraphView) -> list[int]:
+    """Collapse depths worth trying, finest first; depths that group nodes alike are skipped."""
+    mods = {m for m in g.module.values() if m}
+    if not mods:
+        return []
+    depths = []
+    seen: set[frozenset[frozenset[str]]] = set()
+    for d in range(max(m.count(".") + 1 for m in mods), 0, -1):
+        groups: dict[str, set[str]] = {}
+        for m in mods:
+            groups.setdefault(".".join(m.split(".")[:d]), set()).add(m)
+        partition = frozenset(frozenset(s) for s in groups.values())
+        if partition not in seen:  # layers.0.neurons groups the same nodes as layers.0
+            seen.add(partition)
+            depths.append(d)
+    return depths
+
+
+def _nearest(g: GraphView, fold: bool, limit: int) -> set[Any]:
+    """The nodes to hide so that about ``limit`` remain: keep those nearest the output."""
+    kept: set[Any] = set()
+    count = 0
+    queue = deque([g.root])
+    while queue:
+        node = queue.popleft()
+        if node in kept:
+            continue
+        cost = _cost(node, fold)
+        if count + cost > limit:
+            break
+        kept.add(node)
+        count += cost
+        queue.extend(node._prev)
+    return {n for n in g.order if n not in kept}
+
+
+def choose_plan(
+    g: GraphView, fold: bool, collapse: bool | int | None, max_nodes: int | None
+) -> tuple[Plan, str]:
+    """The plan for ``draw_graph``, and the note the legend carries when it leaves nodes out."""
+    full = Plan(g, fold)
+    depths = _module_depths(g)
+    if isinstance(collapse, int) and collapse is not False:  # True, or a depth
+        if collapse is not True and collapse < 1:
+            raise ValueError(f"draw_graph: collapse depth must be at least 1, got {collapse}")
+        if not depths:
+            return full, ""
+        return Plan(g, fold, depths[0] if collapse is True else int(collapse)), ""
+    if collapse is False or max_nodes is None or full.count <= max_nodes:
+        return full, ""
+    too_many = f"{full.count} nodes > max_nodes={max_nodes}"
+    for depth in depths:
+        plan = Plan(g, fold, depth)
+        if plan.count <= max_nodes:
+            return plan, f"{too_many}: modules drawn as boxes (collapse=False draws all)"
+    plan = Plan(g, fold, None, _nearest(g, fold, max_nodes - 1))
+    return plan, f"{too_many}: the nodes nearest the output (max_nodes=None draws all)"
+
+
+# --- the drawing ---------------------------------------------------------------------------------
 
 _RECORD_SPECIAL = re.compile(r'([{}|<>"\\])')
 
@@ -46,7 +147,7 @@ def _field(text: str) -> str:
     return _RECORD_SPECIAL.sub(r"\\\1", text).replace("\n", "\\n")  # a line break inside the field
 
 
-def _record(fields: Sequence[str], horizontal: bool, rankdir: str) -> str:
+def record(fields: Sequence[str], horizontal: bool, rankdir: str) -> str:
     # Records lay their fields out across the rank direction; braces turn them the other way.
     flip = horizontal == (rankdir in ("LR", "RL"))
     body = " | ".join(_field(f) for f in fields)
@@ -54,8 +155,7 @@ def _record(fields: Sequence[str], horizontal: bool, rankdir: str) -> str:
 
 
 def _legend(roles: Sequence[str], colours: Mapping[str, str], note: str) -> str:
-    # The current step's cell gets the red border its node has.
-    edge = {"current": f' color="{_CURRENT}"'}
+    edge = {"current": f' color="{CURRENT}"'}  # the current step's cell has its node's red border
     cells = "".join(
         f'<td bgcolor="{colours[r]}" border="1"{edge.get(r, "")}>{html.escape(r)}</td>' for r in roles
     )
@@ -78,8 +178,8 @@ class _Drawing:
 
     def __init__(
         self,
-        g: _Graph,
-        plan: _Plan,
+        g: GraphView,
+        plan: Plan,
         *,
         rankdir: str,
         cluster: bool,
@@ -96,16 +196,12 @@ class _Drawing:
         self.edges: dict[tuple[str, str], _Attrs] = {}
         self.box_fields: dict[str, tuple[str, list[str]]] = {}  # box node -> (module, fields after the title)
         for node in g.order:
-            if plan.drawn(node) and _is_const(node):
-                self.add_constant(node)
-            elif plan.drawn(node):
+            if plan.drawn(node):
                 self.add_value(node)
         for prefix, members in sorted(plan.boxes.items(), key=lambda item: _natural(item[0])):
             self.add_box(prefix, members)
         if plan.hidden:
             self.add_hidden_note()
-
-    # -- gathering ---------------------------------------------------------------------------------
 
     def put(self, module: str, name: str, attrs: _Attrs) -> None:
         self.groups.setdefault(module if self.clustered else "", []).append((name, attrs))
@@ -121,21 +217,6 @@ class _Drawing:
         """done, current or pending in a backward step's picture; None in a plain picture."""
         return None if self.state is None else self.state.get(node, "pending")
 
-    def add_constant(self, node: Any) -> None:
-        label = (
-            _num(float(np.asarray(node.data).ravel()[0])) if np.size(node.data) == 1 else _summary(node.data)
-        )
-        attrs = {
-            "label": label,
-            "shape": "box",
-            "style": "rounded,filled",
-            "fontsize": "9",
-            "fillcolor": ROLE_COLOURS["constant"],
-            "height": "0.2",
-            "margin": "0.03,0.01",
-        }
-        self.put(self.g.module[node], f"v{self.g.index[node]}", attrs)
-
     def add_value(self, node: Any) -> None:
         """A value's record, and for a computed value its op node and the edges into it."""
         i, mod = self.g.index[node], self.g.module[node]
@@ -145,7 +226,7 @@ class _Drawing:
         if not node._prev:
             return
         op_attrs = {
-            "label": _op_label(node, self.plan.fold),
+            "label": op_label(node, self.plan.fold),
             "shape": "ellipse",
             "fontsize": "10",
             "style": "filled",
@@ -158,32 +239,34 @@ class _Drawing:
             op_attrs.update(color="#aaaaaa", fontcolor="#888888")
         self.put(mod, f"o{i}", op_attrs)
         self.edges[(f"o{i}", f"v{i}")] = {}
+        if not self.plan.fold:  # plain numbers as small boxes of their own
+            for j, k in boxed_numbers(node):
+                self.put(mod, f"k{i}_{j}", _constant_attrs(k))
+                self.edges[(f"k{i}_{j}", f"o{i}")] = {}
         for parent in node._prev:
-            if self.plan.folded(parent):
-                continue
             edge = {}
             if node in self.incoming and self.step_state(parent) == "current":
-                edge = {"color": _CURRENT, "penwidth": "2.5"}  # the way the gradient came
+                edge = {"color": CURRENT, "penwidth": "2.5"}  # the way the gradient came
             self.edges[(self.node_id(parent), f"o{i}")] = edge
 
     def value_label(self, node: Any) -> str:
         g, mod = self.g, self.g.module[node]
         name = g.name(node)
         if self.clustered and node in g.params and mod:  # the cluster's title says the rest
-            name = _relative(g.params[node], mod)
+            name = relative(g.params[node], mod)
         elif name.startswith("#") and self.state is None:  # step pictures keep #k: sentences use it
             name = ""
-        array = _is_array(node)
+        array = is_array(node)
         fields = [name] if name else []
         if array:
             fields.append(f"{tuple(node.data.shape)} {node.data.dtype}")
-            fields.append("data " + _summary(node.data, "\n"))
+            fields.append("data " + summary(node.data, "\n"))
         else:
-            fields.append("data " + _fmt(node.data))
+            fields.append("data " + fmt_fixed(node.data))
         gt = self.grad_text(node)
         if gt is not None:
             fields.append(gt)
-        return _record(fields, not array, self.rankdir)
+        return record(fields, not array, self.rankdir)
 
     def value_colours(self, node: Any) -> _Attrs:
         s = self.step_state(node)
@@ -194,7 +277,7 @@ class _Drawing:
             return attrs
         attrs = {"fillcolor": STEP_COLOURS[s]}
         if s == "current":
-            attrs.update(penwidth="3", color=_CURRENT)
+            attrs.update(penwidth="3", color=CURRENT)
         elif s == "pending":
             attrs.update(color="#aaaaaa", fontcolor="#777777")
         return attrs
@@ -207,9 +290,9 @@ class _Drawing:
         n_params = sum(1 for n in members if n in g.params)
         n_ops = sum(1 for n in members if n._prev)
         fields = [f"{n_params} parameters, {n_ops} ops"]
-        if len(outs) == 1 and not _is_array(outs[0]):
+        if len(outs) == 1 and not is_array(outs[0]):
             gt = self.grad_text(outs[0])
-            fields.append(f"out {_fmt(outs[0].data)}" + (f"  {gt}" if gt else ""))
+            fields.append(f"out {fmt_fixed(outs[0].data)}" + (f"  {gt}" if gt else ""))
         elif len(outs) == 1:
             fields.append(f"out {tuple(outs[0].data.shape)} {outs[0].data.dtype}")
         elif len(outs) > 1:
@@ -224,7 +307,7 @@ class _Drawing:
         )
         for node in members:
             for parent in node._prev:
-                if parent in inside or self.plan.folded(parent):
+                if parent in inside:
                     continue
                 # Between layers every box feeds every box: thin light lines keep that legible.
                 self.edges[(self.node_id(parent), name)] = {"color": "#868e96", "penwidth": "0.6"}
@@ -238,8 +321,6 @@ class _Drawing:
             "fontcolor": "#555555",
         }
         self.put("", "hidden", attrs)
-
-    # -- writing -----------------------------------------------------------------------------------
 
     def write(self, pic: GraphPicture) -> None:
         """Nodes in nested clusters by module path, then the edges."""
@@ -262,7 +343,7 @@ class _Drawing:
                 prefix, fields = self.box_fields[name]
                 attrs = {
                     **attrs,
-                    "label": _record([self.g.title(prefix, title), *fields], False, self.rankdir),
+                    "label": record([self.g.title(prefix, title), *fields], False, self.rankdir),
                 }
             target.node(name, **attrs)
         for child in sorted(children.get(mod, ()), key=_natural):
@@ -286,15 +367,29 @@ class _Drawing:
             return _legend(list(STEP_COLOURS), STEP_COLOURS, note)
         g, plan = self.g, self.plan
         shown = {g.role[n] for n in g.order if n not in plan.box and n not in plan.hidden}
-        roles = [r for r in ROLE_COLOURS if r in shown and not (plan.fold and r == "constant")]
+        if not plan.fold and any(boxed_numbers(n) for n in g.order if plan.drawn(n)):
+            shown.add("constant")
+        roles = [r for r in ROLE_COLOURS if r in shown]
         if plan.boxes:
             roles.append("module")
         return _legend(roles, ROLE_COLOURS, note)
 
 
-def _draw(
-    g: _Graph,
-    plan: _Plan,
+def _constant_attrs(k: float) -> _Attrs:
+    return {
+        "label": fmt_number(k),
+        "shape": "box",
+        "style": "rounded,filled",
+        "fontsize": "9",
+        "fillcolor": ROLE_COLOURS["constant"],
+        "height": "0.2",
+        "margin": "0.03,0.01",
+    }
+
+
+def picture(
+    g: GraphView,
+    plan: Plan,
     *,
     rankdir: str,
     cluster: bool,
@@ -365,38 +460,42 @@ def draw_graph(
     >>> print(pic.source.count("shape=record"), pic.source.count("shape=ellipse"))
     3 2
     """
-    _check_root(root, "draw_graph")
-    _check_rankdir(rankdir, "draw_graph")
+    check_root(root, "draw_graph")
+    check_rankdir(rankdir, "draw_graph")
     if format not in FORMATS:
         raise ValueError(f"draw_graph: unknown format {format!r}; formats: {', '.join(FORMATS)}")
+    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int)):
+        raise TypeError(f"draw_graph: max_nodes must be an int or None, got {type(max_nodes).__name__}")
     if max_nodes is not None and max_nodes < 2:
         raise ValueError(f"draw_graph: max_nodes must be at least 2, got {max_nodes}")
-    g = _Graph(root, names, module)
-    grad_text = _grad_texter(g, show_grad)
-    plan, note = _choose_plan(g, fold_constants, collapse, max_nodes)
-    return _draw(
-        g, plan, rankdir=rankdir, cluster=cluster, grad_text=grad_text, legend=legend, note=note, fmt=format
+    g = GraphView(root, names, module)
+    plan, note = choose_plan(g, fold_constants, collapse, max_nodes)
+    return picture(
+        g,
+        plan,
+        rankdir=rankdir,
+        cluster=cluster,
+        grad_text=_grad_texter(g, show_grad),
+        legend=legend,
+        note=note,
+        fmt=format,
     )
 
 
-def _grads_computed(g: _Graph) -> bool:
-    """Whether a Value graph has been through backward (see draw_graph's ``show_grad``)."""
-    return any(n.grad != 0 for n in g.order if not _is_array(n) and not _is_const(n))
-
-
-def _grad_texter(g: _Graph, show_grad: bool | None) -> Callable[[Any], str | None]:
+def _grad_texter(g: GraphView, show_grad: bool | None) -> Callable[[Any], str | None]:
     if show_grad is False:
         return lambda node: None
-    computed = show_grad is True or _grads_computed(g)
+    # A Value graph has been through backward when any of its nodes has a nonzero grad.
+    computed = show_grad is True or any(n.grad != 0 for n in g.order if not is_array(n))
 
     def text(node: Any) -> str:
-        if _is_array(node):
+        if is_array(node):
             grad = getattr(node, "grad", None)
             if grad is not None:
-                return "grad " + _summary(grad, "\n")
+                return "grad " + summary(grad, "\n")
             if getattr(node, "requires_grad", True) is False:
                 return "no grad (requires_grad=False)"
             return "grad not computed"
-        return "grad " + _fmt(node.grad) if computed else "grad not computed"
+        return "grad " + fmt_fixed(node.grad) if computed else "grad not computed"
 
     return text

@@ -1,27 +1,198 @@
-"""One reading of the graph below a root: its order, who uses whom, and what to call each node.
+"""Reading a graph for pictures and sentences: numbers and formulas as a person writes them, and
+one analysis of the graph below a root (its order, who uses whom, roles, modules, names).
 
-Every node gets a role (input, parameter, constant, intermediate, output), a module (from the
-parameter names a user gave, ``layers.0.neurons.3``) and a name: its own (a label, a parameter
-name), else a short formula of how it was computed (``3·x²``), else ``#i``.
+Everything about an operation comes from its `Primitive`: how its result is written (its
+``notation`` and ``precedence``), its kind (a view of its input, an activation, a matmul), and
+the text of its local derivatives. Nodes are read by duck typing (``_prev``, ``_op``, ``_args``,
+``data``, ``grad``, ``label``), so Values and Tensors are drawn alike.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import math
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from autograd import engine
-from autograd.viz.formulas import _ATOM, _NEG, _combine, _Formula, _num, _with_number
-from autograd.viz.nodes import _is_array, _is_const, _number_param, _op_name
+from autograd.ops import ADD, ATOM_LEVEL, MUL, NEGATION_LEVEL, POW, POWER_LEVEL, PRODUCT_LEVEL, SUM_LEVEL
+from autograd.ops import superscript as superscript
+from autograd.primitive import OPERANDS, Primitive
 
-_EXPR_MAX = 22  # longer expressions are not shown on nodes: past that they obscure more than help
+Formula = tuple[str, int]  # (text, precedence): combining two knows where brackets go
+EXPR_MAX = 22  # longer formulas are not shown on nodes: past that they obscure more than help
 
-# Ops that only rearrange their one input: a transposed weight still belongs to its layer.
-_VIEWS = {"transpose", "T", "reshape", "broadcast", "[]"}
+# --- one node -------------------------------------------------------------------------------------
 
-# Ops that turn one node of a module into another node of the same module (an activation after a
-# neuron's sum). Other one-input ops (``* 3``, ``**2``, ``sum``) are as likely to be a loss.
-_ACTIVATIONS = {"tanh", "relu", "sigmoid", "gelu", "erf", "exp", "softmax", "log_softmax", "leaky_relu"}
+
+def check_root(root: Any, who: str) -> None:
+    if not (hasattr(root, "_prev") and hasattr(root, "data") and hasattr(root, "_vjp")):
+        raise TypeError(f"{who}: root must be a Value or Tensor graph node, got {type(root).__name__}")
+
+
+def is_array(node: Any) -> bool:
+    return isinstance(node.data, np.ndarray)
+
+
+def primitive_of(node: Any) -> Primitive | None:
+    """The primitive that made ``node`` (None for a leaf, or a node built by hand)."""
+    return getattr(node._op, "primitive", None) if node._op else None
+
+
+def is_number(x: Any) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def operands(node: Any) -> tuple[Any, ...]:
+    """The operands of the op that made ``node``, in order: nodes and plain numbers."""
+    return tuple(getattr(node, "_args", node._prev)) if node._prev else ()
+
+
+def number_operands(node: Any) -> list[tuple[int, float]]:
+    """(position, value) of each plain number among the operands (the 3 in ``3 * x``)."""
+    return [(j, float(x)) for j, x in enumerate(operands(node)) if is_number(x)]
+
+
+def sent_gradients(node: Any, g: Any) -> list[tuple[int, Any, Any]]:
+    """(operand position, operand, gradient sent to it) for each operand node, given the node's
+    own gradient ``g``: the engine's rules on raw numbers (None where nothing is sent)."""
+    sent = iter(node._vjp(g, False))
+    return [(j, x, next(sent)) for j, x in enumerate(operands(node)) if hasattr(x, "_prev")]
+
+
+# --- numbers and formulas -------------------------------------------------------------------------
+
+
+def fmt_number(x: float) -> str:
+    """A number as a person writes it: 3, 0.5, 12, 0.3333, 1.2e-07."""
+    if isinstance(x, float) and x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.4g}"
+
+
+def fmt_fixed(x: Any) -> str:
+    """Four decimals, as micrograd's pictures, switching to exponents where those would hide it."""
+    x = float(x)
+    if math.isfinite(x) and (x == 0 or 1e-3 <= abs(x) < 1e6):
+        return f"{x:.4f}"
+    return f"{x:.4g}" if not math.isfinite(x) else f"{x:.4e}"
+
+
+def summary(a: Any, sep: str = "  ") -> str:
+    """A few values, or min/mean/max and the norm of a bigger array (``sep`` between the two)."""
+    arr = np.asarray(a)
+    if arr.size == 0:
+        return "[]"
+    if arr.dtype.kind not in "fiub":
+        return f"{arr.dtype} array"
+    flat = arr.ravel().astype(np.float64)
+    if flat.size <= 4:
+        return "[" + ", ".join(f"{v:.4g}" for v in flat) + "]"
+    return (
+        f"min {flat.min():.3g}  max {flat.max():.3g}{sep}"
+        f"mean {flat.mean():.3g}  norm {float(np.linalg.norm(flat)):.3g}"
+    )
+
+
+def paren(f: Formula, level: int) -> str:
+    """A formula's text, bracketed unless it binds at least as tightly as ``level``."""
+    return f[0] if f[1] >= level else f"({f[0]})"
+
+
+def power_text(base: Formula, k: float) -> str:
+    """``x²``, ``(x + 1)⁻¹``, ``x^0.5``."""
+    text = paren(base, ATOM_LEVEL)
+    return text + superscript(k) if float(k).is_integer() else f"{text}^{fmt_number(k)}"
+
+
+def number_formula(k: float) -> Formula:
+    return (fmt_number(k), ATOM_LEVEL if k >= 0 else NEGATION_LEVEL)
+
+
+def _product(node_f: Formula, k: float, reciprocal: bool) -> Formula:
+    """k times a formula, as on paper: -x, 2/x, x/3, 3·x²."""
+    if k == -1:
+        return (f"-{paren(node_f, POWER_LEVEL)}", NEGATION_LEVEL)
+    if reciprocal:  # k · y⁻¹ is k/y
+        return (f"{fmt_number(k)}/{node_f[0][: -len('⁻¹')]}", PRODUCT_LEVEL)
+    if len(fmt_number(k)) > 5 and k != 0 and abs(1 / k - round(1 / k)) < 1e-9:  # x/3, not 0.3333·x
+        return (f"{paren(node_f, PRODUCT_LEVEL)}/{fmt_number(float(round(1 / k)))}", PRODUCT_LEVEL)
+    return (f"{paren(number_formula(k), POWER_LEVEL)}·{paren(node_f, PRODUCT_LEVEL)}", PRODUCT_LEVEL)
+
+
+def combine(node: Any, args: Sequence[Formula]) -> Formula | None:
+    """The formula of ``node`` from its operands' formulas ``args``, in ordinary notation."""
+    prim, ops = primitive_of(node), operands(node)
+    numbers_at = [j for j, x in enumerate(ops) if is_number(x)]
+    if prim is None:  # built by hand: its op string names it
+        return (f"{node._op}({', '.join(a[0] for a in args)})", ATOM_LEVEL) if node._op else None
+    if prim is ADD and len(args) == 2:
+        a, b = args
+        if b[0].startswith("-") and b[1] in (NEGATION_LEVEL, ATOM_LEVEL) and len(b[0]) > 1:
+            return (f"{paren(a, SUM_LEVEL)} - {b[0][1:]}", SUM_LEVEL)
+        return (f"{paren(a, SUM_LEVEL)} + {paren(b, SUM_LEVEL)}", SUM_LEVEL)
+    if prim is MUL and len(args) == 2:
+        if numbers_at:
+            j = numbers_at[0]
+            other = args[1 - j]
+            return _product(other, float(ops[j]), other[0].endswith("⁻¹") and other[1] == POWER_LEVEL)
+        a, b = args
+        if _power_of(ops[1]) == -1 and not getattr(ops[1], "label", "") and b[0].endswith("⁻¹"):
+            return (f"{paren(a, PRODUCT_LEVEL)}/{b[0][: -len('⁻¹')]}", PRODUCT_LEVEL)  # a · b⁻¹ is a/b
+        return (f"{paren(a, PRODUCT_LEVEL)}·{paren(b, POWER_LEVEL)}", PRODUCT_LEVEL)
+    if prim is POW and numbers_at == [1]:
+        return (power_text(args[0], float(ops[1])), POWER_LEVEL)
+    level, notation = prim.precedence, prim.notation
+    names = {}
+    for j, f in enumerate(args):
+        key = OPERANDS[j]
+        # An operand inside the notation's own brackets (exp({a}), |{a}|) needs none of its own;
+        # elsewhere it is bracketed unless it binds tighter (the right of an infix op, tighter still).
+        i = notation.find("{" + key + "}")
+        enclosed = i > 0 and (notation[i - 1] in "(|" or notation[max(i - 2, 0) : i] == ", ")
+        names[key] = f[0] if enclosed else paren(f, min(level + (j > 0), ATOM_LEVEL))
+    try:
+        return (notation.format(**names), level)
+    except (KeyError, IndexError):
+        return None
+
+
+def _power_of(x: Any) -> float | None:
+    """k when ``x`` is a node ``y ** k`` for a number k."""
+    if not hasattr(x, "_prev") or primitive_of(x) is not POW:
+        return None
+    ops = operands(x)
+    return float(ops[1]) if len(ops) == 2 and is_number(ops[1]) else None
+
+
+def boxed_numbers(node: Any) -> list[tuple[int, float]]:
+    """The plain-number operands a picture draws as boxes of their own when not folded: all but
+    a power's exponent, which its op's name always carries (``**2``, as micrograd)."""
+    consts = number_operands(node)
+    return [] if primitive_of(node) is POW and [j for j, _ in consts] == [1] else consts
+
+
+def op_label(node: Any, fold: bool = True) -> str:
+    """The op's name as a picture shows it, with a plain-number operand beside it (``* 3``,
+    ``+ 2``, ``**2``, ``- 1``, ``neg``) unless ``fold`` is off."""
+    prim = primitive_of(node)
+    name = prim.name if prim is not None else str(node._op or "?")
+    consts = number_operands(node)
+    if prim is POW and [j for j, _ in consts] == [1]:
+        return "**" + fmt_number(consts[0][1])  # always: micrograd names it so
+    if not fold or len(consts) != 1:
+        return name
+    j, k = consts[0]
+    if prim is ADD and k < 0:
+        return f"- {fmt_number(-k)}"
+    if prim is MUL and k == -1:
+        return "neg"
+    return f"{fmt_number(k)} {name}" if j == 0 and prim not in (ADD, MUL) else f"{name} {fmt_number(k)}"
+
+
+# --- the graph ------------------------------------------------------------------------------------
 
 
 def _param_names(names: Any, module: Any) -> dict[Any, str]:
@@ -40,14 +211,6 @@ def _param_names(names: Any, module: Any) -> dict[Any, str]:
                 raise TypeError(f"draw_graph: names must map str to nodes, got key {type(name).__name__}")
             found[node] = name
     return found
-
-
-def _module_kinds(module: Any) -> dict[str, str]:
-    """Module name -> class name, from a module's ``named_modules()`` (if it has one)."""
-    named = getattr(module, "named_modules", None)
-    if not callable(named):
-        return {}
-    return {name: type(m).__name__ for name, m in named() if name}
 
 
 def _module_of(name: str) -> str:
@@ -69,7 +232,7 @@ def _common_prefix(paths: Iterable[str]) -> str:
     return ".".join(common)
 
 
-def _relative(name: str, context: str) -> str:
+def relative(name: str, context: str) -> str:
     """``name`` inside ``context`` (``neurons.3`` inside ``layers.0``), unless that is a bare index."""
     if context and name.startswith(context + "."):
         rest = name[len(context) + 1 :]
@@ -78,7 +241,18 @@ def _relative(name: str, context: str) -> str:
     return name
 
 
-class _Graph:
+def _is_view(prim: Primitive | None) -> bool:
+    """Ops that only rearrange their input: a transposed weight still belongs to its layer."""
+    return prim is not None and prim.kind in ("shape", "indexing")
+
+
+def _is_activation(prim: Primitive | None) -> bool:
+    """Ops that turn one node of a module into another of the same module (an activation after a
+    neuron's sum). Ops with a number operand (``* 3``, ``**2``) are as likely to be a loss."""
+    return prim is not None and prim.arity == 1 and prim.kind in ("elementwise", "normalization")
+
+
+class GraphView:
     """One analysis of the graph below ``root``: order, roles, names, modules, who uses whom.
 
     ``names`` (name -> node, or pairs) and ``module`` (anything with ``named_parameters()``) name
@@ -89,7 +263,8 @@ class _Graph:
         self, root: Any, names: Any = None, module: Any = None, root_name: str | None = None
     ) -> None:
         self.params = _param_names(names, module)
-        self.kinds = _module_kinds(module)  # module name -> class name (Linear, Neuron)
+        named = getattr(module, "named_modules", None)
+        self.kinds = {n: type(m).__name__ for n, m in named() if n} if callable(named) else {}
         self.root = root
         self.root_name = root_name
         self.order: list[Any] = engine.toposort([root])
@@ -100,20 +275,20 @@ class _Graph:
                 self.consumers[parent].append((node, j))
         self.role = {node: self._role(node) for node in self.order}
         self.module = self._modules()
-        self.expr = self._expressions()
+        self.expr: dict[Any, Formula | None] = {}
+        for node in self.order:  # in order, so building formulas never recurses
+            self.expr[node] = self._expression(node)
 
     def _role(self, node: Any) -> str:
         if node is self.root:
             return "output"
-        if _is_const(node):
-            return "constant"
         if node in self.params:
             return "parameter"
         return "input" if not node._prev else "intermediate"
 
     def _modules(self) -> dict[Any, str]:
         """Each node's module ("" for none): a parameter's own; a computed node's from the
-        parameters it uses directly, else shared by all its (non-constant) inputs."""
+        parameters it uses directly, else shared by all its inputs."""
         module: dict[Any, str] = {}
         paramish = set(self.params)  # parameters, and views of them (weight.T)
         for node in self.order:
@@ -124,54 +299,43 @@ class _Graph:
             if not parents:
                 module[node] = ""
                 continue
-            op = _op_name(node)
+            prim = primitive_of(node)
             direct = [module[p] for p in parents if p in paramish]
             if direct:
                 module[node] = _common_prefix(direct)
-                if len(parents) == 1 and op in _VIEWS:
+                if len(parents) == 1 and _is_view(prim):
                     paramish.add(node)
                 continue
             # Data enters a layer through a matmul: its leaf inputs do not pull it out.
-            matmul = op in ("@", "matmul")
-            inner = [p for p in parents if not _is_const(p) and (p._prev or not matmul)]
+            matmul = prim is not None and prim.kind == "matmul"
+            inner = [p for p in parents if p._prev or not matmul]
             mods = [module[p] for p in inner]
-            if not mods or "" in mods or (len(mods) == 1 and op not in _ACTIVATIONS and not matmul):
+            if not mods or "" in mods or (len(mods) == 1 and not _is_activation(prim) and not matmul):
                 module[node] = ""
             else:
                 module[node] = _common_prefix(mods)
         return module
 
-    def _expressions(self) -> dict[Any, _Formula | None]:
-        """A short formula for each node (``3·x²``), built in order so it never recurses."""
-        expr: dict[Any, _Formula | None] = {}
-        for node in self.order:
-            expr[node] = self._expression(node, expr)
-        return expr
-
-    def _expression(self, node: Any, expr: dict[Any, _Formula | None], named: bool = True) -> _Formula | None:
+    def _expression(self, node: Any, named: bool = True) -> Formula | None:
         own = self.own_name(node) if named else ""
-        if node in self.params and named:  # w.1, not layers.0.neurons.2.w.1: formulas must stay short
-            own = _relative(own, self.module[node])
+        if node in self.params and named:  # w.1, not layers.0.neurons.2.w.1: formulas stay short
+            own = relative(own, self.module[node])
         if own:
-            return (own, _ATOM)
-        parents = node._prev
-        if not parents:
-            if _is_array(node):
+            return (own, ATOM_LEVEL)
+        if not node._prev:
+            return None if is_array(node) else number_formula(float(node.data))
+        args: list[Formula] = []
+        for x in operands(node):
+            f = number_formula(float(x)) if is_number(x) else self.expr.get(x)
+            if f is None:
                 return None
-            text = _num(float(node.data))
-            return (text, _ATOM if node.data >= 0 else _NEG)
-        args = [expr.get(p) for p in parents]
-        if any(a is None for a in args):
-            return None
-        k = _number_param(node)
-        if k is not None:
-            return _with_number(_op_name(node), args[0], k)  # type: ignore[arg-type]
-        out = _combine(_op_name(node), parents, args)  # type: ignore[arg-type]
-        return out if out is not None and len(out[0]) <= _EXPR_MAX else None
+            args.append(f)
+        out = combine(node, args)
+        return out if out is not None and len(out[0]) <= EXPR_MAX else None
 
     def formula(self, node: Any) -> str:
         """How ``node`` was computed (``tanh(a·b + a)``), even when it has a name; "" if too long."""
-        e = self._expression(node, self.expr, named=False) if node._prev else None
+        e = self._expression(node, named=False) if node._prev else None
         return e[0] if e else ""
 
     def own_name(self, node: Any) -> str:
@@ -193,7 +357,12 @@ class _Graph:
         e = self.expr.get(node)
         return e[0] if e else f"#{self.index[node]}"
 
+    def named(self, node: Any) -> Formula:
+        """`name` as a formula: a given name binds tightest, ``3·x²`` as a product."""
+        e = self.expr.get(node)
+        return (self.name(node), ATOM_LEVEL if self.own_name(node) or e is None else e[1])
+
     def title(self, module: str, context: str) -> str:
         """A module's title inside ``context``: ``neurons.3 (Neuron)``, ``0 (Linear)``."""
         kind = self.kinds.get(module)
-        return _relative(module, context) + (f" ({kind})" if kind else "")
+        return relative(module, context) + (f" ({kind})" if kind else "")

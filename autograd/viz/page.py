@@ -10,10 +10,9 @@ from typing import Any
 
 import graphviz
 
-from autograd.viz.graph import _Graph
-from autograd.viz.render import _needs_dot
-from autograd.viz.sentences import _d, _gtext
-from autograd.viz.steps import backward_steps
+from autograd.viz.graph import GraphView
+from autograd.viz.render import needs_dot
+from autograd.viz.steps import backward_steps, d, grad_text
 
 _PAGE_STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 1.2rem;
@@ -69,7 +68,7 @@ _PAGE_SCRIPT = """
 
 def _svgs(pictures: Sequence[graphviz.Digraph]) -> list[str]:
     """All pictures rendered by one run of ``dot`` (it lays out every graph in its input)."""
-    with _needs_dot():
+    with needs_dot():
         out = graphviz.pipe("dot", "svg", "\n".join(p.source for p in pictures).encode("utf-8"))
     svgs = re.findall(r"<svg[\s\S]*?</svg>", out.decode("utf-8"))
     if len(svgs) != len(pictures):  # pragma: no cover - dot printed something unexpected
@@ -103,12 +102,12 @@ def write_backward_html(
         )
     svgs = _svgs([s.picture for s in steps])
     root_name = steps[0].name
-    dR = _d(root_name)
-    formula = _Graph(root, names, module).formula(root)
+    dR = d(root_name)
+    formula = GraphView(root, names, module).formula(root)
     formula = f" = {formula}" if formula else ""
     parts = []
     for k, (step, svg) in enumerate(zip(steps, svgs)):
-        done = [f"{dR}/{_d(s.name)} = {_gtext(s.grad)}" for s in steps[: k + 1]]
+        done = [f"{dR}/{d(s.name)} = {grad_text(s.grad)}" for s in steps[: k + 1]]
         so_far = "".join(f"<li>{html.escape(line)}</li>" for line in done)
         parts.append(
             f'<section class="step" id="step-{k + 1}">'

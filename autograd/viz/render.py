@@ -28,7 +28,7 @@ class DotNotFoundError(graphviz.ExecutableNotFound):
 
 
 @contextmanager
-def _needs_dot() -> Iterator[None]:
+def needs_dot() -> Iterator[None]:
     """Turn graphviz's "dot not found" into `DotNotFoundError`, which says how to install it."""
     try:
         yield
@@ -46,11 +46,11 @@ class GraphPicture(graphviz.Digraph):
     """
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
-        with _needs_dot():
+        with needs_dot():
             return super().pipe(*args, **kwargs)
 
     def render(self, *args: Any, **kwargs: Any) -> Any:
-        with _needs_dot():
+        with needs_dot():
             return super().render(*args, **kwargs)
 
 
@@ -65,7 +65,7 @@ def save(picture: graphviz.Digraph, path: str | Path, format: str | None = None)
     if fmt not in FORMATS:
         known = ", ".join(FORMATS)
         raise ValueError(f"save: unknown format {fmt!r} for {str(path)!r}; formats: {known} (or dot, gv)")
-    with _needs_dot():  # ``picture`` may be any graphviz.Digraph, not only a GraphPicture
+    with needs_dot():  # ``picture`` may be any graphviz.Digraph, not only a GraphPicture
         data = picture.pipe(format=fmt)
     path.write_bytes(data)
     return path

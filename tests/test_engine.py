@@ -1,0 +1,269 @@
+"""The engine: the one graph walk for both node kinds (order, accumulation, reuse, repeated
+backward, depth), grad() to any order, and grad mode."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from autograd import Tensor, Value, enable_grad, grad, is_grad_enabled, no_grad
+from autograd.engine import toposort
+
+
+def test_L_equals_3x_squared_plus_2() -> None:
+    x = Value(2.0, label="x")
+    L = 3 * x**2 + 2
+    L.backward()
+    assert (L.data, x.grad, L.grad) == (14.0, 12.0, 1.0)
+
+
+def test_reused_node_gets_every_path() -> None:
+    a = Value(3.0)
+    b = a + a
+    c = b + b
+    c.backward()
+    assert (a.grad, b.grad) == (4.0, 2.0)
+    d = a * a * a  # the same node three times in one graph: 3a^2
+    a.grad = 0.0
+    d.backward()
+    assert a.grad == 27.0
+
+
+def test_every_node_gets_its_grad() -> None:
+    x = Value(2.0)
+    sq = x**2
+    scaled = 3 * sq
+    L = scaled + 2
+    L.backward()
+    assert [L.grad, scaled.grad, sq.grad, x.grad] == [1.0, 1.0, 3.0, 12.0]
+
+
+def test_repeated_backward_accumulates() -> None:
+    x = Value(2.0)
+    y = x * x + x  # an intermediate node used once: the second pass must not double-count it
+    y.backward()
+    y.backward()
+    assert x.grad == 10.0  # 2 * (2x + 1)
+
+
+def test_backward_with_a_starting_gradient() -> None:
+    x = Value(1.5)
+    (x * 4).backward(0.5)
+    assert x.grad == 2.0
+
+
+def test_million_node_chain_at_default_recursion_limit() -> None:
+    x = Value(0.5)
+    y = x
+    for _ in range(1_000_000):
+        y = y * 1.0000001
+    y.backward()
+    assert x.grad == pytest.approx(1.0000001**1_000_000, rel=1e-9)
+    del y  # freeing a million-deep chain must not overflow the C stack either
+
+
+def test_toposort_orders_inputs_first_and_visits_once() -> None:
+    a, b = Value(1.0), Value(2.0)
+    c = a * b
+    d = c + a
+    e = d * c
+    order = toposort([e])
+    assert len(order) == len({id(n) for n in order}) == 5
+    position = {id(n): i for i, n in enumerate(order)}
+    for node in order:
+        for parent in node._prev:
+            assert position[id(parent)] < position[id(node)]
+
+
+def test_no_grad_records_nothing_on_values() -> None:
+    x = Value(2.0)
+    assert is_grad_enabled()
+    with no_grad():
+        assert not is_grad_enabled()
+        y = x * 3 + 1
+        with enable_grad():
+            z = x * 3
+    assert is_grad_enabled()
+    assert y._prev == () and y._op == ""
+    assert z._prev == (x,) and z._op == "*"  # the 3 is the op's number, not a node
+    with pytest.raises(ValueError, match="computed under no_grad"):
+        y.backward()  # it has no graph: say so, rather than leave every grad 0
+    x.backward()  # a plain leaf's backward is fine
+    assert x.grad == 1.0
+
+
+def test_no_grad_as_decorator() -> None:
+    @no_grad()
+    def f(v: Value) -> Value:
+        return v * v
+
+    x = Value(3.0)
+    assert f(x)._prev == ()
+    assert is_grad_enabled()
+
+
+def test_no_grad_restored_after_exception() -> None:
+    with pytest.raises(RuntimeError), no_grad():
+        raise RuntimeError("boom")
+    assert is_grad_enabled()
+
+
+def test_grad_leaves_dot_grad_alone() -> None:
+    x, y = Value(2.0), Value(3.0)
+    f = x * y + x
+    dx, dy = grad(f, [x, y])
+    assert (dx.data, dy.data) == (4.0, 2.0)
+    assert (x.grad, y.grad, f.grad) == (0.0, 0.0, 0.0)
+
+
+def test_grad_of_an_unused_input_is_zero() -> None:
+    x, unused = Value(2.0), Value(5.0)
+    (d,) = grad(x * x, [unused])
+    assert d.data == 0.0
+
+
+def test_second_derivative_of_cube() -> None:
+    for x0 in (-1.5, 0.0, 2.0):
+        x = Value(x0)
+        (dx,) = grad(x**3, [x], create_graph=True)
+        (d2x,) = grad(dx, [x])
+        assert dx.data == pytest.approx(3 * x0**2)
+        assert d2x.data == pytest.approx(6 * x0)
+
+
+def test_third_derivative_of_x_exp_x() -> None:
+    x = Value(0.7)
+    (d1,) = grad(x * x.exp(), [x], create_graph=True)
+    (d2,) = grad(d1, [x], create_graph=True)
+    (d3,) = grad(d2, [x])
+    assert d3.data == pytest.approx(math.exp(0.7) * (0.7 + 3), rel=1e-12)
+
+
+def test_design_example_higher_order() -> None:
+    x = Value(2.0, label="x")
+    L = 3 * x**2 + 2
+    (dx,) = grad(L, [x], create_graph=True)
+    (d2x,) = grad(dx, [x])
+    assert dx.data == 12.0 and d2x.data == 6.0
+    assert x.grad == 0.0
+
+
+def test_mixed_partials() -> None:
+    x, y = Value(1.2), Value(-0.4)
+    f = (x * y).tanh()
+    dx, _ = grad(f, [x, y], create_graph=True)
+    (dxy,) = grad(dx, [y])
+    t = math.tanh(1.2 * -0.4)
+    s2 = 1 - t * t  # d/dy [y·sech²(xy)] = sech² - 2xy·tanh·sech²
+    assert dxy.data == pytest.approx(s2 - 2 * 1.2 * -0.4 * t * s2)
+
+
+def test_grad_rejects_non_nodes_and_mismatched_grad_outputs() -> None:
+    x = Value(1.0)
+    with pytest.raises(TypeError, match="grad: inputs must be Value or Tensor nodes, got float"):
+        grad(x * 2, [1.0])
+    with pytest.raises(ValueError, match="1 outputs but 2 grad_outputs"):
+        grad(x * 2, [x], grad_outputs=[1.0, 2.0])
+
+
+def test_hessian_vector_product_of_sum_of_cubes() -> None:
+    rng = np.random.default_rng(3)
+    x = Tensor(rng.normal(size=(2, 3)), requires_grad=True)
+    v = rng.normal(size=(2, 3))
+    (g,) = grad((x**3).sum(), [x], create_graph=True)  # 3x²
+    (hv,) = grad((g * v).sum(), [x])  # H·v = 6x·v
+    np.testing.assert_allclose(g.data, 3 * x.data**2)
+    np.testing.assert_allclose(hv.data, 6 * x.data * v)
+    assert x.grad is None  # grad() leaves .grad alone
+
+
+def test_third_order_through_create_graph() -> None:
+    x = Tensor([0.5, -1.0], requires_grad=True)
+    (d1,) = grad(x.exp().sum(), [x], create_graph=True)
+    (d2,) = grad(d1.sum(), [x], create_graph=True)
+    (d3,) = grad(d2.sum(), [x])
+    np.testing.assert_allclose(d3.data, np.exp(x.data))
+
+
+def test_reused_tensor_node_gradient() -> None:
+    a = Tensor([2.0, -1.0], requires_grad=True)
+    b = a + a
+    c = b + b
+    c.sum().backward()
+    np.testing.assert_array_equal(a.grad, [4.0, 4.0])
+
+
+def test_backward_accumulates_and_grad_has_the_data_shape_and_dtype() -> None:
+    x = Tensor(np.ones((2, 2), dtype=np.float32), requires_grad=True)
+    assert x.grad is None
+    (x * 3.0).sum().backward()
+    (x * 3.0).sum().backward()
+    assert x.grad.dtype == np.float32 and x.grad.shape == (2, 2)
+    np.testing.assert_array_equal(x.grad, np.full((2, 2), 6.0))
+
+
+def test_leaf_grads_are_their_own_arrays() -> None:
+    # + hands its gradient on unchanged; each leaf must still own a separate, writable array.
+    a, b = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0, 4.0], requires_grad=True)
+    s = a + b
+    s.sum().backward()
+    assert a.grad is not b.grad and a.grad is not s.grad
+    a.grad *= 0  # what an optimizer's zero_grad may do
+    np.testing.assert_array_equal(b.grad, [1.0, 1.0])
+    np.testing.assert_array_equal(s.grad, [1.0, 1.0])
+
+
+def test_intermediate_results_keep_their_gradient() -> None:
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    h = x * 3.0
+    y = (h * h).sum()
+    y.backward()
+    np.testing.assert_array_equal(h.grad, 2 * h.data)
+    assert y.grad == 1.0
+
+
+def test_results_of_constants_record_nothing() -> None:
+    a, b = Tensor([1.0]), Tensor([2.0])
+    c = (a * b).exp()
+    assert c._prev == () and not c.requires_grad
+    with pytest.raises(ValueError, match="does not require grad"):
+        c.sum().backward()
+
+
+def test_no_grad_records_nothing_on_tensors() -> None:
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with no_grad():
+        y = (x * 2).sum()
+    assert y._prev == () and not y.requires_grad
+    z = (x * 2).sum()
+    assert z.requires_grad and z._prev
+
+
+def test_a_result_requires_grad_when_any_input_does() -> None:
+    x, c = Tensor([1.0], requires_grad=True), Tensor([2.0])
+    assert (x + c).requires_grad and (c + x).requires_grad and not (c + c).requires_grad
+
+
+def test_grad_of_an_input_the_output_ignores_is_zero() -> None:
+    x, y = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0], requires_grad=True)
+    gx, gy = grad((x * 2).sum(), [x, y])
+    np.testing.assert_array_equal(gx.data, [2, 2])
+    np.testing.assert_array_equal(gy.data, [0])
+
+
+def test_long_tensor_chain_has_no_recursion_limit() -> None:
+    x = Tensor([0.5], requires_grad=True)
+    y = x
+    for _ in range(5000):
+        y = y * 1.0
+    y.sum().backward()
+    assert x.grad[0] == 1.0 and len(toposort([y])) == 5001
+
+
+def test_second_derivative_of_a_linear_map_is_zero() -> None:
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    (dt,) = grad((3 * t).sum(), [t], create_graph=True)  # 3, a constant
+    (d2t,) = grad(dt.sum(), [t])
+    np.testing.assert_array_equal(d2t.data, [0.0, 0.0])
