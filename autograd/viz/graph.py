@@ -144,17 +144,25 @@ def combine(node: Any, args: Sequence[Formula]) -> Formula | None:
         return (f"{paren(a, PRODUCT_LEVEL)}·{paren(b, POWER_LEVEL)}", PRODUCT_LEVEL)
     if prim is POW and numbers_at == [1]:
         return (power_text(args[0], float(ops[1])), POWER_LEVEL)
-    level, notation = prim.precedence, prim.notation
+    level = prim.precedence
+    levels = [min(level + (j > 0), ATOM_LEVEL) for j in range(len(args))]  # infix: the right binds tighter
+    text = fill(prim.notation, dict(zip(OPERANDS, args)), levels)
+    return None if text is None else (text, level)
+
+
+def fill(template: str, formulas: Mapping[str, Formula], levels: Sequence[int] | int) -> str | None:
+    """``template`` (``"exp({a})"``, ``"{a} @ {b}"``) with its placeholders replaced by formulas.
+    One inside the template's own brackets (``exp({a})``, ``|{a}|``) needs none of its own;
+    elsewhere it is bracketed unless it binds at least as tightly as its level. None if the
+    template names a placeholder it is not given."""
     names = {}
-    for j, f in enumerate(args):
-        key = OPERANDS[j]
-        # An operand inside the notation's own brackets (exp({a}), |{a}|) needs none of its own;
-        # elsewhere it is bracketed unless it binds tighter (the right of an infix op, tighter still).
-        i = notation.find("{" + key + "}")
-        enclosed = i > 0 and (notation[i - 1] in "(|" or notation[max(i - 2, 0) : i] == ", ")
-        names[key] = f[0] if enclosed else paren(f, min(level + (j > 0), ATOM_LEVEL))
+    for j, (key, f) in enumerate(formulas.items()):
+        i = template.find("{" + key + "}")
+        enclosed = i > 0 and (template[i - 1] in "(|" or template[max(i - 2, 0) : i] == ", ")
+        level = levels if isinstance(levels, int) else levels[min(j, len(levels) - 1)]
+        names[key] = f[0] if enclosed else paren(f, level)
     try:
-        return (notation.format(**names), level)
+        return template.format(**names)
     except (KeyError, IndexError):
         return None
 

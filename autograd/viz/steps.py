@@ -24,6 +24,7 @@ from autograd.viz.graph import (
     Formula,
     GraphView,
     check_root,
+    fill,
     fmt_fixed,
     fmt_number,
     is_array,
@@ -93,12 +94,12 @@ def _local_formula(g: GraphView, consumer: Any, j: int, local: float) -> str:
     if prim is None or not prim.derivatives:
         return fmt_number(local)
     ops = operands(consumer)
-    names = {OPERANDS[i]: paren(_operand_formula(g, x), ATOM_LEVEL) for i, x in enumerate(ops)}
-    names["out"] = paren(g.named(consumer), ATOM_LEVEL)
-    if prim is MUL:  # the other factor as a product writes it: (x + 1), x², 3
-        names[OPERANDS[1 - j]] = paren(_operand_formula(g, ops[1 - j]), POWER_LEVEL)
+    formulas = {OPERANDS[i]: _operand_formula(g, x) for i, x in enumerate(ops)}
+    formulas["out"] = g.named(consumer)
     text = prim.derivatives[j]
-    return text(**names) if callable(text) else text.format(**names)
+    if callable(text):
+        return text(**{k: paren(f, ATOM_LEVEL) for k, f in formulas.items()})
+    return fill(text, formulas, POWER_LEVEL) or fmt_number(local)
 
 
 def _factor(formula: str) -> str:
