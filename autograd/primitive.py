@@ -313,7 +313,7 @@ def functions() -> dict[str, Callable[..., Any]]:
     (``gelu``). The command line and ``nn``'s activations offer exactly these.
 
     >>> import autograd
-    >>> sorted(functions())[:4]
-    ['abs', 'erf', 'exp', 'gelu']
+    >>> {"exp", "tanh", "relu", "gelu"} <= set(functions())
+    True
     """
     return dict(_FUNCTIONS)

@@ -40,12 +40,12 @@ from typing import Any
 
 import numpy as np
 
-from autograd import engine
 from autograd.array_ops import MATMUL, WHERE
 from autograd.composite import Composites
 from autograd.engine import GradMode
 from autograd.ops import ADD, MUL, POW
 from autograd.primitive import Op, Primitive
+from autograd.tensor_grad import Gradients
 from autograd.tensor_reduce import Reductions, one_axis
 from autograd.tensor_shape import Shapes
 from autograd.value import Value
@@ -152,7 +152,7 @@ def _raw(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
 
-class Tensor(Composites, Reductions, Shapes):
+class Tensor(Composites, Reductions, Shapes, Gradients):
     """An n-dimensional array node of the computation graph, backed by numpy.
 
     ``Tensor(data, requires_grad=False, label="")``: ``data`` is a number, a nested list (both
@@ -172,7 +172,6 @@ class Tensor(Composites, Reductions, Shapes):
 
     __slots__ = ("data", "grad", "requires_grad", "label", "_op", "_prev", "_args", "_params")
     __array_ufunc__ = None  # numpy defers to our reflected operators: ndarray + Tensor works
-    _ZERO_GRAD = None
 
     data: np.ndarray
     grad: np.ndarray | None
@@ -196,6 +195,11 @@ class Tensor(Composites, Reductions, Shapes):
         self.requires_grad = bool(requires_grad)
         self.label = label
         self._op, self._prev, self._args, self._params = "", (), (), _NO_PARAMS
+
+    @staticmethod
+    def _constant(data: np.ndarray) -> Tensor:
+        """A leaf holding ``data`` as it is (no copy, no checks), requiring no grad."""
+        return _leaf(data)
 
     # --- plain array facts --------------------------------------------------------------------
 
@@ -384,125 +388,6 @@ class Tensor(Composites, Reductions, Shapes):
         return self._compare(other, np.greater_equal)
 
     __hash__ = object.__hash__  # by identity: nodes are dictionary keys in the engine
-
-    # --- backward ------------------------------------------------------------------------------
-
-    def backward(self, grad: Any = None) -> None:
-        """Add d(self)/d(node) into ``.grad`` of every node this Tensor was computed from.
-
-        ``grad`` is the gradient to start from: needed (with this Tensor's shape) unless the
-        Tensor has a single element. Gradients add up over repeated calls, as in PyTorch.
-        """
-        engine.backward(self, grad)
-
-    def detach(self) -> Tensor:
-        """A new leaf sharing this data, cut off from the graph."""
-        return _leaf(self.data)
-
-    # The engine's node protocol (see autograd.engine).
-
-    @staticmethod
-    def _send(node: Tensor) -> None:
-        """The backward step of every Tensor op: the rules on the arrays, each gradient summed
-        back to its operand's shape, added into the operands' ``.grad``."""
-        g = node.grad
-        if g is None:
-            return
-        if not g.ndim:
-            g = g[()]  # a 0-d gradient travels as a numpy scalar: ten times cheaper arithmetic
-        for parent, pg in zip(node._prev, node._vjp(g, False)):
-            if pg is not None:
-                parent._accumulate(pg)
-
-    def _vjp(self, g: Any, create_graph: bool) -> list[Any]:
-        prim: Primitive = self._op.primitive  # type: ignore[attr-defined]
-        args, params = self._args, self._params
-        if create_graph:
-            operands: Any = args
-            out: Any = self
-        else:
-            operands, out = tuple(x.data if isinstance(x, Tensor) else x for x in args), self.data
-        grads: list[Any] = []
-        for i, x in enumerate(args):
-            if not isinstance(x, Tensor):
-                continue
-            rule = prim.rules[i]
-            if not x.requires_grad or rule is None:  # never compute a gradient nobody needs
-                grads.append(None)
-                continue
-            gx = rule(g, out, *operands, **params)
-            shape = x.data.shape
-            if gx.shape != shape:
-                gx = _sum_to(gx, shape)
-            grads.append(gx)
-        return grads
-
-    def _accumulate(self, g: Any) -> None:
-        old = self.grad
-        dtype = self.data.dtype
-        if self._prev:
-            # An intermediate result keeps the engine's array as it is (no copy; read it, do not
-            # change it in place): 0-d results come back from numpy as scalars, so make them arrays.
-            if old is not None:
-                g = old + g
-            if g.__class__ is not _ndarray or g.dtype != dtype:
-                g = _asarray(g, dtype)
-            self.grad = g
-        elif old is not None:
-            # A leaf gets its own array (optimizers update .grad in place), never one the engine
-            # may share with other nodes' .grad (+ passes its gradient on unchanged).
-            self.grad = np.add(old, g, dtype=dtype)
-        elif g.__class__ is _ndarray:
-            self.grad = g.astype(dtype)  # a copy, at half np.array's cost for a small matrix
-        else:
-            self.grad = np.array(g, dtype=dtype)
-
-    def _seed(self, g: Any, create_graph: bool) -> Any:
-        if not self.requires_grad:
-            raise ValueError(
-                "backward: this tensor does not require grad (no input it was computed from has "
-                "requires_grad=True, or it was computed under no_grad)"
-            )
-        dtype = self.data.dtype
-        if g is None:
-            if self.data.size != 1:
-                raise ValueError(
-                    f"backward: the output has shape {self.shape}; only a one-element output can start "
-                    "from 1, so pass grad= an array of that shape"
-                )
-            if not create_graph and not self.data.ndim:
-                return dtype.type(1)  # a 0-d gradient travels as a numpy scalar (see _send)
-            raw = np.ones_like(self.data)
-        elif isinstance(g, Tensor):
-            if g.shape != self.shape:
-                raise ValueError(f"backward: grad has shape {g.shape}, expected the output's {self.shape}")
-            if create_graph:
-                return g
-            raw = np.array(g.data, dtype=dtype)
-        else:
-            raw = _to_array(g, what="backward: grad").astype(dtype)  # a copy: the engine may share it
-            if raw.shape != self.shape:
-                raise ValueError(f"backward: grad has shape {raw.shape}, expected the output's {self.shape}")
-        return _leaf(raw) if create_graph else raw
-
-    def _zeros(self) -> np.ndarray:
-        return np.zeros_like(self.data)
-
-    def _detached(self, raw: Any) -> Tensor:
-        if isinstance(raw, Tensor):
-            return raw
-        return _leaf(np.array(raw, dtype=self.data.dtype))  # a copy: the engine's arrays may be shared
-
-
-def _sum_to(g: Any, shape: tuple[int, ...]) -> Any:
-    """Sum a broadcast gradient back to an operand's shape: the one place broadcasting is undone."""
-    lead = g.ndim - len(shape)
-    if lead:  # axes broadcasting put in front
-        g = g.sum(axis=0) if lead == 1 else g.sum(axis=tuple(range(lead)))
-    if g.shape == shape:
-        return g
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
-    return g.sum(axis=stretched, keepdims=True) if stretched else g
 
 
 def _check_power(a: Any, b: Any) -> None:
