@@ -198,8 +198,8 @@ def test_load_state_dict_bad_values() -> None:
         (lambda: nn.MLP(0, [2]), "MLP: nin must be positive, got 0"),
         (lambda: nn.MLP(2, [3, 0]), "MLP: each layer size must be positive, got 0"),
         (
-            lambda: nn.Neuron(2, activation="softplus"),
-            "Neuron: unknown activation 'softplus'; valid: 'exp', 'log', 'tanh', 'sigmoid', 'relu'",
+            lambda: nn.Neuron(2, activation="no_such_fn"),
+            "Neuron: unknown activation 'no_such_fn'; valid: 'exp', 'log', 'tanh', 'sigmoid', 'relu'",
         ),
         (lambda: nn.MLP(2, [3, 1], activation="elu"), "MLP: unknown activation 'elu'"),
     ],
