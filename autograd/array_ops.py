@@ -41,12 +41,15 @@ def _raw(x: Any) -> Any:
     return getattr(x, "data", x) if not isinstance(x, np.ndarray) else x
 
 
-def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
-    """``shape`` with the reduced ``axes`` kept as 1s: what a reduction's gradient is reshaped to."""
+def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
+    """``shape`` with the reduced ``axes`` (None: all) kept as 1s: what a reduction's gradient is
+    reshaped to."""
+    if axes is None:
+        return (1,) * len(shape)
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
-def _unreduce(g: Any, a: Any, axes: tuple[int, ...]) -> Any:
+def _unreduce(g: Any, a: Any, axes: tuple[int, ...] | None) -> Any:
     """A reduction's gradient with the reduced axes put back as 1s, so it broadcasts against the
     input. A 0-d one (all axes reduced) already does and is left as it is (reshaping a numpy
     scalar costs twice a small add)."""
@@ -118,7 +121,7 @@ def _matmul(a: Any, b: Any) -> Any:
         raise ValueError(f"matmul: shapes {np.shape(a)} and {np.shape(b)} do not align") from None
 
 
-def _ties(a: Any, out: Any, axes: tuple[int, ...]) -> np.ndarray:
+def _ties(a: Any, out: Any, axes: tuple[int, ...] | None) -> np.ndarray:
     """1/k at each of the k tied maxima of a reduced slice, 0 elsewhere (a constant)."""
     a, out = _raw(a), _raw(out)
     kshape = kept_shape(a.shape, axes)

@@ -135,6 +135,10 @@ def _power_slope(a: Any, k: Any) -> Any:
     """d(a ** k)/da = k·a^(k-1), and 0 where k = 0: a ** 0 is constant, even at a = 0 where the
     formula would give 0·inf. A node exponent keeps the plain formula, so that the slope stays
     differentiable in k."""
+    if k.__class__ is int or k.__class__ is float:  # a plain number: the usual case
+        if k == 2:
+            return a + a  # exact, and cheaper than a power
+        return a * 0.0 if k == 0 else k * power(a, k - 1)
     if hasattr(k, "_prev"):
         return k * power(a, k - 1)
     with np.errstate(invalid="ignore"):  # the 0·inf at a = 0, k = 0 that where() drops

@@ -96,15 +96,17 @@ class Primitive:
             raise ValueError(f"primitive {name!r}: {len(rules)} rules but {len(derivatives)} derivatives")
         self.name = name
         self.rules: tuple[Rule | None, ...] = rules
-        self.floats = floats
-        self.arrays = arrays
+        # Typed loosely: callers check for None where a primitive may lack a forward.
+        self.floats: Any = floats
+        self.arrays: Any = arrays
         self.kind = kind
         self.derivatives: tuple[Text, ...] = derivatives
         placeholders = ", ".join("{" + o + "}" for o in OPERANDS[: len(rules)])
         self.notation = notation or f"{name}({placeholders})"
         self.precedence = precedence
         self.js = js
-        self._scalar_ops: tuple[Op, ...] | None = None
+        self._scalar_ops: tuple[Op, ...] | None = None  # made on first use (scalar_ops)
+        self._tensor_ops: dict[Any, Op] = {}  # the Ops of Tensor nodes, made by autograd.tensor
 
     @property
     def arity(self) -> int:
@@ -207,11 +209,16 @@ def where(cond: Any, x: Any, y: Any) -> Any:
     """
     if cond.__class__ is bool:  # floats, and Value nodes (their comparisons give bools)
         return x if cond else y
+    if cond.__class__ is np.ndarray and x.__class__ in _PLAIN and y.__class__ in _PLAIN:
+        return np.where(cond, x, y)  # arrays: the first-order backward of a Tensor
     for v in (cond, x, y):
         select = getattr(type(v), "_where", None)
         if select is not None:  # a node or a symbol decides how to select
             return select(cond, x, y)
     return np.where(cond, x, y)
+
+
+_PLAIN = (np.ndarray, float, int, np.float64, np.float32)
 
 
 def power(a: Any, k: Any) -> Any:

@@ -34,13 +34,13 @@ array([[2., 4.],
 from __future__ import annotations
 
 import numbers
-import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
 from autograd.array_ops import MATMUL, WHERE
+from autograd.compile import tensor_send
 from autograd.composite import Composites
 from autograd.engine import GradMode
 from autograd.ops import ADD, MUL, POW
@@ -55,30 +55,37 @@ __all__ = ["Tensor"]
 _new = object.__new__
 _ndarray = np.ndarray
 _asarray = np.asarray
-_NO_PARAMS: types.MappingProxyType[str, Any] = types.MappingProxyType({})
-_OPS: dict[Primitive, Op] = {}
+_NO_PARAMS: dict[str, Any] = {}  # shared by every node without params: never changed
 
 
-def _op_of(prim: Primitive) -> Op:
-    """The `Op` a Tensor node records for ``prim`` (one per primitive)."""
-    op = _OPS.get(prim)
+def _op_of(prim: Primitive, consts: tuple[int, ...] = (), with_params: bool = False) -> Op:
+    """The `Op` a Tensor node of ``prim`` records: one per signature (``consts``: which operands
+    are plain numbers; whether there are params), each with its backward step written out."""
+    key = consts + (None,) if with_params else consts
+    op = prim._tensor_ops.get(key)
     if op is None:
-        op = _OPS[prim] = Op(prim.name, prim, Tensor._send)
+        op = prim._tensor_ops[key] = Op(prim.name, prim, tensor_send(prim, consts, with_params), consts)
     return op
 
 
-def _make(data: Any, op: Op, args: tuple[Any, ...], params: Any = _NO_PARAMS) -> Tensor:
-    """A result node. It records its operands only if one of them requires grad and grad mode is
-    on in this thread; otherwise it is a constant leaf."""
+def _make(
+    data: Any, op: Op, args: tuple[Any, ...], prev: tuple[Tensor, ...], params: Any = _NO_PARAMS
+) -> Tensor:
+    """A result node of ``op`` on ``args``, of which ``prev`` are the Tensors. It records them
+    only if one requires grad and grad mode is on in this thread; otherwise it is a constant leaf."""
     t = _new(Tensor)
     t.data = data if data.__class__ is _ndarray else _asarray(data)  # numpy gives scalars for 0-d
     t.grad = None
     t.label = ""
-    prev = tuple(x for x in args if isinstance(x, Tensor))
-    if any(x.requires_grad for x in prev) and not (GradMode.threads_off and not GradMode.enabled()):
-        t.requires_grad, t._op, t._prev, t._args, t._params = True, op, prev, args, params
-    else:
-        t.requires_grad, t._op, t._prev, t._args, t._params = False, "", (), (), _NO_PARAMS
+    for x in prev:
+        if x.requires_grad:
+            if GradMode.threads_off and not GradMode.enabled():
+                break
+            t.requires_grad = True
+            t._op = op
+            t._prev, t._args, t._params = prev, args, params
+            return t
+    t.requires_grad, t._op, t._prev, t._args, t._params = False, "", (), (), _NO_PARAMS
     return t
 
 
@@ -126,26 +133,38 @@ def _operand(x: Any, op: str) -> Any:
     return NotImplemented
 
 
-def _binary(prim: Primitive, name: str, a: Tensor, b: Any, reflected: bool = False) -> Any:
-    """``prim(a, b)`` (``prim(b, a)`` when ``reflected``) for a Tensor ``a``: the hot path of
-    ``+``, ``*``, ``**``."""
-    if b.__class__ is not Tensor:
-        b = _operand(b, name)
-        if b is NotImplemented:
-            return b
-    x, y = (b, a) if reflected else (a, b)
-    try:
-        if b.__class__ is Tensor or isinstance(b, Tensor):
-            data = prim.arrays(x.data, y.data)  # type: ignore[misc]
-        else:
-            data = prim.arrays(_scalar(a.data), b) if not reflected else prim.arrays(b, _scalar(a.data))  # type: ignore[misc]
-    except ValueError as err:
-        if "broadcast" in str(err) or "operands could not be" in str(err):
-            raise ValueError(
-                f"{name}: shapes {np.shape(_raw(x))} and {np.shape(_raw(y))} do not broadcast"
-            ) from None
-        raise
-    return _make(data, _op_of(prim), (x, y))
+def _binary_method(prim: Primitive, name: str, reflected: bool = False) -> Callable[[Tensor, Any], Any]:
+    """The method applying ``prim`` to a Tensor ``a`` and an operand ``b`` (a Tensor, an array or
+    a number), as ``prim(a, b)``, or ``prim(b, a)`` when ``reflected``: ``+``, ``*``, ``**``."""
+    forward = prim.arrays
+    both, number = _op_of(prim), _op_of(prim, (0,) if reflected else (1,))
+
+    def method(a: Tensor, b: Any) -> Any:
+        if b.__class__ is not Tensor:
+            b = _operand(b, name)
+            if b is NotImplemented:
+                return b
+        tensor = b.__class__ is Tensor or isinstance(b, Tensor)
+        x, y = (b, a) if reflected else (a, b)
+        try:
+            if tensor:
+                return _make(forward(x.data, y.data), both, (x, y), (x, y))
+            data = forward(b, _scalar(a.data)) if reflected else forward(_scalar(a.data), b)
+        except ValueError as err:
+            if "broadcast" in str(err):
+                raise ValueError(
+                    f"{name}: shapes {np.shape(_raw(x))} and {np.shape(_raw(y))} do not broadcast"
+                ) from None
+            raise
+        return _make(data, number, (x, y), (a,))
+
+    method.__name__ = method.__qualname__ = f"{prim.name} (from its definition)"
+    return method
+
+
+_multiply = _binary_method(MUL, "mul")
+_power = _binary_method(POW, "pow")
+_power_reflected = _binary_method(POW, "pow", reflected=True)
 
 
 def _raw(x: Any) -> Any:
@@ -276,13 +295,14 @@ class Tensor(Composites, Reductions, Shapes, Gradients):
 
     # --- elementwise arithmetic (broadcasting): one line each over the primitives ------------
 
-    def __add__(self, other: Any) -> Tensor:
-        return _binary(ADD, "add", self, other)
+    __add__ = __radd__ = _binary_method(ADD, "add")  # both commute: 2 * t is recorded as t * 2
 
     def __mul__(self, other: Any) -> Tensor:
         if other is self:  # x * x is recorded as x ** 2: one gradient product, not two and a sum
-            return _make(self.data * self.data, _op_of(POW), (self, 2))
-        return _binary(MUL, "mul", self, other)
+            return _make(self.data * self.data, _op_of(POW, (1,)), (self, 2), (self,))
+        return _multiply(self, other)
+
+    __rmul__ = __mul__
 
     def __pow__(self, other: Any) -> Tensor:
         """``x ** y``, y a number or a Tensor. A negative base is refused (ValueError) with a
@@ -295,13 +315,13 @@ class Tensor(Composites, Reductions, Shapes, Gradients):
         b = _operand(other, "pow")
         if b is not NotImplemented:
             _check_power(self, b)
-        return _binary(POW, "pow", self, b)
+        return _power(self, b)
 
     def __rpow__(self, other: Any) -> Tensor:
         a = _operand(other, "pow")
         if a is not NotImplemented:
             _check_power(a, self)
-        return _binary(POW, "pow", self, a, reflected=True)
+        return _power_reflected(self, a)
 
     def __matmul__(self, other: Any) -> Tensor:
         """Matrix product as ``np.matmul``: 1-D, 2-D and batched (..., n, k) @ (..., k, m).
@@ -320,9 +340,12 @@ class Tensor(Composites, Reductions, Shapes, Gradients):
             return a if a is NotImplemented else _matmul(_leaf(np.asarray(a)), self)
         return _matmul(a, self)
 
-    def _apply1(self, prim: Primitive) -> Tensor:
-        """A unary elementwise primitive: the fast path of ``exp``, ``tanh``, ``relu``, ..."""
-        return _make(prim.arrays(self.data), _op_of(prim), (self,))  # type: ignore[misc]
+    def _apply1(self, prim: Primitive, **params: Any) -> Tensor:
+        """A primitive of this one Tensor: the fast path of ``exp``, ``relu``, ``sum``, ``reshape``,
+        ... (no dispatch on operand kinds)."""
+        args = (self,)
+        op = _op_of(prim, (), bool(params))
+        return _make(prim.arrays(self.data, **params), op, args, args, params or _NO_PARAMS)
 
     @staticmethod
     def _apply(prim: Primitive, operands: tuple[Any, ...], params: dict[str, Any]) -> Tensor:
@@ -338,9 +361,9 @@ class Tensor(Composites, Reductions, Shapes, Gradients):
                 )
             args.append(y)
         data = prim.arrays(*(_raw(x) for x in args), **params)
-        return _make(
-            data, _op_of(prim), tuple(args), types.MappingProxyType(params) if params else _NO_PARAMS
-        )
+        prev = tuple(x for x in args if isinstance(x, Tensor))
+        consts = tuple(i for i, x in enumerate(args) if not isinstance(x, Tensor))
+        return _make(data, _op_of(prim, consts, bool(params)), tuple(args), prev, params or _NO_PARAMS)
 
     @staticmethod
     def _where(cond: Any, x: Any, y: Any) -> Tensor:
@@ -401,7 +424,8 @@ def _check_power(a: Any, b: Any) -> None:
 
 
 def _matmul(a: Tensor, b: Tensor) -> Tensor:
-    return _make(MATMUL.arrays(a.data, b.data), _op_of(MATMUL), (a, b))  # type: ignore[misc]
+    args = (a, b)
+    return _make(MATMUL.arrays(a.data, b.data), _op_of(MATMUL), args, args)
 
 
 def _to_array(data: Any, what: str = "Tensor") -> np.ndarray:

@@ -1,9 +1,10 @@
 """How a Tensor takes part in the graph walk: the engine's node protocol for Tensors, and
 ``backward()``. Mixed into `autograd.tensor.Tensor`.
 
-A Tensor node's backward step (`Gradients._send`) runs its primitive's rules on the arrays, sums
-each gradient back to its operand's shape (`sum_to`: the one place broadcasting is undone) and adds
-it into the operand's ``.grad``.
+A Tensor node's backward step (its ``_op.send``, written out per signature by
+`autograd.compile.tensor_send`) runs its primitive's rules on the arrays, sums each gradient back to
+its operand's shape (`sum_to`: the one place broadcasting is undone) and adds it into the operand's
+``.grad``; `Gradients._vjp` does the same for ``grad()``, returning the gradients instead.
 
 >>> from autograd import Tensor
 >>> w = Tensor([1.0, 2.0], requires_grad=True)
@@ -19,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from autograd import engine
-from autograd.primitive import Primitive
 
 if TYPE_CHECKING:
     from autograd.tensor import Tensor
@@ -66,40 +66,28 @@ class Gradients:
 
     # The engine's node protocol (see autograd.engine).
 
-    @staticmethod
-    def _send(node: Tensor) -> None:
-        """The backward step of every Tensor op: the rules on the arrays, each gradient summed
-        back to its operand's shape, added into the operands' ``.grad``."""
-        g = node.grad
-        if g is None:
-            return
-        if not g.ndim:
-            g = g[()]  # a 0-d gradient travels as a numpy scalar: ten times cheaper arithmetic
-        for parent, pg in zip(node._prev, node._vjp(g, False)):
-            if pg is not None:
-                parent._accumulate(pg)
-
     def _vjp(self, g: Any, create_graph: bool) -> list[Any]:
-        prim: Primitive = self._op.primitive
+        """The gradients for each Tensor operand (None where none is needed), by the op's rules."""
+        rules = self._op.primitive.rules
         args, params = self._args, self._params
-        if create_graph:
-            operands: Any = args
-            out: Any = self
-        else:
-            operands, out = tuple(x.data if isinstance(x, Gradients) else x for x in args), self.data
+        out: Any = self if create_graph else self.data
+        if len(args) == 1:  # the common case first, unrolled: this is the hot path of small graphs
+            (a,) = args
+            x = a if create_graph else a.data
+            ga = rules[0](g, out, x, **params) if params else rules[0](g, out, x)
+            return [ga if ga.shape == a.data.shape else sum_to(ga, a.data.shape)]
+        operands = args if create_graph else [x.data if isinstance(x, Gradients) else x for x in args]
         grads: list[Any] = []
         for i, x in enumerate(args):
-            if not isinstance(x, Gradients):
+            if not isinstance(x, Gradients):  # a number operand: a constant
                 continue
-            rule = prim.rules[i]
+            rule = rules[i]
             if not x.requires_grad or rule is None:  # never compute a gradient nobody needs
                 grads.append(None)
                 continue
-            gx = rule(g, out, *operands, **params)
+            gx = rule(g, out, *operands, **params) if params else rule(g, out, *operands)
             shape = x.data.shape
-            if gx.shape != shape:
-                gx = sum_to(gx, shape)
-            grads.append(gx)
+            grads.append(gx if gx.shape == shape else sum_to(gx, shape))
         return grads
 
     def _accumulate(self, g: Any) -> None:
@@ -136,7 +124,7 @@ class Gradients:
                     "from 1, so pass grad= an array of that shape"
                 )
             if not create_graph and not self.data.ndim:
-                return dtype.type(1)  # a 0-d gradient travels as a numpy scalar (see _send)
+                return dtype.type(1)  # a 0-d gradient travels as a numpy scalar (see tensor_send)
             raw = np.ones_like(self.data)
         elif isinstance(g, Gradients):
             if g.shape != self.shape:
@@ -156,7 +144,7 @@ class Gradients:
     def _zeros(self) -> np.ndarray:
         return np.zeros_like(self.data)
 
-    def _detached(self, raw: Any) -> Tensor:
+    def _detached(self, raw: Any) -> Any:
         if isinstance(raw, Gradients):
             return raw
         return self._constant(np.array(raw, dtype=self.data.dtype))  # a copy: the engine's may be shared

@@ -18,6 +18,7 @@ import numpy as np
 from autograd.array_ops import LOG_SOFTMAX, MAX, SOFTMAX, SUM
 
 if TYPE_CHECKING:
+    from autograd.primitive import Primitive
     from autograd.tensor import Tensor
 
 __all__ = ["Axis", "Reductions", "normalize_axes", "one_axis"]
@@ -51,7 +52,9 @@ def one_axis(op: str, axis: Any, ndim: int) -> int:
 
 
 def _keep(op: str, keepdims: Any) -> bool:
-    if not isinstance(keepdims, (bool, np.bool_)):
+    if keepdims is False or keepdims is True:
+        return keepdims
+    if not isinstance(keepdims, np.bool_):
         raise TypeError(f"{op}: keepdims must be a bool, got {type(keepdims).__name__} {keepdims!r}")
     return bool(keepdims)
 
@@ -62,6 +65,10 @@ class Reductions:
     __slots__ = ()
     data: np.ndarray
 
+    if TYPE_CHECKING:
+
+        def _apply1(self, prim: Primitive, **params: Any) -> Tensor: ...
+
     def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Sum over ``axis`` (an int, a tuple, or None for all; negative axes count from the end).
 
@@ -70,8 +77,8 @@ class Reductions:
         array([[3.],
                [7.]])
         """
-        axes = normalize_axes("sum", axis, self.data.ndim)
-        return SUM(self, axes=axes, keepdims=_keep("sum", keepdims))
+        axes = None if axis is None else normalize_axes("sum", axis, self.data.ndim)  # None: all
+        return self._apply1(SUM, axes=axes, keepdims=_keep("sum", keepdims))
 
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Mean over ``axis``, as `sum` times 1/count (NaN for an empty tensor, as numpy).
@@ -80,9 +87,11 @@ class Reductions:
         >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).mean(axis=1).data
         array([1.5, 3.5])
         """
-        axes = normalize_axes("mean", axis, self.data.ndim)
-        count = math.prod(self.data.shape[i] for i in axes)
-        return self.sum(axes, keepdims) * (1.0 / count if count else math.nan)
+        if axis is None:
+            count = self.data.size
+        else:
+            count = math.prod(self.data.shape[i] for i in normalize_axes("mean", axis, self.data.ndim))
+        return self.sum(axis, keepdims) * (1.0 / count if count else math.nan)
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Maximum over ``axis``. The gradient goes to the arg-max; k tied maxima get 1/k each.
@@ -96,7 +105,7 @@ class Reductions:
         axes = normalize_axes("max", axis, self.data.ndim)
         if self.data.size == 0:
             raise ValueError(f"max: cannot take the max of an empty tensor, shape {self.data.shape}")
-        return MAX(self, axes=axes, keepdims=_keep("max", keepdims))
+        return self._apply1(MAX, axes=axes, keepdims=_keep("max", keepdims))
 
     def softmax(self, axis: int = -1) -> Tensor:
         """exp(x) / Σ exp(x) along ``axis``, shifted by the max first so that nothing overflows.
@@ -106,7 +115,7 @@ class Reductions:
         array([0.5, 0.5])
         """
         ax = one_axis("softmax", axis, self.data.ndim)
-        return SOFTMAX(self, axis=ax)
+        return self._apply1(SOFTMAX, axis=ax)
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x - log Σ exp(x) along ``axis``, computed stably (finite for logits of 1e4).
@@ -116,4 +125,4 @@ class Reductions:
         array([-10000.,      0.])
         """
         ax = one_axis("log_softmax", axis, self.data.ndim)
-        return LOG_SOFTMAX(self, axis=ax)
+        return self._apply1(LOG_SOFTMAX, axis=ax)

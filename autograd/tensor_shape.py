@@ -18,6 +18,7 @@ from autograd.array_ops import GETITEM, RESHAPE, TRANSPOSE
 from autograd.tensor_reduce import normalize_axes
 
 if TYPE_CHECKING:
+    from autograd.primitive import Primitive
     from autograd.tensor import Tensor
 
 __all__ = ["Shapes", "clean_index"]
@@ -52,6 +53,10 @@ class Shapes:
     __slots__ = ()
     data: np.ndarray
 
+    if TYPE_CHECKING:
+
+        def _apply1(self, prim: Primitive, **params: Any) -> Tensor: ...
+
     def reshape(self, *shape: Any) -> Tensor:
         """The same elements in a new shape (one dimension may be -1), as ``ndarray.reshape``.
 
@@ -61,7 +66,7 @@ class Shapes:
         """
         shape = _shape_arg(shape)
         try:
-            return RESHAPE(self, shape=shape)
+            return self._apply1(RESHAPE, shape=shape)
         except ValueError:
             raise ValueError(
                 f"reshape: cannot reshape shape {self.data.shape} ({self.data.size} elements) into {shape}"
@@ -82,7 +87,7 @@ class Shapes:
         if len(axes) != ndim:
             raise ValueError(f"transpose: {len(axes)} axes given for shape {self.data.shape}, need {ndim}")
         normalize_axes("transpose", axes, ndim)  # ints, in range, none repeated: a permutation
-        return TRANSPOSE(self, axes=tuple(int(a) % ndim for a in axes))
+        return self._apply1(TRANSPOSE, axes=tuple(int(a) % ndim for a in axes))
 
     @property
     def T(self) -> Tensor:
@@ -101,6 +106,6 @@ class Shapes:
         """
         index, repeats = clean_index("index", index)
         try:
-            return GETITEM(self, index=index, repeats=repeats)
+            return self._apply1(GETITEM, index=index, repeats=repeats)
         except IndexError as e:
             raise IndexError(f"index: {e} (tensor shape {self.data.shape})") from None

@@ -21,7 +21,7 @@ hashing by identity.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from autograd import engine
@@ -53,37 +53,59 @@ def _number(x: Any) -> float | None:
         raise ValueError(f"the number {x!r} is too large for a float") from None
 
 
-def _binary(prim: Primitive, a: Value, b: Any) -> Any:
-    """``prim(a, b)`` for a Value ``a`` and a Value or a number ``b``: the hot path of ``+`` and ``*``."""
-    if b.__class__ is Value or isinstance(b, Value):
-        data = prim.floats(a.data, b.data)  # type: ignore[misc]
-        op = (prim._scalar_ops or prim.scalar_ops())[0]
-    else:
-        b = _number(b)
-        if b is None:
-            return NotImplemented
-        data = prim.floats(a.data, b)  # type: ignore[misc]
-        op = (prim._scalar_ops or prim.scalar_ops())[1]
-    v = _new(Value)
-    v.data, v.grad, v.label = data, 0.0, ""
-    if _recording.threads_off and not _recording.enabled():
-        v._op, v._a, v._b = NO_GRAPH, None, None
-    else:
-        v._op, v._a, v._b = op, a, b
-    return v
+def _binary_method(prim: Primitive) -> Callable[[Value, Any], Any]:
+    """The method applying ``prim`` to a Value and a Value or a number: ``__add__`` and
+    ``__mul__`` are these, the hottest code of a forward pass (one call, no table lookups)."""
+    forward = prim.floats
+    both_nodes, number_second = prim.scalar_ops()[:2]
+    assert forward is not None
+
+    def method(a: Value, b: Any) -> Any:
+        cls = b.__class__
+        if cls is Value or (cls is not float and isinstance(b, Value)):
+            data = forward(a.data, b.data)
+            op = both_nodes
+        else:
+            if cls is not float:
+                b = _number(b)
+                if b is None:
+                    return NotImplemented
+            data = forward(a.data, b)
+            op = number_second
+        v = _new(Value)
+        v.data = data
+        v.grad = 0.0
+        v.label = ""
+        if _recording.threads_off and not _recording.enabled():
+            v._op = NO_GRAPH
+            v._a = v._b = None
+        else:
+            v._op = op
+            v._a = a
+            v._b = b
+        return v
+
+    method.__name__ = method.__qualname__ = f"{prim.name} (from its definition)"
+    return method
 
 
 def _node(data: float, op: Op, a: Any, b: Any = None) -> Value:
     """A result node (or, under no_grad, a leaf that remembers nothing)."""
     v = _new(Value)
-    v.data, v.grad, v.label = data, 0.0, ""
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
     if _recording.threads_off and not _recording.enabled():
-        v._op, v._a, v._b = NO_GRAPH, None, None
+        v._op = NO_GRAPH
+        v._a = v._b = None
     else:
-        v._op, v._a, v._b = op, a, b
+        v._op = op
+        v._a = a
+        v._b = b
     return v
 
 
+_pow_nodes = _binary_method(POW)  # x ** y for two Values (after the check of the base)
 _POWER_OPS: dict[float, Op] = {}
 
 
@@ -117,6 +139,7 @@ class Value(Composites):
 
     # Small and cycle-free: the operands sit in two slots (no tuple, no closure), the rule on a
     # shared Op. One object per node keeps memory low and the garbage collector's work small.
+    # An operand slot holds a Value, a float (a number operand: a constant) or None.
     __slots__ = ("data", "grad", "label", "_op", "_a", "_b")
     __array_ufunc__ = None  # numpy defers to our reflected operators: np.float64(2) * Value works
     _ZERO_GRAD = 0.0
@@ -164,11 +187,8 @@ class Value(Composites):
 
     # --- primitives: one line each over their definitions -------------------------------------
 
-    def __add__(self, other: Any) -> Value:
-        return _binary(ADD, self, other)
-
-    def __mul__(self, other: Any) -> Value:
-        return _binary(MUL, self, other)
+    __add__ = __radd__ = _binary_method(ADD)  # both commute: 2 * x is recorded as x * 2
+    __mul__ = __rmul__ = _binary_method(MUL)
 
     def __pow__(self, other: Any) -> Value:
         """``x ** k``. With a number k, any real result; with a Value exponent the base must not
@@ -185,11 +205,11 @@ class Value(Composites):
                     f"pow: base {self.data!r} is negative; a Value exponent needs a base >= 0 "
                     "(use a number exponent for powers of negative numbers)"
                 )
-            return _binary(POW, self, other)
+            return _pow_nodes(self, other)
         k = _number(other)
         if k is None:
             return NotImplemented
-        return _node(POW.floats(self.data, k), _power_op(k), self, k)  # type: ignore[misc]
+        return _node(POW.floats(self.data, k), _power_op(k), self, k)
 
     def __rpow__(self, other: Any) -> Value:
         k = _number(other)
@@ -197,11 +217,11 @@ class Value(Composites):
             return NotImplemented
         if k < 0:
             raise ValueError(f"pow: base {k!r} is negative; a Value exponent needs a base >= 0")
-        return _node(POW.floats(k, self.data), POW.scalar_ops()[2], k, self)  # type: ignore[misc]
+        return _node(POW.floats(k, self.data), POW.scalar_ops()[2], k, self)
 
     def _apply1(self, prim: Primitive) -> Value:
         """A unary primitive: the fast path of ``exp``, ``tanh``, ``relu``, ..."""
-        return _node(prim.floats(self.data), (prim._scalar_ops or prim.scalar_ops())[0], self)  # type: ignore[misc]
+        return _node(prim.floats(self.data), (prim._scalar_ops or prim.scalar_ops())[0], self)
 
     @staticmethod
     def _apply(prim: Primitive, operands: tuple[Any, ...], params: dict[str, Any]) -> Value:
@@ -271,10 +291,35 @@ class Value(Composites):
     @property
     def _prev(self) -> tuple[Value, ...]:
         """The Values this one was computed from (empty for a leaf)."""
-        a, b = self._a, self._b
-        if isinstance(a, Value):
-            return (a, b) if isinstance(b, Value) else (a,)
-        return (b,) if isinstance(b, Value) else ()
+        return tuple(x for x in (self._a, self._b) if x is not None and x.__class__ is not float)
+
+    @staticmethod
+    def _toposort(roots: list[Value]) -> list[Value]:
+        """`autograd.engine.toposort` for a graph of Values, in the same order, reading the two
+        operand slots directly: building a ``_prev`` tuple for every node would cost a third of a
+        scalar backward pass. The engine uses it for Value roots."""
+        order: list[Value] = []
+        seen: set[Value] = set()
+        for root in reversed(roots):
+            if root in seen:
+                continue
+            seen.add(root)
+            stack = [root]
+            while stack:
+                v = stack[-1]
+                b = v._b  # the last operand first, as engine.toposort visits them
+                if b is not None and b.__class__ is not float and b not in seen:  # a Value
+                    seen.add(b)
+                    stack.append(b)
+                    continue
+                a = v._a
+                if a is not None and a.__class__ is not float and a not in seen:
+                    seen.add(a)
+                    stack.append(a)
+                    continue
+                stack.pop()
+                order.append(v)
+        return order
 
     @property
     def _args(self) -> tuple[Any, ...]:

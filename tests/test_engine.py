@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograd import Tensor, Value, enable_grad, grad, is_grad_enabled, no_grad
 from autograd.engine import toposort
@@ -267,3 +269,28 @@ def test_second_derivative_of_a_linear_map_is_zero() -> None:
     (dt,) = grad((3 * t).sum(), [t], create_graph=True)  # 3, a constant
     (d2t,) = grad(dt.sum(), [t])
     np.testing.assert_array_equal(d2t.data, [0.0, 0.0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_values_fast_order_is_the_generic_order(data: st.DataObject) -> None:
+    class Leaf(Value):  # a subclass of Value among the leaves
+        pass
+
+    nodes: list[Value] = [Value(1.0), Leaf(2.0), Value(0.5)]
+    for _ in range(data.draw(st.integers(1, 30))):
+        a = data.draw(st.sampled_from(nodes))
+        kind = data.draw(st.sampled_from(["add", "mul", "tanh", "number", "rpow", "pow"]))
+        if kind in ("add", "mul"):
+            b = data.draw(st.sampled_from(nodes))
+            nodes.append(a + b if kind == "add" else a * b)
+        elif kind == "tanh":
+            nodes.append(a.tanh())
+        elif kind == "number":
+            nodes.append(a * 3 + 1)
+        elif kind == "rpow":
+            nodes.append(2**a)
+        else:
+            nodes.append(a ** Value(2.0))
+    roots = data.draw(st.lists(st.sampled_from(nodes), min_size=1, max_size=3))
+    assert toposort(roots) == toposort(roots, fast=False)
