@@ -135,14 +135,15 @@ class enable_grad(_SetGradMode):  # noqa: N801 - named like torch.enable_grad
 def toposort(roots: Iterable[Node], fast: bool = True) -> list[Node]:
     """Every node reachable from ``roots``, each once, inputs before the nodes made from them.
 
-    Iterative depth-first search: the stack holds each open node with an iterator over its
+    Iterative depth-first search: a stack of the open nodes, each with an iterator over its
     inputs; a node is emitted once that iterator is used up, so after all of its inputs. Inputs
     are visited last to first (roots likewise), so that walking the order backwards, as the
     backward pass does, meets a node's first input before its second.
     """
     roots = list(roots)
-    faster = getattr(type(roots[0]), "_toposort", None) if roots else None
-    if faster is not None and all(type(r) is type(roots[0]) for r in roots):
+    kind = type(roots[0]) if roots else None
+    faster = getattr(kind, "_toposort", None) if fast else None
+    if faster is not None and all(type(r) is kind for r in roots):
         return faster(roots)
     order: list[Node] = []
     seen: set[Node] = set()
@@ -150,17 +151,17 @@ def toposort(roots: Iterable[Node], fast: bool = True) -> list[Node]:
         if root in seen:
             continue
         seen.add(root)
-        stack = [(root, reversed(root._prev))]
-        while stack:
-            node, parents = stack[-1]
-            for parent in parents:
+        nodes, inputs = [root], [reversed(root._prev)]  # the open nodes, and what is left of their inputs
+        while nodes:
+            for parent in inputs[-1]:
                 if parent not in seen:  # open it: its inputs come first
                     seen.add(parent)
-                    stack.append((parent, reversed(parent._prev)))
+                    nodes.append(parent)
+                    inputs.append(reversed(parent._prev))
                     break
             else:  # every input is emitted
-                stack.pop()
-                order.append(node)
+                inputs.pop()
+                order.append(nodes.pop())
     return order
 
 

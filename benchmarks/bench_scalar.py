@@ -27,7 +27,8 @@ still on a noisy machine where absolute times do not. The garbage collector stay
 it, and each step ends with a collection, timed, so that each contender pays for its own garbage
 (micrograd's nodes are reference cycles, freed only by the collector) and none for another's.
 
-Run: ``make bench``, or ``python benchmarks/bench_scalar.py [--steps N] [--repeats N] [--no-chain]``.
+Run: ``make bench``, or ``python benchmarks/bench_scalar.py [--steps N] [--repeats N] [--no-chain]``;
+``--profile`` shows where our engine spends its time on the GPT step instead.
 """
 
 from __future__ import annotations
@@ -522,6 +523,26 @@ def moons_race(repeats: int) -> None:
         print("  micrograd not installed (pip install micrograd==0.1.0): no ratio")
 
 
+def profile_gpt(steps: int = 5) -> None:
+    """Where our engine's time goes in the GPT step: cProfile's top functions by own time."""
+    import cProfile
+    import pstats
+
+    names = load_names()
+    encode = tokenizer(names)
+    model = ScalarGPT(Value, gpt_weights(len(set("".join(names))) + 1), steps)
+
+    def train() -> None:
+        for _ in range(steps):
+            model.loss(encode(names[model.step_no])).backward()
+            model.update()
+
+    profiler = cProfile.Profile()
+    profiler.runcall(train)
+    print(f"profile of our engine on {steps} GPT steps (own time, top 12):")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(12)
+
+
 def _met(ok: bool) -> str:
     return "met" if ok else "NOT met"
 
@@ -531,7 +552,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--steps", type=int, default=30, help="GPT training steps per engine")
     parser.add_argument("--repeats", type=int, default=10, help="moons steps per engine")
     parser.add_argument("--no-chain", action="store_true", help="skip the 1,000,000-node chain")
+    parser.add_argument("--profile", action="store_true", help="only profile our engine on the GPT step")
     args = parser.parse_args(argv)
+    if args.profile:
+        profile_gpt()
+        return
 
     gpt_race(args.steps)
     moons_race(args.repeats)
