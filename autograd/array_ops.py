@@ -134,15 +134,20 @@ def _inverse(axes: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _softmax(a: np.ndarray, *, axis: int) -> np.ndarray:
-    e = np.exp(a - a.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
+    if a.size == 0:  # an empty axis (or batch): an empty result, as PyTorch
+        return np.array(a, dtype=np.result_type(a, 1.0))
+    with np.errstate(invalid="ignore"):  # a row of -inf: -inf - -inf = nan, as PyTorch
+        e = np.exp(a - a.max(axis=axis, keepdims=True))
+        return e / e.sum(axis=axis, keepdims=True)
 
 
 def _log_softmax(a: np.ndarray, *, axis: int) -> np.ndarray:
+    if a.size == 0:
+        return np.array(a, dtype=np.result_type(a, 1.0))
     top = a.max(axis=axis, keepdims=True)
     top = np.where(np.isfinite(top), top, 0.0)  # a row of -inf stays -inf, not NaN
     z = a - top
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # a row of -inf: -inf - -inf = nan, as PyTorch
         return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
 
 

@@ -26,12 +26,13 @@ does not hit Python's recursion limit:
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
-__all__ = ["GradMode", "Node", "backward", "enable_grad", "grad", "is_grad_enabled", "no_grad", "toposort"]
+from autograd.anomaly import checked_send
+from autograd.modes import Modes
+
+__all__ = ["Node", "backward", "grad", "toposort"]
 
 
 class Node(Protocol):
@@ -53,79 +54,6 @@ class Node(Protocol):
     def _zeros(self) -> Any: ...
 
     def _detached(self, raw: Any) -> Node: ...
-
-
-# ---------------------------------------------------------------------------------------------
-# Grad mode: whether new operations record their inputs. Per thread, as PyTorch's.
-
-
-class _ThreadMode(threading.local):
-    def __init__(self) -> None:
-        self.enabled = True
-        self.saved: list[bool] = []
-
-
-class GradMode:
-    """Grad mode, kept per thread. ``threads_off`` counts the threads that have it off right
-    now: while it is 0 (nearly always) a new node records without reading the thread's own flag,
-    which would cost more than the rest of making a scalar node."""
-
-    threads_off = 0
-    _local = _ThreadMode()
-    _lock = threading.Lock()
-
-    @classmethod
-    def enabled(cls) -> bool:
-        return cls._local.enabled
-
-    @classmethod
-    def set(cls, enabled: bool) -> bool:
-        """Set this thread's mode; returns the previous one."""
-        local = cls._local
-        previous = local.enabled
-        if previous != enabled:
-            with cls._lock:
-                cls.threads_off += -1 if enabled else 1
-            local.enabled = enabled
-        return previous
-
-
-def is_grad_enabled() -> bool:
-    """True when operations in this thread record the graph (the default)."""
-    return GradMode.enabled()
-
-
-class _SetGradMode(contextlib.ContextDecorator):
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-
-    def __enter__(self) -> None:
-        GradMode._local.saved.append(GradMode.set(self.enabled))
-
-    def __exit__(self, *exc: object) -> None:
-        GradMode.set(GradMode._local.saved.pop())
-
-
-class no_grad(_SetGradMode):  # noqa: N801 - named like torch.no_grad
-    """Context manager and decorator: operations inside record no graph (in this thread only).
-
-    >>> from autograd import Value, no_grad
-    >>> x = Value(2.0)
-    >>> with no_grad():
-    ...     y = x * 3
-    >>> y._prev
-    ()
-    """
-
-    def __init__(self) -> None:
-        super().__init__(False)
-
-
-class enable_grad(_SetGradMode):  # noqa: N801 - named like torch.enable_grad
-    """Context manager and decorator: record the graph again, even inside ``no_grad``."""
-
-    def __init__(self) -> None:
-        super().__init__(True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,10 +112,16 @@ def backward(root: Node, g: Any = None) -> None:
     for n, _ in earlier:
         n.grad = n._ZERO_GRAD
     root._accumulate(seed)
-    for node in reversed(order):
-        op = node._op
-        if op:
-            op.send(node)
+    if Modes.special and Modes.anomaly():  # the same walk, each step checked (detect_anomaly)
+        for node in reversed(order):
+            op = node._op
+            if op:
+                checked_send(op, node)
+    else:
+        for node in reversed(order):
+            op = node._op
+            if op:
+                op.send(node)
     for n, old in earlier:
         n._accumulate(old)
 
@@ -240,7 +174,7 @@ def grad(
     for root, g in pairs:
         seed = root._seed(g, create_graph)
         grads[root] = seed if root not in grads else grads[root] + seed
-    previous = GradMode.set(create_graph)  # rules record a graph only when asked (this thread)
+    previous = Modes.set(enabled=create_graph)  # rules record a graph only when asked (this thread)
     try:
         for node in reversed(toposort(roots)):
             g = grads.get(node)
@@ -252,12 +186,13 @@ def grad(
                     old = grads.get(parent)
                     grads[parent] = pg if old is None else old + pg
     finally:
-        GradMode.set(previous)
+        Modes.set(*previous)
     result = []
     for node in ins:
         g = grads.get(node)
         if g is None:  # not reached: the outputs do not depend on this input
             result.append(node._detached(node._zeros()))
         else:
-            result.append(g if create_graph else node._detached(g))
+            # with create_graph a rule may give a plain number (a constant, e.g. relu blocking)
+            result.append(g if create_graph and hasattr(g, "_prev") else node._detached(g))
     return tuple(result)

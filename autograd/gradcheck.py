@@ -10,6 +10,7 @@ True
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -99,6 +100,15 @@ def gradcheck(
     naming the input, the element and both numbers when they differ by more than
     ``atol + rtol * |finite difference|``.
     """
+    for name, v in (("eps", eps), ("atol", atol), ("rtol", rtol)):
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise TypeError(f"gradcheck: {name} must be a number, got {type(v).__name__}")
+        if not (math.isfinite(v) and v >= 0) or (name == "eps" and v == 0):
+            raise ValueError(
+                f"gradcheck: {name} must be a finite number {'> 0' if name == 'eps' else '>= 0'}, got {v!r}"
+            )
+    if isinstance(order, bool) or not isinstance(order, int):
+        raise TypeError(f"gradcheck: order must be an int, got {type(order).__name__}")
     if order < 1:
         raise ValueError(f"gradcheck: order must be >= 1, got {order}")
     inputs = list(inputs)

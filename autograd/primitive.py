@@ -95,7 +95,7 @@ class Primitive:
         if derivatives and len(derivatives) != len(rules):
             raise ValueError(f"primitive {name!r}: {len(rules)} rules but {len(derivatives)} derivatives")
         self.name = name
-        self.rules: tuple[Rule | None, ...] = rules
+        self._rules: tuple[Rule | None, ...] = rules
         # Typed loosely: callers check for None where a primitive may lack a forward.
         self.floats: Any = floats
         self.arrays: Any = arrays
@@ -107,6 +107,20 @@ class Primitive:
         self.js = js
         self._scalar_ops: tuple[Op, ...] | None = None  # made on first use (scalar_ops)
         self._tensor_ops: dict[Any, Op] = {}  # the Ops of Tensor nodes, made by autograd.tensor
+        self._named_ops: dict[Any, Op] = {}  # Value ops named by their number (x ** 2: '**2')
+
+    @property
+    def rules(self) -> tuple[Rule | None, ...]:
+        """One derivative rule per operand (None for an operand never differentiated)."""
+        return self._rules
+
+    @rules.setter
+    def rules(self, rules: Sequence[Rule | None]) -> None:
+        # New rules (a test may patch one in): the steps compiled from the old ones are dropped.
+        self._rules = tuple(rules)
+        self._scalar_ops = None
+        self._tensor_ops = {}
+        self._named_ops = {}
 
     @property
     def arity(self) -> int:
@@ -144,7 +158,8 @@ class Primitive:
 
             masks = [()] if self.arity == 1 else [(), (1,), (0,)]
             self._scalar_ops = tuple(
-                Op(self.name, self, scalar_send(self, consts), consts) for consts in masks
+                Op(self.name, self, scalar_send(self, consts), consts, (scalar_op, (self, consts)))
+                for consts in masks
             )
         return self._scalar_ops
 
@@ -171,6 +186,7 @@ class Op(str):
     primitive: Primitive | None
     consts: tuple[int, ...]
     send: Callable[[Any], None]
+    origin: tuple[Callable[..., Op], tuple[Any, ...]] | None
 
     def __new__(
         cls,
@@ -178,22 +194,26 @@ class Op(str):
         primitive: Primitive | None = None,
         send: Callable[[Any], None] = _send_nothing,
         consts: tuple[int, ...] = (),
+        origin: tuple[Callable[..., Op], tuple[Any, ...]] | None = None,
     ) -> Op:
         op = super().__new__(cls, name)
         op.primitive, op.send, op.consts = primitive, send, consts
+        op.origin = origin  # how to make it again in another process (a pickled graph)
         return op
 
     def __reduce__(self) -> Any:
-        return (_rebuild_op, (str(self), self.primitive, self.consts))
+        return self.origin or (Op, (str(self),))
 
 
-def _rebuild_op(name: str, prim: Primitive | None, consts: tuple[int, ...]) -> Any:
-    if prim is None:
-        return Op(name)
-    for op in prim.scalar_ops():
-        if op.consts == consts:
-            return op if name == op else Op(name, prim, op.send, consts)
-    return Op(name, prim, _send_nothing, consts)
+def scalar_op(prim: Primitive, consts: tuple[int, ...], name: str | None = None) -> Op:
+    """The Op of a Value node of ``prim`` with plain numbers at ``consts`` (named ``name``, e.g.
+    ``'**2'``, or as the primitive): the same compiled step in every process."""
+    shared = next(op for op in prim.scalar_ops() if op.consts == consts)
+    return (
+        shared
+        if name is None or name == shared
+        else Op(name, prim, shared.send, consts, (scalar_op, (prim, consts, name)))
+    )
 
 
 # --- the two helpers rules use besides arithmetic and primitives ------------------------------

@@ -39,10 +39,11 @@ from typing import Any
 
 import numpy as np
 
+from autograd.anomaly import check_new_node
 from autograd.array_ops import MATMUL, WHERE
 from autograd.compile import tensor_send
 from autograd.composite import Composites
-from autograd.engine import GradMode
+from autograd.modes import Modes
 from autograd.ops import ADD, MUL, POW
 from autograd.primitive import Op, Primitive
 from autograd.tensor_grad import Gradients
@@ -64,7 +65,8 @@ def _op_of(prim: Primitive, consts: tuple[int, ...] = (), with_params: bool = Fa
     key = consts + (None,) if with_params else consts
     op = prim._tensor_ops.get(key)
     if op is None:
-        op = prim._tensor_ops[key] = Op(prim.name, prim, tensor_send(prim, consts, with_params), consts)
+        send = tensor_send(prim, consts, with_params)
+        op = prim._tensor_ops[key] = Op(prim.name, prim, send, consts, (_op_of, (prim, consts, with_params)))
     return op
 
 
@@ -79,14 +81,23 @@ def _make(
     t.label = ""
     for x in prev:
         if x.requires_grad:
-            if GradMode.threads_off and not GradMode.enabled():
-                break
             t.requires_grad = True
             t._op = op
             t._prev, t._args, t._params = prev, args, params
+            if Modes.special:  # some thread has grad mode off or anomaly detection on
+                _special(t)
             return t
     t.requires_grad, t._op, t._prev, t._args, t._params = False, "", (), (), _NO_PARAMS
     return t
+
+
+def _special(t: Tensor) -> None:
+    """A new node in a thread where grad mode is off (it becomes a constant leaf) or anomaly
+    detection is on (it is checked)."""
+    if Modes.anomaly():
+        check_new_node(t)
+    if not Modes.recording():
+        t.requires_grad, t._op, t._prev, t._args, t._params = False, "", (), (), _NO_PARAMS
 
 
 def _leaf(data: np.ndarray) -> Tensor:
@@ -268,6 +279,13 @@ class Tensor(Composites, Reductions, Shapes, Gradients):
         return float(self.item())
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        # numpy would take the numbers and drop the graph without a word (``Tensor([a, b])``,
+        # ``np.asarray(t)``): refuse, as PyTorch does, for a Tensor gradients flow through.
+        if self.requires_grad:
+            raise TypeError(
+                "numpy cannot take a Tensor that requires grad: its graph would be lost. Use "
+                "autograd.stack(...) or autograd.cat(...) to combine Tensors, or .detach() for the numbers"
+            )
         if dtype is None or dtype == self.data.dtype:
             return self.data.copy() if copy else self.data
         return self.data.astype(dtype)

@@ -38,7 +38,12 @@ def clean_index(op: str, index: Any) -> tuple[Any, bool]:
     for item in items:
         item = getattr(item, "data", item) if hasattr(item, "_prev") else item  # a Tensor
         if isinstance(item, list):
-            item = np.asarray(item)
+            try:
+                item = np.asarray(item)
+            except ValueError:
+                raise ValueError(
+                    f"{op}: the index list {item!r:.60} is ragged (rows of different lengths)"
+                ) from None
         if isinstance(item, np.ndarray):
             if item.dtype.kind not in "biu":
                 raise TypeError(f"{op}: index arrays must be integers or booleans, got {item.dtype}")

@@ -25,15 +25,15 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from autograd import engine
+from autograd.anomaly import check_new_node
 from autograd.composite import Composites
-from autograd.engine import GradMode
+from autograd.modes import Modes
 from autograd.ops import ADD, MUL, POW
-from autograd.primitive import Op, Primitive
+from autograd.primitive import Op, Primitive, float_power, scalar_op
 
 __all__ = ["Value"]
 
 _new = object.__new__
-_recording = GradMode  # GradMode.threads_off: how many threads have grad mode off now
 
 # The marker of a Value made by an op under no_grad: a leaf ('' as micrograd's _op), that
 # remembers it came from an op, so that backward() from it can say why nothing flows.
@@ -49,8 +49,9 @@ def _number(x: Any) -> float | None:
         return None
     try:
         return float(x)
-    except OverflowError:
-        raise ValueError(f"the number {x!r} is too large for a float") from None
+    except OverflowError:  # a huge int (its repr could be thousands of digits: not shown)
+        size = f"an int of {x.bit_length()} bits" if isinstance(x, int) else f"the {type(x).__name__}"
+        raise ValueError(f"{size} is too large for a float") from None
 
 
 def _binary_method(prim: Primitive) -> Callable[[Value, Any], Any]:
@@ -76,13 +77,11 @@ def _binary_method(prim: Primitive) -> Callable[[Value, Any], Any]:
         v.data = data
         v.grad = 0.0
         v.label = ""
-        if _recording.threads_off and not _recording.enabled():
-            v._op = NO_GRAPH
-            v._a = v._b = None
-        else:
-            v._op = op
-            v._a = a
-            v._b = b
+        v._op = op
+        v._a = a
+        v._b = b
+        if Modes.special:  # some thread has grad mode off or anomaly detection on
+            _special(v)
         return v
 
     method.__name__ = method.__qualname__ = f"{prim.name} (from its definition)"
@@ -95,28 +94,34 @@ def _node(data: float, op: Op, a: Any, b: Any = None) -> Value:
     v.data = data
     v.grad = 0.0
     v.label = ""
-    if _recording.threads_off and not _recording.enabled():
-        v._op = NO_GRAPH
-        v._a = v._b = None
-    else:
-        v._op = op
-        v._a = a
-        v._b = b
+    v._op = op
+    v._a = a
+    v._b = b
+    if Modes.special:
+        _special(v)
     return v
 
 
+def _special(v: Value) -> None:
+    """A new node in a thread where grad mode is off (it becomes a leaf that remembers nothing)
+    or anomaly detection is on (it is checked)."""
+    if Modes.anomaly():
+        check_new_node(v)
+    if not Modes.recording():
+        v._op = NO_GRAPH
+        v._a = v._b = None
+
+
 _pow_nodes = _binary_method(POW)  # x ** y for two Values (after the check of the base)
-_POWER_OPS: dict[float, Op] = {}
 
 
 def _power_op(k: float) -> Op:
     """The op of ``x ** k`` for a number k, named as micrograd names it: ``'**2'``."""
-    op = _POWER_OPS.get(k)
+    op = POW._named_ops.get(k)
     if op is None:
-        shared = POW.scalar_ops()[1]
-        op = Op(f"**{k:g}", POW, shared.send, shared.consts)
-        if len(_POWER_OPS) < 1024:  # the usual few exponents; not a leak for a sweep over k
-            _POWER_OPS[k] = op
+        op = scalar_op(POW, (1,), f"**{k:g}")
+        if len(POW._named_ops) < 1024:  # the usual few exponents; not a leak for a sweep over k
+            POW._named_ops[k] = op
     return op
 
 
@@ -218,6 +223,17 @@ class Value(Composites):
         if k < 0:
             raise ValueError(f"pow: base {k!r} is negative; a Value exponent needs a base >= 0")
         return _node(POW.floats(k, self.data), POW.scalar_ops()[2], k, self)
+
+    @staticmethod
+    def _power(a: Any, k: Any) -> Value:
+        """``autograd.primitive.power`` on Values (a rule's k·a^(k-1) run with create_graph): the
+        ``**`` node, but with IEEE's answer at a singularity (0 to a negative power is inf), as a
+        derivative there is, rather than Python's exception."""
+        if isinstance(a, Value) and isinstance(k, Value):
+            return _node(float_power(a.data, k.data), POW.scalar_ops()[0], a, k)
+        if isinstance(a, Value):
+            return _node(float_power(a.data, float(k)), _power_op(float(k)), a, float(k))
+        return _node(float_power(float(a), k.data), POW.scalar_ops()[2], float(a), k)
 
     def _apply1(self, prim: Primitive) -> Value:
         """A unary primitive: the fast path of ``exp``, ``tanh``, ``relu``, ..."""

@@ -134,3 +134,19 @@ def test_bad_definitions_are_refused() -> None:
     with pytest.raises(TypeError, match="defined for Values only"):
         primitive("floats_only", floats=abs, rules=[lambda g, out, x: g])(Tensor([1.0]))
     assert isinstance(softplus, Primitive) and repr(softplus) == "Primitive('softplus')"
+
+
+def test_replacing_a_rule_recompiles_the_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograd import ops
+
+    def slope(make: type, x0: float) -> float:
+        x = make([x0], requires_grad=True) if make is Tensor else make(x0)
+        y = x.tanh()
+        (y.sum() if make is Tensor else y).backward()
+        return float(np.asarray(x.grad).ravel()[0])
+
+    before = slope(Value, 0.5), slope(Tensor, 0.5)
+    monkeypatch.setattr(ops.TANH, "rules", (lambda g, out, a: g * 2.0,))
+    assert (slope(Value, 0.5), slope(Tensor, 0.5)) == (2.0, 2.0)
+    monkeypatch.undo()
+    assert (slope(Value, 0.5), slope(Tensor, 0.5)) == before

@@ -10,6 +10,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import graphviz
+
 from autograd.viz.graph import (
     GraphView,
     boxed_numbers,
@@ -140,11 +142,30 @@ def choose_plan(
 # --- the drawing ---------------------------------------------------------------------------------
 
 _RECORD_SPECIAL = re.compile(r'([{}|<>"\\])')
+# Control characters (a line break aside), lone surrogates, line and paragraph separators, bidi
+# overrides and the two non-characters XML refuses: dot fails on a NUL, an SVG cannot hold most
+# of the rest, and bidi overrides would reorder the text shown.
+_INVISIBLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+
+
+def visible(text: str) -> str:
+    r"""``text`` with its invisible and unsafe characters written as escapes, as Python writes them.
+
+    >>> print(visible("a\x00b\tc\nd"))
+    a\x00b\tc
+    d
+    """
+    return _INVISIBLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _field(text: str) -> str:
     """Text safe inside one field of a record label."""
-    return _RECORD_SPECIAL.sub(r"\\\1", text).replace("\n", "\\n")  # a line break inside the field
+    return _RECORD_SPECIAL.sub(r"\\\1", visible(text)).replace("\n", "\\n")  # a line break inside the field
+
+
+def _plain(text: str) -> str:
+    """Text shown as it is in a plain label: no ``\\l`` escapes, no ``<html>``, nothing dot refuses."""
+    return graphviz.escape(visible(text))
 
 
 def record(fields: Sequence[str], horizontal: bool, rankdir: str) -> str:
@@ -160,7 +181,7 @@ def _legend(roles: Sequence[str], colours: Mapping[str, str], note: str) -> str:
         f'<td bgcolor="{colours[r]}" border="1"{edge.get(r, "")}>{html.escape(r)}</td>' for r in roles
     )
     if note:
-        cells += f"<td>  {html.escape(note)}</td>"
+        cells += f"<td>  {html.escape(visible(note))}</td>"
     return f'<<table border="0" cellspacing="3" cellpadding="3"><tr><td>legend</td>{cells}</tr></table>>'
 
 
@@ -195,6 +216,11 @@ class _Drawing:
         self.groups: dict[str, list[tuple[str, _Attrs]]] = {"": []}  # module -> its nodes' statements
         self.edges: dict[tuple[str, str], _Attrs] = {}
         self.box_fields: dict[str, tuple[str, list[str]]] = {}  # box node -> (module, fields after the title)
+        # A box's node id is its module's name, unless that name holds what an id should not (a NUL).
+        self.box_ids = {
+            prefix: "m_" + prefix if re.fullmatch(r"[\w.]+", prefix, re.ASCII) else f"m_#{k}"
+            for k, prefix in enumerate(plan.boxes)
+        }
         for node in g.order:
             if plan.drawn(node):
                 self.add_value(node)
@@ -210,7 +236,7 @@ class _Drawing:
         if node in self.plan.hidden:
             return "hidden"
         if node in self.plan.box:
-            return "m_" + self.plan.box[node]
+            return self.box_ids[self.plan.box[node]]
         return f"v{self.g.index[node]}"
 
     def step_state(self, node: Any) -> str | None:
@@ -226,7 +252,7 @@ class _Drawing:
         if not node._prev:
             return
         op_attrs = {
-            "label": op_label(node, self.plan.fold),
+            "label": _plain(op_label(node, self.plan.fold)),
             "shape": "ellipse",
             "fontsize": "10",
             "style": "filled",
@@ -297,7 +323,7 @@ class _Drawing:
             fields.append(f"out {tuple(outs[0].data.shape)} {outs[0].data.dtype}")
         elif len(outs) > 1:
             fields.append(f"{len(outs)} outputs")
-        name = "m_" + prefix
+        name = self.box_ids[prefix]
         self.box_fields[name] = (prefix, fields)  # the title depends on the cluster it is drawn in
         parent_mod = prefix.rsplit(".", 1)[0] if "." in prefix else ""
         self.put(
@@ -352,7 +378,7 @@ class _Drawing:
                 inner = next(iter(children[inner]))
             with target.subgraph(name="cluster_" + re.sub(r"\W", "_", child)) as sub:
                 sub.attr(
-                    label=self.g.title(child, title),
+                    label=_plain(self.g.title(child, title)),
                     style="rounded",
                     color="#adb5bd",
                     fontsize="10",

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import graphviz
+import numpy as np
 
-from autograd.viz.graph import GraphView
-from autograd.viz.render import needs_dot
+from autograd.viz.draw import visible
+from autograd.viz.graph import GraphView, check_root
+from autograd.viz.render import needs_dot, output_path, write_file
 from autograd.viz.steps import backward_steps, d, grad_text
 
 _PAGE_STYLE = """
@@ -77,6 +79,26 @@ def _svgs(pictures: Sequence[graphviz.Digraph]) -> list[str]:
     return [re.sub(r"<!--[\s\S]*?-->|<title>[^<]*</title>", "", s) for s in svgs]
 
 
+def _check_start(root: Any) -> None:
+    """ValueError naming write_backward_html when no backward pass starts at ``root``: else the
+    page would have no steps, or the engine's error would name backward()."""
+    if getattr(root, "requires_grad", True) is False:
+        raise ValueError(
+            "write_backward_html: root does not require grad (no input it was computed from has "
+            "requires_grad=True, or it was computed under no_grad): there is no backward pass to step through"
+        )
+    if isinstance(root.data, np.ndarray) and root.data.size != 1:
+        raise ValueError(
+            f"write_backward_html: root has shape {root.data.shape}; the backward pass starts from an "
+            "output of one element (a loss), so reduce it first (e.g. .sum())"
+        )
+    try:
+        root._seed(None, False)  # what backward() starts from; it says why when nothing can start
+    except ValueError as err:
+        reason = str(err).removeprefix("backward: ")
+        raise ValueError(f"write_backward_html: no backward pass to step through: {reason}") from None
+
+
 def write_backward_html(
     root: Any,
     path: str | Path,
@@ -92,8 +114,13 @@ def write_backward_html(
     gradients found so far; previous/next buttons, the arrow keys and a slider move between
     steps. The page loads nothing from anywhere (no network, no external scripts). Needs ``dot``.
     ``rankdir="BT"`` by default: the output on top, so the backward pass reads downwards.
-    Raises ValueError past ``max_steps`` steps: such a page would be too big to be useful.
+    Raises ValueError past ``max_steps`` steps: such a page would be too big to be useful; and when
+    no backward pass starts at ``root`` (a Tensor that does not require grad, a node computed under
+    ``no_grad``, an output of more than one element). The path is checked before ``dot`` runs.
     """
+    check_root(root, "write_backward_html")
+    _check_start(root)
+    path = output_path(path, "write_backward_html")
     steps = backward_steps(root, names=names, module=module, rankdir=rankdir)
     if len(steps) > max_steps:
         raise ValueError(
@@ -108,14 +135,14 @@ def write_backward_html(
     parts = []
     for k, (step, svg) in enumerate(zip(steps, svgs)):
         done = [f"{dR}/{d(s.name)} = {grad_text(s.grad)}" for s in steps[: k + 1]]
-        so_far = "".join(f"<li>{html.escape(line)}</li>" for line in done)
+        so_far = "".join(f"<li>{html.escape(visible(line))}</li>" for line in done)
         parts.append(
             f'<section class="step" id="step-{k + 1}">'
             f'<div class="picture">{svg}</div>'
-            f'<div class="text"><p class="sentence">{html.escape(step.sentence)}</p>'
+            f'<div class="text"><p class="sentence">{html.escape(visible(step.sentence))}</p>'
             f'<p>Gradients so far:</p><ol class="sofar">{so_far}</ol></div></section>'
         )
-    title = f"The backward pass of {root_name}{formula}, step by step"
+    title = visible(f"The backward pass of {root_name}{formula}, step by step")
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -140,6 +167,4 @@ script-src 'unsafe-inline'; img-src data:">
 </body>
 </html>
 """
-    path = Path(path)
-    path.write_text(page, encoding="utf-8")
-    return path
+    return write_file(path, page.encode("utf-8"), "write_backward_html")

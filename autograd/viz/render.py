@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,18 +56,66 @@ class GraphPicture(graphviz.Digraph):
             return super().render(*args, **kwargs)
 
 
+def output_path(path: Any, who: str) -> Path:
+    """``path`` as a `Path` to write, checked before any work is done: TypeError unless a str or
+    an ``os.PathLike`` of str; ValueError if empty or holding a NUL; an OSError naming it if its
+    folder does not exist or it is a folder itself."""
+    try:
+        text = os.fspath(path)
+    except TypeError:
+        raise TypeError(f"{who}: path must be a str or an os.PathLike, got {type(path).__name__}") from None
+    if not isinstance(text, str):
+        raise TypeError(f"{who}: path must be a str or an os.PathLike of str, got {type(text).__name__}")
+    if not text:
+        raise ValueError(f"{who}: path is empty")  # Path("") is ".", the current folder
+    if "\0" in text:
+        raise ValueError(f"{who}: path {text!r} contains a NUL character")
+    out = Path(text)
+    folder = out.parent
+    if not folder.is_dir():
+        if folder.exists():
+            raise NotADirectoryError(errno.ENOTDIR, f"{who}: cannot write {text!r}: {str(folder)!r} is not a folder")
+        raise FileNotFoundError(
+            errno.ENOENT, f"{who}: cannot write {text!r}: the folder {str(folder)!r} does not exist"
+        )
+    if out.is_dir():
+        raise IsADirectoryError(errno.EISDIR, f"{who}: cannot write {text!r}: it is a folder")
+    return out
+
+
+def write_file(path: Path, data: bytes, who: str) -> Path:
+    """Write ``data`` to ``path``; an OSError (permissions, a full disk) names ``who`` and the path.
+
+    ``OSError(errno, message)`` makes the same subclass (PermissionError, ...) as the original.
+    """
+    try:
+        path.write_bytes(data)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise OSError(err.errno, f"{who}: cannot write {str(path)!r}: {reason}") from None
+    return path
+
+
 def save(picture: graphviz.Digraph, path: str | Path, format: str | None = None) -> Path:
     """Write ``picture`` to ``path`` as SVG, PNG or PDF (from the suffix unless ``format`` is given;
-    ``.dot``/``.gv`` write the source, which needs no Graphviz program). Returns the path."""
-    path = Path(path)
+    ``.dot``/``.gv`` write the source, which needs no Graphviz program). Returns the path.
+
+    TypeError if ``picture`` is not a graph from graphviz (`draw_graph` makes one); the path is
+    checked before ``dot`` runs (see `output_path`).
+    """
+    if not isinstance(picture, (graphviz.Digraph, graphviz.Graph, graphviz.Source)):
+        raise TypeError(
+            f"save: picture must be a graphviz.Digraph (draw_graph makes one), got {type(picture).__name__}"
+        )
+    if format is not None and not isinstance(format, str):
+        raise TypeError(f"save: format must be a str or None, got {type(format).__name__}")
+    path = output_path(path, "save")
     fmt = (format or path.suffix.lstrip(".")).lower()
     if fmt in ("dot", "gv"):
-        path.write_text(picture.source, encoding="utf-8")
-        return path
+        return write_file(path, picture.source.encode("utf-8"), "save")
     if fmt not in FORMATS:
         known = ", ".join(FORMATS)
         raise ValueError(f"save: unknown format {fmt!r} for {str(path)!r}; formats: {known} (or dot, gv)")
     with needs_dot():  # ``picture`` may be any graphviz.Digraph, not only a GraphPicture
         data = picture.pipe(format=fmt)
-    path.write_bytes(data)
-    return path
+    return write_file(path, data, "save")

@@ -1,0 +1,110 @@
+"""Modes, kept per thread as PyTorch keeps them: grad mode (whether new operations record the
+graph: `no_grad`, `enable_grad`) and anomaly detection (`detect_anomaly`).
+
+Making a node must stay cheap, so it reads one class attribute, ``Modes.special``: the number of
+threads that have grad mode off or anomaly detection on right now. While it is 0, as nearly always,
+nothing else is looked at; otherwise the node asks `Modes.recording` and `Modes.anomaly` what this
+thread wants.
+
+>>> from autograd import Value, no_grad
+>>> x = Value(2.0)
+>>> with no_grad():
+...     y = x * 3
+>>> y._prev
+()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from typing import Any
+
+__all__ = ["Modes", "detect_anomaly", "enable_grad", "is_grad_enabled", "no_grad"]
+
+
+class _ThreadModes(threading.local):
+    def __init__(self) -> None:
+        self.enabled = True  # grad mode
+        self.anomaly = False
+        self.saved: list[tuple[bool, bool]] = []
+        self.sites: dict[Any, str] = {}  # node -> the user's line that made it (anomaly mode)
+
+
+class Modes:
+    """The modes of every thread (see the module docstring)."""
+
+    special = 0
+    local = _ThreadModes()
+    _lock = threading.Lock()
+
+    @classmethod
+    def recording(cls) -> bool:
+        return cls.local.enabled
+
+    @classmethod
+    def anomaly(cls) -> bool:
+        return cls.local.anomaly
+
+    @classmethod
+    def set(cls, enabled: bool | None = None, anomaly: bool | None = None) -> tuple[bool, bool]:
+        """Set this thread's modes (None leaves one as it is); returns the previous ones."""
+        local = cls.local
+        previous = (local.enabled, local.anomaly)
+        new = (previous[0] if enabled is None else enabled, previous[1] if anomaly is None else anomaly)
+        change = (previous[0] - new[0]) + (new[1] - previous[1])  # grad off or anomaly on: special
+        if change:
+            with cls._lock:
+                cls.special += change
+        local.enabled, local.anomaly = new
+        if not new[1]:
+            local.sites.clear()  # the sites are only kept while anomaly detection is on
+        return previous
+
+
+def is_grad_enabled() -> bool:
+    """True when operations in this thread record the graph (the default)."""
+    return Modes.recording()
+
+
+class _SetModes(contextlib.ContextDecorator):
+    enabled: bool | None = None
+    anomaly: bool | None = None
+
+    def __enter__(self) -> None:
+        Modes.local.saved.append(Modes.set(self.enabled, self.anomaly))
+
+    def __exit__(self, *exc: object) -> None:
+        Modes.set(*Modes.local.saved.pop())
+
+
+class no_grad(_SetModes):  # noqa: N801 - named like torch.no_grad
+    """Context manager and decorator: operations inside record no graph (in this thread only).
+    A Value made under it is a leaf; ``backward()`` from it is an error (it has no graph)."""
+
+    enabled = False
+
+
+class enable_grad(_SetModes):  # noqa: N801 - named like torch.enable_grad
+    """Context manager and decorator: record the graph again, even inside ``no_grad``."""
+
+    enabled = True
+
+
+class detect_anomaly(_SetModes):  # noqa: N801 - named like torch.autograd.detect_anomaly
+    """Context manager and decorator: raise `AnomalyError` at the first op whose result, or
+    whose gradient in ``backward()``, becomes NaN or infinite from finite numbers, naming the op,
+    the node's label, its input values and the line of your code that made it. Costs nothing when
+    off; when on, every node records where it was made (slow: for finding a bug, not training).
+
+    >>> from autograd import Value, detect_anomaly
+    >>> x = Value(0.0, label="x")
+    >>> with detect_anomaly():
+    ...     y = x.sqrt() * 0
+    ...     y.backward()
+    Traceback (most recent call last):
+    ...
+    autograd.anomaly.AnomalyError: backward: the gradient that sqrt sends to its input became nan...
+    """
+
+    anomaly = True
