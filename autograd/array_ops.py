@@ -23,6 +23,9 @@ from autograd.primitive import primitive, where
 
 __all__ = [
     "BROADCAST",
+    "CAST",
+    "CAT",
+    "CLAMP",
     "GETITEM",
     "LOG_SOFTMAX",
     "MATMUL",
@@ -236,4 +239,49 @@ WHERE = primitive(
     ],
     kind="elementwise",
     derivatives=["1 where the condition holds, else 0", "0 where the condition holds, else 1"],
+)
+
+
+def _cat_rule(g: Any, out: Any, *operands: Any, position: int, axis: int) -> Any:
+    """The gradient of operand ``position`` of a concatenation: its slice of g along ``axis``."""
+    start = sum(x.shape[axis] for x in operands[:position])
+    index = (slice(None),) * axis + (slice(start, start + operands[position].shape[axis]),)
+    return g[index]
+
+
+def _clamp_rule(g: Any, out: Any, a: Any, *, low: float | None, high: float | None) -> Any:
+    # The gradient passes where low <= a <= high, the bounds included (as PyTorch's clamp).
+    inside = None
+    if low is not None:
+        inside = _raw(a) >= low
+    if high is not None:
+        below = _raw(a) <= high
+        inside = below if inside is None else inside & below
+    return g if inside is None else where(inside, g, 0.0)
+
+
+def _cast_back(g: Any, out: Any, a: Any, *, dtype: Any) -> Any:
+    return CAST(g, dtype=a.dtype)  # the gradient goes back to the input's dtype
+
+
+CAT = primitive(
+    "cat",
+    arrays=lambda *xs, axis: np.concatenate(xs, axis=axis),
+    rules=[_cat_rule],
+    kind="join",
+    derivatives=["1 on its own slice"],
+    variadic=True,
+)
+CLAMP = primitive(
+    "clamp",
+    arrays=lambda a, *, low, high: np.clip(a, low, high),
+    rules=[_clamp_rule],
+    derivatives=["1 between the bounds, else 0"],
+)
+CAST = primitive(
+    "cast",
+    arrays=lambda a, *, dtype: a.astype(dtype),
+    rules=[_cast_back],
+    kind="shape",
+    derivatives=["1"],
 )

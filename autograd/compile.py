@@ -240,18 +240,19 @@ def _calling_send(prim: Primitive, consts: tuple[int, ...], grads: list[int]) ->
     return send
 
 
-def tensor_send(prim: Primitive, consts: tuple[int, ...], with_params: bool) -> Callable[[Any], None]:
-    """The backward step of a Tensor node made by ``prim`` (``consts``: which operands are plain
-    numbers; ``with_params``: whether the node has params to pass): each rule runs on the arrays
-    for each operand that requires grad, its result summed back to that operand's shape and added
-    into its ``.grad``. Written out per signature, as `scalar_send`, so that a small graph pays no
-    loop or check per node beyond what its op needs. Its source is kept as ``send.source``."""
+def tensor_send(prim: Primitive, n: int, consts: tuple[int, ...], with_params: bool) -> Callable[[Any], None]:
+    """The backward step of a Tensor node made by ``prim`` on ``n`` operands (``consts``: which
+    are plain numbers; ``with_params``: whether the node has params to pass): each rule runs on
+    the arrays for each operand that requires grad, its result summed back to that operand's
+    shape and added into its ``.grad``. Written out per signature, as `scalar_send`, so that a
+    small graph pays no loop or check per node beyond what its op needs. Its source is kept as
+    ``send.source``."""
     from autograd.tensor_grad import sum_to  # here: tensor_grad's module imports the primitives
 
-    names = OPERANDS[: prim.arity]
+    names = [f"x{i}" for i in range(n)]
     env: dict[str, Any] = {"sum_to": sum_to}
     kw = ", **v._params" if with_params else ""
-    raw = [names[i] if i in consts else f"{names[i]}_" for i in range(prim.arity)]
+    raw = ", ".join(names[i] if i in consts else f"{names[i]}_" for i in range(n))
     lines = [
         "def send(v):",
         "    g = v.grad",
@@ -259,18 +260,18 @@ def tensor_send(prim: Primitive, consts: tuple[int, ...], with_params: bool) -> 
         "        return",
         "    if not g.ndim:",
         "        g = g[()]  # a 0-d gradient as a numpy scalar: ten times cheaper arithmetic",
-        f"    {', '.join(names)}{',' if prim.arity == 1 else ''} = v._args",
+        f"    {', '.join(names)}{',' if n == 1 else ''} = v._args",
         "    out = v.data",
     ]
-    lines += [f"    {names[i]}_ = {names[i]}.data" for i in range(prim.arity) if i not in consts]
-    for i, rule in enumerate(prim.rules):
+    lines += [f"    {x}_ = {x}.data" for i, x in enumerate(names) if i not in consts]
+    for i, x in enumerate(names):
+        rule = prim.rule(i)
         if rule is None or i in consts:
             continue
-        x = names[i]
         env[f"rule_{x}"] = rule
         lines += [
             f"    if {x}.requires_grad:",
-            f"        g{x} = rule_{x}(g, out, {', '.join(raw)}{kw})",
+            f"        g{x} = rule_{x}(g, out, {raw}{kw})",
             f"        {x}._accumulate(g{x} if g{x}.shape == {x}_.shape else sum_to(g{x}, {x}_.shape))",
         ]
     source = "\n".join(lines)

@@ -22,7 +22,22 @@ import numpy as np
 
 from autograd.primitive import power, primitive, where
 
-__all__ = ["ABS", "ADD", "ERF", "EXP", "LOG", "MUL", "POW", "RELU", "SIGMOID", "SQRT", "TANH", "superscript"]
+__all__ = [
+    "ABS",
+    "ADD",
+    "ERF",
+    "EXP",
+    "LOG",
+    "MAXIMUM",
+    "MINIMUM",
+    "MUL",
+    "POW",
+    "RELU",
+    "SIGMOID",
+    "SQRT",
+    "TANH",
+    "superscript",
+]
 
 # Precedences for writing results (higher binds tighter): a + b·c², -x, f(x).
 SUM_LEVEL, PRODUCT_LEVEL, NEGATION_LEVEL, POWER_LEVEL, ATOM_LEVEL = 1, 2, 3, 4, 5
@@ -264,4 +279,38 @@ SQRT = primitive(
     derivatives=["1/(2·√{a})"],
     notation="√{a}",
     js="Math.sqrt(a)",
+)
+
+
+def _tie_rule(first: bool, wins: Any) -> Any:
+    """maximum's (or minimum's) rule for one operand: all of g where it wins, half at a tie (as
+    PyTorch splits it), none where it loses: a selection, so an infinite g never meets a 0."""
+    if first:
+        return lambda g, out, a, b: where(wins(a, b), g, where(a == b, g * 0.5, 0.0))
+    return lambda g, out, a, b: where(wins(b, a), g, where(a == b, g * 0.5, 0.0))
+
+
+def _greater(x: Any, y: Any) -> Any:
+    return x > y
+
+
+def _less(x: Any, y: Any) -> Any:
+    return x < y
+
+
+MAXIMUM = primitive(
+    "maximum",
+    floats=lambda a, b: a if a >= b or a != a else b,  # NaN wins, as numpy and PyTorch
+    arrays=np.maximum,
+    rules=[_tie_rule(True, _greater), _tie_rule(False, _greater)],
+    derivatives=["1 where {a} > {b}, ½ at a tie", "1 where {b} > {a}, ½ at a tie"],
+    js="(a >= b || a !== a) ? a : b",
+)
+MINIMUM = primitive(
+    "minimum",
+    floats=lambda a, b: a if a <= b or a != a else b,
+    arrays=np.minimum,
+    rules=[_tie_rule(True, _less), _tie_rule(False, _less)],
+    derivatives=["1 where {a} < {b}, ½ at a tie", "1 where {b} < {a}, ½ at a tie"],
+    js="(a <= b || a !== a) ? a : b",
 )

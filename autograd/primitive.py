@@ -79,6 +79,7 @@ class Primitive:
         notation: str | None = None,
         precedence: int = 5,
         js: str | None = None,
+        variadic: bool = False,
     ) -> None:
         if not isinstance(name, str) or not name:
             raise TypeError(f"primitive: name must be a non-empty str, got {name!r}")
@@ -91,6 +92,8 @@ class Primitive:
             raise TypeError(f"primitive {name!r}: rules must be a list of functions, one per operand")
         if kind not in KINDS:
             raise ValueError(f"primitive {name!r}: kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        if variadic and (len(rules) != 1 or floats is not None):
+            raise TypeError(f"primitive {name!r}: a variadic primitive has one rule and no float forward")
         derivatives = tuple(derivatives) if derivatives is not None else ()
         if derivatives and len(derivatives) != len(rules):
             raise ValueError(f"primitive {name!r}: {len(rules)} rules but {len(derivatives)} derivatives")
@@ -108,6 +111,9 @@ class Primitive:
         self._scalar_ops: tuple[Op, ...] | None = None  # made on first use (scalar_ops)
         self._tensor_ops: dict[Any, Op] = {}  # the Ops of Tensor nodes, made by autograd.tensor
         self._named_ops: dict[Any, Op] = {}  # Value ops named by their number (x ** 2: '**2')
+        # Variadic (cat): any number of operands, one rule for all, told its operand's position.
+        self.variadic = variadic
+        self._positional: dict[int, Rule] = {}
 
     @property
     def rules(self) -> tuple[Rule | None, ...]:
@@ -121,10 +127,26 @@ class Primitive:
         self._scalar_ops = None
         self._tensor_ops = {}
         self._named_ops = {}
+        self._positional = {}
+
+    def rule(self, i: int) -> Rule | None:
+        """The rule for operand ``i`` (a variadic primitive's one rule, told ``position=i``)."""
+        if not self.variadic:
+            return self._rules[i]
+        rule = self._positional.get(i)
+        if rule is None:
+            shared = self._rules[0]
+            assert shared is not None
+
+            def rule(g: Any, out: Any, *operands: Any, **params: Any) -> Any:
+                return shared(g, out, *operands, position=i, **params)
+
+            self._positional[i] = rule
+        return rule
 
     @property
     def arity(self) -> int:
-        """How many operands the op takes."""
+        """How many operands the op takes (a variadic one: at least one)."""
         return len(self.rules)
 
     def __repr__(self) -> str:
@@ -134,7 +156,7 @@ class Primitive:
         return (lookup, (self.name,))  # pickles by name: the definitions live in code
 
     def __call__(self, *operands: Any, **params: Any) -> Any:
-        if len(operands) != self.arity:
+        if len(operands) != self.arity and not (self.variadic and operands):
             raise TypeError(f"{self.name}: takes {self.arity} operand(s), got {len(operands)}")
         for x in operands:  # the first operand that is a graph node (or a symbol) decides
             apply = getattr(type(x), "_apply", None)
@@ -288,6 +310,7 @@ def primitive(
     notation: str | None = None,
     precedence: int = 5,
     js: str | None = None,
+    variadic: bool = False,
 ) -> Primitive:
     """Define a differentiable primitive: the public way, and how the built-in ones are made.
 
@@ -300,6 +323,7 @@ def primitive(
       operands and ``{out}`` for the result: ``"1 - tanh²({a})"``.
     - ``notation``: how a result is written, ``"{a}·{b}"``; by default ``name({a})``.
     - ``js``: the forward in JavaScript (operands ``a``, ``b``), for the step page.
+    - ``variadic``: any number of operands (``cat``); its one rule gets ``position=i``.
 
     A unary elementwise primitive with a float forward also becomes a function of the command
     line (``python -m autograd.viz``) and an activation of ``nn``. Defining a name again
@@ -315,6 +339,7 @@ def primitive(
         notation=notation,
         precedence=precedence,
         js=js,
+        variadic=variadic,
     )
     _REGISTRY[name] = prim
     if prim.arity == 1 and kind == "elementwise" and name.isidentifier():

@@ -40,13 +40,14 @@ from typing import Any
 import numpy as np
 
 from autograd.anomaly import check_new_node
-from autograd.array_ops import MATMUL, WHERE
+from autograd.array_ops import CLAMP, MATMUL, WHERE
 from autograd.compile import tensor_send
 from autograd.composite import Composites
 from autograd.modes import Modes
 from autograd.ops import ADD, MUL, POW
 from autograd.primitive import Op, Primitive
 from autograd.tensor_grad import Gradients
+from autograd.tensor_numpy import NumpyInterop
 from autograd.tensor_reduce import Reductions, one_axis
 from autograd.tensor_shape import Shapes
 from autograd.value import Value
@@ -59,14 +60,16 @@ _asarray = np.asarray
 _NO_PARAMS: dict[str, Any] = {}  # shared by every node without params: never changed
 
 
-def _op_of(prim: Primitive, consts: tuple[int, ...] = (), with_params: bool = False) -> Op:
+def _op_of(prim: Primitive, consts: tuple[int, ...] = (), with_params: bool = False, n: int = 0) -> Op:
     """The `Op` a Tensor node of ``prim`` records: one per signature (``consts``: which operands
-    are plain numbers; whether there are params), each with its backward step written out."""
-    key = consts + (None,) if with_params else consts
+    are plain numbers; whether there are params; ``n`` operands for a variadic primitive), each
+    with its backward step written out."""
+    key = consts + (None,) * with_params + (-n,) * prim.variadic
     op = prim._tensor_ops.get(key)
     if op is None:
-        send = tensor_send(prim, consts, with_params)
-        op = prim._tensor_ops[key] = Op(prim.name, prim, send, consts, (_op_of, (prim, consts, with_params)))
+        send = tensor_send(prim, n or prim.arity, consts, with_params)
+        op = Op(prim.name, prim, send, consts, (_op_of, (prim, consts, with_params, n)))
+        prim._tensor_ops[key] = op
     return op
 
 
@@ -182,7 +185,7 @@ def _raw(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
 
-class Tensor(Composites, Reductions, Shapes, Gradients):
+class Tensor(Composites, Reductions, Shapes, NumpyInterop, Gradients):
     """An n-dimensional array node of the computation graph, backed by numpy.
 
     ``Tensor(data, requires_grad=False, label="")``: ``data`` is a number, a nested list (both
@@ -278,32 +281,6 @@ class Tensor(Composites, Reductions, Shapes, Gradients):
     def __float__(self) -> float:
         return float(self.item())
 
-    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        # numpy would take the numbers and drop the graph without a word (``Tensor([a, b])``,
-        # ``np.asarray(t)``): refuse, as PyTorch does, for a Tensor gradients flow through.
-        if self.requires_grad:
-            raise TypeError(
-                "numpy cannot take a Tensor that requires grad: its graph would be lost. Use "
-                "autograd.stack(...) or autograd.cat(...) to combine Tensors, or .detach() for the numbers"
-            )
-        if dtype is None or dtype == self.data.dtype:
-            return self.data.copy() if copy else self.data
-        return self.data.astype(dtype)
-
-    def numpy(self) -> np.ndarray:
-        """The data array itself (shared, not copied)."""
-        return self.data
-
-    def item(self) -> float | int | bool:
-        """The single element as a Python number.
-
-        >>> Tensor([[2.5]]).item()
-        2.5
-        """
-        if self.data.size != 1:
-            raise ValueError(f"item: the tensor has {self.data.size} elements (shape {self.shape}), not 1")
-        return self.data.item()
-
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="Tensor(")
         extra = "" if self.data.dtype == np.float64 else f", dtype={self.data.dtype}"
@@ -365,6 +342,26 @@ class Tensor(Composites, Reductions, Shapes, Gradients):
         op = _op_of(prim, (), bool(params))
         return _make(prim.arrays(self.data, **params), op, args, args, params or _NO_PARAMS)
 
+    def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:
+        """Each element limited to [min, max] (either may be None); the gradient passes where an
+        element lies within the bounds, the bounds included, as PyTorch.
+
+        >>> Tensor([-2.0, 0.5, 3.0]).clamp(-1, 1).tolist()
+        [-1.0, 0.5, 1.0]
+        """
+        for name, bound in (("min", min), ("max", max)):
+            if bound is not None and (isinstance(bound, bool) or _as_number(bound) is None):
+                raise TypeError(f"clamp: {name} must be a number or None, got {type(bound).__name__}")
+        if min is None and max is None:
+            raise ValueError("clamp: give min, max or both")
+        low = None if min is None else _as_number(min)
+        high = None if max is None else _as_number(max)
+        if low is not None and high is not None and low > high:
+            raise ValueError(f"clamp: min {low} is greater than max {high}")
+        return self._apply1(CLAMP, low=low, high=high)
+
+    clip = clamp
+
     @staticmethod
     def _apply(prim: Primitive, operands: tuple[Any, ...], params: dict[str, Any]) -> Tensor:
         """Any primitive on Tensors, arrays and numbers (how ``prim(t, ...)`` records a node)."""
@@ -381,7 +378,8 @@ class Tensor(Composites, Reductions, Shapes, Gradients):
         data = prim.arrays(*(_raw(x) for x in args), **params)
         prev = tuple(x for x in args if isinstance(x, Tensor))
         consts = tuple(i for i, x in enumerate(args) if not isinstance(x, Tensor))
-        return _make(data, _op_of(prim, consts, bool(params)), tuple(args), prev, params or _NO_PARAMS)
+        op = _op_of(prim, consts, bool(params), len(args) if prim.variadic else 0)
+        return _make(data, op, tuple(args), prev, params or _NO_PARAMS)
 
     @staticmethod
     def _where(cond: Any, x: Any, y: Any) -> Tensor:

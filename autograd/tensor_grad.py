@@ -68,20 +68,21 @@ class Gradients:
 
     def _vjp(self, g: Any, create_graph: bool) -> list[Any]:
         """The gradients for each Tensor operand (None where none is needed), by the op's rules."""
-        rules = self._op.primitive.rules
+        prim = self._op.primitive
         args, params = self._args, self._params
         out: Any = self if create_graph else self.data
         if len(args) == 1:  # the common case first, unrolled: this is the hot path of small graphs
             (a,) = args
             x = a if create_graph else a.data
-            ga = rules[0](g, out, x, **params) if params else rules[0](g, out, x)
+            rule = prim.rule(0)
+            ga = rule(g, out, x, **params) if params else rule(g, out, x)
             return [ga if ga.shape == a.data.shape else sum_to(ga, a.data.shape)]
         operands = args if create_graph else [x.data if isinstance(x, Gradients) else x for x in args]
         grads: list[Any] = []
         for i, x in enumerate(args):
             if not isinstance(x, Gradients):  # a number operand: a constant
                 continue
-            rule = rules[i]
+            rule = prim.rule(i)
             if not x.requires_grad or rule is None:  # never compute a gradient nobody needs
                 grads.append(None)
                 continue

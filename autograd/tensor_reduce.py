@@ -1,10 +1,13 @@
-"""Tensor reductions and normalisations: ``sum``, ``mean``, ``max``, ``softmax``, ``log_softmax``.
+"""Tensor reductions and normalisations: ``sum mean max min var std argmax argmin softmax
+log_softmax``.
 
-Each is one line over its primitive (`autograd.array_ops`) after checking its axis; ``mean`` is
-a composite (a sum times 1/count). Mixed into `autograd.tensor.Tensor`.
+``sum``, ``max``, ``softmax`` and ``log_softmax`` are one line over their primitives
+(`autograd.array_ops`) after checking the axis; ``mean``, ``min``, ``var`` and ``std`` are
+composites of those. Every one takes numpy's ``axis``/``keepdims`` or PyTorch's ``dim``/``keepdim``.
+Mixed into `autograd.tensor.Tensor`.
 
 >>> from autograd import Tensor
->>> Tensor([[1.0, 2.0], [3.0, 4.0]]).sum(axis=0).data
+>>> Tensor([[1.0, 2.0], [3.0, 4.0]]).sum(dim=0).data
 array([4., 6.])
 """
 
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["Axis", "Reductions", "normalize_axes", "one_axis"]
 
 Axis = int | tuple[int, ...] | list[int] | None
+_UNSET: Any = object()  # "not given", told apart from an axis of None (all axes)
 
 
 def normalize_axes(op: str, axis: Axis, ndim: int) -> tuple[int, ...]:
@@ -36,19 +40,29 @@ def normalize_axes(op: str, axis: Axis, ndim: int) -> tuple[int, ...]:
     for ax in items:
         if isinstance(ax, (bool, np.bool_)) or not isinstance(ax, (int, np.integer)):
             raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {type(ax).__name__}")
-        if not -ndim <= ax < ndim:
+        if not -max(ndim, 1) <= ax < max(ndim, 1):
             raise ValueError(f"{op}: axis {ax} is out of range for a tensor with {ndim} dimensions")
-        out.append(int(ax) % ndim)
+        out.append(int(ax) % max(ndim, 1))
     if len(set(out)) != len(out):
         raise ValueError(f"{op}: repeated axis in {axis}")
-    return tuple(sorted(out))
+    return tuple(sorted(out)) if ndim else ()
 
 
 def one_axis(op: str, axis: Any, ndim: int) -> int:
     """A single axis (softmax normalises along one), checked as `normalize_axes` checks it."""
     if axis is None or isinstance(axis, (tuple, list)):
         raise TypeError(f"{op}: axis must be one int, got {axis!r}")
+    if ndim == 0:
+        raise ValueError(f"{op}: a 0-d tensor has no axis to work along")
     return normalize_axes(op, axis, ndim)[0]
+
+
+def pick(op: str, numpy_name: str, numpy_value: Any, torch_name: str, torch_value: Any, default: Any) -> Any:
+    """One argument given by its numpy name (axis, keepdims) or its PyTorch name (dim, keepdim)."""
+    if numpy_value is not _UNSET and torch_value is not _UNSET:
+        raise TypeError(f"{op}: give {numpy_name}= or {torch_name}=, not both")
+    value = numpy_value if numpy_value is not _UNSET else torch_value
+    return default if value is _UNSET else value
 
 
 def _keep(op: str, keepdims: Any) -> bool:
@@ -69,7 +83,23 @@ class Reductions:
 
         def _apply1(self, prim: Primitive, **params: Any) -> Tensor: ...
 
-    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        def __neg__(self) -> Tensor: ...
+
+        def __sub__(self, other: Any) -> Tensor: ...
+
+        def __mul__(self, other: Any) -> Tensor: ...
+
+        @staticmethod
+        def _constant(data: np.ndarray) -> Tensor: ...
+
+    def _axis_keep(self, op: str, axis: Any, keepdims: Any, dim: Any, keepdim: Any) -> tuple[Any, bool]:
+        axis = pick(op, "axis", axis, "dim", dim, None)
+        keep = _keep(op, pick(op, "keepdims", keepdims, "keepdim", keepdim, False))
+        return (None if axis is None else normalize_axes(op, axis, self.data.ndim)), keep
+
+    def sum(
+        self, axis: Axis = _UNSET, keepdims: bool = _UNSET, *, dim: Axis = _UNSET, keepdim: bool = _UNSET
+    ) -> Tensor:
         """Sum over ``axis`` (an int, a tuple, or None for all; negative axes count from the end).
 
         >>> from autograd import Tensor
@@ -77,24 +107,29 @@ class Reductions:
         array([[3.],
                [7.]])
         """
-        axes = None if axis is None else normalize_axes("sum", axis, self.data.ndim)  # None: all
-        return self._apply1(SUM, axes=axes, keepdims=_keep("sum", keepdims))
+        if axis is _UNSET and keepdims is _UNSET and dim is _UNSET and keepdim is _UNSET:
+            return self._apply1(SUM, axes=None, keepdims=False)  # the usual loss.sum(), fast
+        axes, keep = self._axis_keep("sum", axis, keepdims, dim, keepdim)  # None: all axes
+        return self._apply1(SUM, axes=axes, keepdims=keep)
 
-    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def mean(
+        self, axis: Axis = _UNSET, keepdims: bool = _UNSET, *, dim: Axis = _UNSET, keepdim: bool = _UNSET
+    ) -> Tensor:
         """Mean over ``axis``, as `sum` times 1/count (NaN for an empty tensor, as numpy).
 
         >>> from autograd import Tensor
         >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).mean(axis=1).data
         array([1.5, 3.5])
         """
-        if axis is None:
-            count = self.data.size
-        else:
-            count = math.prod(self.data.shape[i] for i in normalize_axes("mean", axis, self.data.ndim))
-        return self.sum(axis, keepdims) * (1.0 / count if count else math.nan)
+        axes, keep = self._axis_keep("mean", axis, keepdims, dim, keepdim)
+        count = self.data.size if axes is None else math.prod(self.data.shape[i] for i in axes)
+        return self._apply1(SUM, axes=axes, keepdims=keep) * (1.0 / count if count else math.nan)
 
-    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        """Maximum over ``axis``. The gradient goes to the arg-max; k tied maxima get 1/k each.
+    def max(
+        self, axis: Axis = _UNSET, keepdims: bool = _UNSET, *, dim: Axis = _UNSET, keepdim: bool = _UNSET
+    ) -> Tensor:
+        """Maximum over ``axis`` (the values only, as ``torch.amax``; `argmax` gives the indices).
+        The gradient goes to the arg-max; k tied maxima get 1/k each.
 
         >>> from autograd import Tensor
         >>> x = Tensor([1.0, 3.0, 3.0], requires_grad=True)
@@ -102,27 +137,117 @@ class Reductions:
         >>> x.grad
         array([0. , 0.5, 0.5])
         """
-        axes = normalize_axes("max", axis, self.data.ndim)
+        axes, keep = self._axis_keep("max", axis, keepdims, dim, keepdim)
         if self.data.size == 0:
             raise ValueError(f"max: cannot take the max of an empty tensor, shape {self.data.shape}")
-        return self._apply1(MAX, axes=axes, keepdims=_keep("max", keepdims))
+        return self._apply1(MAX, axes=axes, keepdims=keep)
 
-    def softmax(self, axis: int = -1) -> Tensor:
-        """exp(x) / Σ exp(x) along ``axis``, shifted by the max first so that nothing overflows.
+    def min(
+        self, axis: Axis = _UNSET, keepdims: bool = _UNSET, *, dim: Axis = _UNSET, keepdim: bool = _UNSET
+    ) -> Tensor:
+        """Minimum over ``axis``, as -max(-x) (the values only, as ``torch.amin``; ties share).
+
+        >>> from autograd import Tensor
+        >>> Tensor([[1.0, 5.0], [3.0, 2.0]]).min(dim=1).data
+        array([1., 2.])
+        """
+        axes, keep = self._axis_keep("min", axis, keepdims, dim, keepdim)
+        if self.data.size == 0:
+            raise ValueError(f"min: cannot take the min of an empty tensor, shape {self.data.shape}")
+        return -(-self)._apply1(MAX, axes=axes, keepdims=keep)
+
+    def var(
+        self,
+        axis: Axis = _UNSET,
+        unbiased: bool = True,
+        keepdims: bool = _UNSET,
+        *,
+        dim: Axis = _UNSET,
+        keepdim: bool = _UNSET,
+        correction: int | None = None,
+    ) -> Tensor:
+        """Variance over ``axis``: Σ(x - mean)² / (n - correction), unbiased (correction 1) by
+        default, as PyTorch; ``unbiased=False`` or ``correction=0`` divides by n.
+
+        >>> from autograd import Tensor
+        >>> x = Tensor([1.0, 2.0, 3.0, 4.0])
+        >>> round(x.var().item(), 6), x.var(unbiased=False).item()
+        (1.666667, 1.25)
+        """
+        axes, keep = self._axis_keep("var", axis, keepdims, dim, keepdim)
+        if not isinstance(unbiased, (bool, np.bool_)):
+            raise TypeError(f"var: unbiased must be a bool, got {type(unbiased).__name__}")
+        if correction is None:
+            correction = 1 if unbiased else 0
+        elif isinstance(correction, bool) or not isinstance(correction, (int, float)):
+            raise TypeError(f"var: correction must be a number, got {type(correction).__name__}")
+        count = self.data.size if axes is None else math.prod(self.data.shape[i] for i in axes)
+        centred = self - self._apply1(SUM, axes=axes, keepdims=True) * (1.0 / count if count else math.nan)
+        squares = (centred * centred)._apply1(SUM, axes=axes, keepdims=keep)
+        dof = count - correction
+        return squares * (1.0 / dof if dof > 0 else math.inf)  # n <= correction: inf or nan, as PyTorch
+
+    def std(
+        self,
+        axis: Axis = _UNSET,
+        unbiased: bool = True,
+        keepdims: bool = _UNSET,
+        *,
+        dim: Axis = _UNSET,
+        keepdim: bool = _UNSET,
+        correction: int | None = None,
+    ) -> Tensor:
+        """Standard deviation: the square root of `var` (unbiased by default, as PyTorch)."""
+        kept = pick("std", "keepdims", keepdims, "keepdim", keepdim, False)
+        return self.var(
+            pick("std", "axis", axis, "dim", dim, None), unbiased, kept, correction=correction
+        ).sqrt()
+
+    def argmax(self, dim: Any = None, keepdim: bool = False, *, axis: Any = _UNSET) -> Tensor:
+        """The index of the maximum (the first, at ties) along ``dim``, or in the flattened tensor
+        for None, as an int64 Tensor; not differentiable.
+
+        >>> from autograd import Tensor
+        >>> Tensor([[1.0, 5.0], [3.0, 2.0]]).argmax(dim=1).tolist()
+        [1, 0]
+        """
+        return self._arg("argmax", np.argmax, dim, keepdim, axis)
+
+    def argmin(self, dim: Any = None, keepdim: bool = False, *, axis: Any = _UNSET) -> Tensor:
+        """The index of the minimum along ``dim`` (flattened for None), as `argmax`."""
+        return self._arg("argmin", np.argmin, dim, keepdim, axis)
+
+    def _arg(self, op: str, fn: Any, dim: Any, keepdim: bool, axis: Any) -> Tensor:
+        dim = pick(op, "axis", axis, "dim", None if dim is None else dim, None)
+        keep = _keep(op, keepdim)
+        if self.data.size == 0:
+            raise ValueError(f"{op}: the tensor is empty (shape {self.data.shape})")
+        if dim is None:
+            found = fn(self.data)
+            return self._constant(
+                np.asarray(found).reshape((1,) * self.data.ndim) if keep else np.asarray(found)
+            )
+        ax = one_axis(op, dim, self.data.ndim)
+        return self._constant(np.asarray(fn(self.data, axis=ax, keepdims=keep)))
+
+    def softmax(self, axis: int = _UNSET, *, dim: int = _UNSET) -> Tensor:
+        """exp(x) / Σ exp(x) along ``axis`` (the last by default), shifted by the max first so that
+        nothing overflows.
 
         >>> from autograd import Tensor
         >>> Tensor([1000.0, 1000.0]).softmax().data
         array([0.5, 0.5])
         """
-        ax = one_axis("softmax", axis, self.data.ndim)
+        ax = one_axis("softmax", pick("softmax", "axis", axis, "dim", dim, -1), self.data.ndim)
         return self._apply1(SOFTMAX, axis=ax)
 
-    def log_softmax(self, axis: int = -1) -> Tensor:
-        """x - log Σ exp(x) along ``axis``, computed stably (finite for logits of 1e4).
+    def log_softmax(self, axis: int = _UNSET, *, dim: int = _UNSET) -> Tensor:
+        """x - log Σ exp(x) along ``axis`` (the last by default), computed stably (finite for
+        logits of 1e4).
 
         >>> from autograd import Tensor
         >>> Tensor([0.0, 1e4]).log_softmax().data
         array([-10000.,      0.])
         """
-        ax = one_axis("log_softmax", axis, self.data.ndim)
+        ax = one_axis("log_softmax", pick("log_softmax", "axis", axis, "dim", dim, -1), self.data.ndim)
         return self._apply1(LOG_SOFTMAX, axis=ax)

@@ -1,11 +1,13 @@
-"""Tensor shapes and indexing: ``reshape``, ``transpose`` / ``.T``, ``t[index]``.
+"""Tensor shapes and indexing: ``reshape view flatten unsqueeze squeeze transpose permute T``,
+``t[index]`` and ``masked_fill``.
 
-Each is one line over its primitive (`autograd.array_ops`) after the checks that name the
-problem. Mixed into `autograd.tensor.Tensor`.
+``reshape``, ``transpose`` and indexing are one line over their primitives
+(`autograd.array_ops`) after the checks that name the problem; the rest are composites of them.
+Mixed into `autograd.tensor.Tensor`.
 
 >>> from autograd import Tensor
->>> Tensor([1.0, 2.0, 3.0, 4.0]).reshape(2, 2).shape
-(2, 2)
+>>> Tensor([1.0, 2.0, 3.0, 4.0]).view(2, 2).unsqueeze(0).shape
+(1, 2, 2)
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograd.array_ops import GETITEM, RESHAPE, TRANSPOSE
-from autograd.tensor_reduce import normalize_axes
+from autograd.array_ops import GETITEM, RESHAPE, TRANSPOSE, WHERE
+from autograd.tensor_reduce import normalize_axes, one_axis
 
 if TYPE_CHECKING:
     from autograd.primitive import Primitive
@@ -62,6 +64,9 @@ class Shapes:
 
         def _apply1(self, prim: Primitive, **params: Any) -> Tensor: ...
 
+        @staticmethod
+        def _apply(prim: Primitive, operands: tuple[Any, ...], params: dict[str, Any]) -> Tensor: ...
+
     def reshape(self, *shape: Any) -> Tensor:
         """The same elements in a new shape (one dimension may be -1), as ``ndarray.reshape``.
 
@@ -79,25 +84,98 @@ class Shapes:
         except TypeError:
             raise TypeError(f"reshape: the shape must be ints, got {shape!r}") from None
 
-    def transpose(self, *axes: Any) -> Tensor:
-        """Permute the axes (all reversed when none are given), as ``ndarray.transpose``.
+    def view(self, *shape: Any) -> Tensor:
+        """PyTorch's name for `reshape` (any tensor can be viewed here: numpy copies if it must)."""
+        return self.reshape(*shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """The dimensions ``start_dim`` to ``end_dim`` (both included) merged into one.
 
         >>> from autograd import Tensor
-        >>> Tensor(np.zeros((2, 3, 4))).transpose(2, 0, 1).shape
-        (4, 2, 3)
+        >>> Tensor(np.zeros((2, 3, 4))).flatten(1).shape
+        (2, 12)
+        """
+        shape = self.data.shape
+        if not shape:
+            return self.reshape(1)
+        start, end = (one_axis("flatten", d, len(shape)) for d in (start_dim, end_dim))
+        if start > end:
+            raise ValueError(
+                f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {shape}"
+            )
+        return self.reshape(*shape[:start], -1 if 0 not in shape else 0, *shape[end + 1 :])
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        """A new axis of length 1 at ``dim`` (from -ndim-1 to ndim, as PyTorch).
+
+        >>> from autograd import Tensor
+        >>> Tensor([1.0, 2.0]).unsqueeze(-1).shape
+        (2, 1)
+        """
+        ndim = self.data.ndim
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+            raise TypeError(f"unsqueeze: dim must be an int, got {type(dim).__name__}")
+        if not -ndim - 1 <= dim <= ndim:
+            raise ValueError(f"unsqueeze: dim {dim} is out of range for a tensor with {ndim} dimensions")
+        dim = int(dim) % (ndim + 1)
+        return self.reshape(*self.data.shape[:dim], 1, *self.data.shape[dim:])
+
+    def squeeze(self, dim: int | None = None) -> Tensor:
+        """The axes of length 1 removed (only ``dim``'s, if given and of length 1, as PyTorch).
+
+        >>> from autograd import Tensor
+        >>> Tensor(np.zeros((1, 3, 1))).squeeze().shape, Tensor(np.zeros((1, 3, 1))).squeeze(1).shape
+        ((3,), (1, 3, 1))
+        """
+        shape = self.data.shape
+        if dim is None:
+            return self.reshape(*(n for n in shape if n != 1))
+        if not shape:
+            return self.reshape(())
+        ax = one_axis("squeeze", dim, len(shape))
+        return self.reshape(*shape[:ax], *shape[ax + 1 :]) if shape[ax] == 1 else self.reshape(*shape)
+
+    def transpose(self, *axes: Any) -> Tensor:
+        """``transpose()`` reverses the axes, ``transpose(1, 2, 0)`` permutes them (numpy), and
+        ``transpose(dim0, dim1)``, two axes, swaps them (PyTorch: ``k.transpose(-2, -1)``).
+
+        >>> from autograd import Tensor
+        >>> x = Tensor(np.zeros((2, 3, 4)))
+        >>> x.transpose(2, 0, 1).shape, x.transpose(0, 2).shape, x.transpose(-2, -1).shape
+        ((4, 2, 3), (4, 3, 2), (2, 4, 3))
         """
         axes = _shape_arg(axes)
         ndim = self.data.ndim
+        if len(axes) == 2 and ndim >= 2:  # PyTorch's swap of two dimensions
+            a, b = (one_axis("transpose", d, ndim) for d in axes)
+            order = list(range(ndim))
+            order[a], order[b] = order[b], order[a]
+            axes = tuple(order)
         axes = axes or tuple(range(ndim - 1, -1, -1))
         if len(axes) != ndim:
             raise ValueError(f"transpose: {len(axes)} axes given for shape {self.data.shape}, need {ndim}")
         normalize_axes("transpose", axes, ndim)  # ints, in range, none repeated: a permutation
         return self._apply1(TRANSPOSE, axes=tuple(int(a) % ndim for a in axes))
 
+    def permute(self, *dims: Any) -> Tensor:
+        """The axes in the order ``dims`` (PyTorch's name for a full transpose).
+
+        >>> from autograd import Tensor
+        >>> Tensor(np.zeros((2, 3, 4))).permute(2, 0, 1).shape
+        (4, 2, 3)
+        """
+        dims = _shape_arg(dims)
+        if len(dims) != self.data.ndim:
+            raise ValueError(
+                f"permute: {len(dims)} dims given for shape {self.data.shape}, need {self.data.ndim}"
+            )
+        normalize_axes("permute", dims, self.data.ndim)
+        return self._apply1(TRANSPOSE, axes=tuple(int(d) % max(self.data.ndim, 1) for d in dims))
+
     @property
     def T(self) -> Tensor:
         """All axes reversed (the matrix transpose for 2-D)."""
-        return self.transpose()
+        return self._apply1(TRANSPOSE, axes=tuple(range(self.data.ndim - 1, -1, -1)))
 
     def __getitem__(self, index: Any) -> Tensor:
         """numpy indexing: ints, slices, None, ..., integer arrays and boolean masks. Gradients of
@@ -114,3 +192,25 @@ class Shapes:
             return self._apply1(GETITEM, index=index, repeats=repeats)
         except IndexError as e:
             raise IndexError(f"index: {e} (tensor shape {self.data.shape})") from None
+
+    def masked_fill(self, mask: Any, value: Any) -> Tensor:
+        """``value`` where ``mask`` (booleans, broadcast to this shape) holds, these elements elsewhere.
+
+        >>> from autograd import Tensor
+        >>> Tensor([1.0, 2.0, 3.0]).masked_fill(np.array([True, False, True]), -np.inf).tolist()
+        [-inf, 2.0, -inf]
+        """
+        cond = np.asarray(getattr(mask, "data", mask))
+        if cond.dtype != np.bool_:
+            raise TypeError(f"masked_fill: the mask must be booleans, got {cond.dtype}")
+        try:
+            shape = np.broadcast_shapes(cond.shape, self.data.shape)
+        except ValueError:
+            raise ValueError(
+                f"masked_fill: mask shape {cond.shape} does not broadcast to {self.data.shape}"
+            ) from None
+        if shape != self.data.shape:
+            raise ValueError(
+                f"masked_fill: mask shape {cond.shape} would grow the tensor's {self.data.shape}"
+            )
+        return self._apply(WHERE, (value, self), {"cond": cond})

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+import autograd
 from autograd import where
 
 Shapes = tuple[tuple[int, ...], ...]
@@ -53,6 +54,7 @@ class Row:
     smooth: bool = True
     scalar: bool = False
     derivative: Callable[..., tuple[float, ...]] | None = field(default=None, compare=False)
+    keeps_dtype: bool = True  # float32 in, float32 out
 
     def inputs(self, shapes: Shapes, seed: int = 0, dtype: Any = np.float64) -> list[np.ndarray]:
         rng = np.random.default_rng(seed)
@@ -305,6 +307,91 @@ ROWS: list[Row] = [
     # gradients that are graphs themselves use broadcast (sum's rule) and scatter (indexing's)
     Row("sum_squared", lambda a: a.sum(axis=0) ** 2, lambda a: a.sum(axis=0) ** 2, [((3, 4),)]),
     Row("index_squared", lambda a: a[[0, 0, 2]] ** 2, lambda a: a[[0, 0, 2]] ** 2, [((3, 4),)]),
+    # elementwise on both kinds: the larger or smaller of two
+    Row(
+        "maximum",
+        autograd.maximum,
+        np.maximum,
+        BROADCASTING,
+        torch_fn=lambda a, b: _torch().maximum(a, b),
+        smooth=False,
+        scalar=True,
+    ),
+    Row(
+        "minimum",
+        autograd.minimum,
+        np.minimum,
+        BROADCASTING,
+        torch_fn=lambda a, b: _torch().minimum(a, b),
+        smooth=False,
+        scalar=True,
+    ),
+    # the everyday PyTorch surface: joins, bounds, casts, and composites of the primitives
+    Row(
+        "cat",
+        lambda a, b: autograd.cat([a, b], dim=0),
+        lambda a, b: np.concatenate([a, b], axis=0),
+        [((2, 3), (4, 3)), ((1,), (3,))],
+        torch_fn=lambda a, b: _torch().cat([a, b], dim=0),
+    ),
+    Row(
+        "cat_dim1",
+        lambda a, b, c: autograd.cat([a, b, c], dim=-1),
+        lambda a, b, c: np.concatenate([a, b, c], axis=-1),
+        [((2, 1), (2, 3), (2, 2))],
+        torch_fn=lambda a, b, c: _torch().cat([a, b, c], dim=-1),
+    ),
+    Row(
+        "stack",
+        lambda a, b: autograd.stack([a, b], dim=1),
+        lambda a, b: np.stack([a, b], axis=1),
+        [((2, 3), (2, 3))],
+        torch_fn=lambda a, b: _torch().stack([a, b], dim=1),
+    ),
+    Row("clamp", lambda a: a.clamp(-0.5, 0.7), lambda a: np.clip(a, -0.5, 0.7), UNARY, smooth=False),
+    Row("clamp_min", lambda a: a.clamp(min=0.1), lambda a: np.maximum(a, 0.1), UNARY, smooth=False),
+    Row("double", lambda a: a.double() * 2, lambda a: a * 2, UNARY, keeps_dtype=False),
+    Row(
+        "min_dim",
+        lambda a: a.min(dim=1),
+        lambda a: a.min(axis=1),
+        [((3, 4),)],
+        torch_fn=lambda a: a.amin(dim=1),
+        kink=0.1,
+        smooth=False,
+    ),
+    Row("var", lambda a: a.var(dim=1), lambda a: a.var(axis=1, ddof=1), [((3, 4),), ((2, 3, 2),)]),
+    Row(
+        "var_all_biased",
+        lambda a: a.var(unbiased=False),
+        lambda a: a.var(),
+        UNARY[:1],
+        torch_fn=lambda a: a.var(unbiased=False),
+    ),
+    Row(
+        "std",
+        lambda a: a.std(dim=0, keepdim=True),
+        lambda a: a.std(axis=0, ddof=1, keepdims=True),
+        [((3, 4),)],
+    ),
+    Row("view_flatten", lambda a: a.view(2, -1).flatten(), lambda a: a.reshape(-1), [((2, 3, 2),)]),
+    Row(
+        "unsqueeze_squeeze", lambda a: a.unsqueeze(1).squeeze(0), lambda a: a[:, None].squeeze(0), [((1, 4),)]
+    ),
+    Row("permute", lambda a: a.permute(2, 0, 1), lambda a: a.transpose(2, 0, 1), [((2, 3, 4),)]),
+    Row(
+        "transpose_swap",
+        lambda a: a.transpose(-2, -1),
+        lambda a: np.swapaxes(a, -2, -1),
+        [((2, 3, 4),), ((3, 4),)],
+    ),
+    Row(
+        "masked_fill",
+        lambda a: a.masked_fill(MASK, -1.5),
+        lambda a: np.where(MASK, -1.5, a),
+        [((3, 4),)],
+        torch_fn=lambda a: a.masked_fill(_torch().from_numpy(MASK), -1.5),
+    ),
     # composites users write
     Row(
         "cross_entropy",

@@ -218,7 +218,7 @@ def test_shape_errors_name_the_op_and_both_shapes() -> None:
     with pytest.raises(ValueError, match=r"^transpose: 1 axes given for shape \(3, 4\), need 2$"):
         Tensor(np.ones((3, 4))).transpose(0)
     with pytest.raises(ValueError, match="transpose: repeated axis"):
-        Tensor(np.ones((3, 4))).transpose(1, 1)
+        Tensor(np.ones((3, 4, 2))).transpose(1, 1, 0)
 
 
 def test_backward_needs_a_scalar_or_a_gradient_of_the_right_shape() -> None:

@@ -144,6 +144,8 @@ def combine(node: Any, args: Sequence[Formula]) -> Formula | None:
         return (f"{paren(a, PRODUCT_LEVEL)}·{paren(b, POWER_LEVEL)}", PRODUCT_LEVEL)
     if prim is POW and numbers_at == [1]:
         return (power_text(args[0], float(ops[1])), POWER_LEVEL)
+    if prim.variadic:
+        return (f"{prim.name}({', '.join(a[0] for a in args)})", ATOM_LEVEL)
     level = prim.precedence
     levels = [min(level + (j > 0), ATOM_LEVEL) for j in range(len(args))]  # infix: the right binds tighter
     text = fill(prim.notation, dict(zip(OPERANDS, args)), levels)

@@ -155,7 +155,7 @@ def sentence(g: GraphView, node: Any, total: Any, sent: list[Sent]) -> str:
 def _local_value(consumer: Any, j: int) -> Any:
     """∂(consumer)/∂(operand j): the rule run with g = 1 (rules are linear in g)."""
     prim = primitive_of(consumer)
-    rule = prim.rules[j] if prim is not None else None
+    rule = prim.rule(j) if prim is not None else None
     if rule is None:
         return 0.0
     raw = [getattr(x, "data", x) for x in operands(consumer)]

@@ -1,0 +1,285 @@
+"""Making Tensors, and combining them, as PyTorch spells it: ``zeros ones full arange eye randn
+rand randint zeros_like ones_like``, ``cat stack where maximum minimum``, ``manual_seed``, and the
+dtype names ``float32 float64 int64 ...``.
+
+Floating factories give float64 unless told otherwise (PyTorch's default is float32: here numpy's
+precision is the default, and ``dtype=autograd.float32`` is one word away). ``randn``, ``rand``,
+``randint`` and nn's initialisation draw from one generator that `manual_seed` resets.
+
+>>> import autograd
+>>> autograd.manual_seed(0)
+>>> autograd.zeros(2, 3).shape, autograd.arange(4).tolist(), autograd.randn(2, dtype=autograd.float32).dtype
+((2, 3), [0, 1, 2, 3], dtype('float32'))
+>>> x = autograd.ones(2, requires_grad=True)
+>>> autograd.stack([x, 2 * x]).sum().backward()
+>>> x.grad
+array([3., 3.])
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from autograd.array_ops import CAT
+from autograd.ops import MAXIMUM, MINIMUM
+from autograd.tensor import Tensor
+
+__all__ = [
+    "bool_",
+    "cat",
+    "eye",
+    "float16",
+    "float32",
+    "float64",
+    "full",
+    "generator",
+    "int32",
+    "int64",
+    "long",
+    "manual_seed",
+    "maximum",
+    "minimum",
+    "ones",
+    "ones_like",
+    "arange",
+    "rand",
+    "randint",
+    "randn",
+    "stack",
+    "where",
+    "zeros",
+    "zeros_like",
+]
+
+# PyTorch's dtype names, as numpy dtypes: `dtype=autograd.float32` reads as `dtype=torch.float32`.
+float16, float32, float64 = np.dtype("float16"), np.dtype("float32"), np.dtype("float64")
+int32, int64, bool_ = np.dtype("int32"), np.dtype("int64"), np.dtype("bool")
+long = int64
+
+_generator = np.random.default_rng()
+
+
+def manual_seed(seed: int) -> None:
+    """Reset the one random generator (``randn``, ``rand``, ``randint``, nn's initial weights):
+    the same seed gives the same numbers afterwards.
+
+    >>> import autograd
+    >>> autograd.manual_seed(7); a = autograd.randn(3)
+    >>> autograd.manual_seed(7); bool((autograd.randn(3) == a).data.all())
+    True
+    """
+    global _generator
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__}")
+    if not 0 <= seed < 2**64:
+        raise ValueError(f"manual_seed: seed must be in [0, 2**64), got {seed}")
+    _generator = np.random.default_rng(int(seed))
+
+
+def generator() -> np.random.Generator:
+    """The generator `manual_seed` resets (for code that draws its own numbers alike)."""
+    return _generator
+
+
+def _dtype(op: str, dtype: Any, default: Any) -> np.dtype:
+    if dtype is None:
+        return np.dtype(default)
+    if dtype is float:
+        return float64
+    if dtype is int:
+        return int64
+    try:
+        found = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{op}: dtype must be a numpy dtype or its name, got {dtype!r}") from None
+    if found.kind not in "biuf":
+        raise TypeError(f"{op}: dtype must be a real number type, got {found}")
+    return found
+
+
+def _size(op: str, size: tuple[Any, ...]) -> tuple[int, ...]:
+    """``f(2, 3)`` or ``f((2, 3))``: non-negative ints."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    for n in size:
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"{op}: sizes must be ints, got {n!r}")
+        if n < 0:
+            raise ValueError(f"{op}: sizes must be >= 0, got {n}")
+    return tuple(int(n) for n in size)
+
+
+def _made(op: str, data: np.ndarray, requires_grad: bool) -> Tensor:
+    if requires_grad and data.dtype.kind != "f":
+        raise TypeError(f"{op}: only floating-point tensors can require grad, got {data.dtype}")
+    return Tensor(data, requires_grad=requires_grad)
+
+
+def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros of shape ``size`` (float64 by default)."""
+    return _made(
+        "zeros", np.zeros(_size("zeros", size), dtype=_dtype("zeros", dtype, float64)), requires_grad
+    )
+
+
+def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones of shape ``size`` (float64 by default)."""
+    return _made("ones", np.ones(_size("ones", size), dtype=_dtype("ones", dtype, float64)), requires_grad)
+
+
+def full(size: Any, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of shape ``size`` holding ``fill_value`` (int64 for an int, bool for a bool, else
+    float64, unless ``dtype`` says otherwise, as PyTorch infers it)."""
+    if not isinstance(fill_value, (numbers.Real, np.bool_)):
+        raise TypeError(f"full: fill_value must be a real number, got {type(fill_value).__name__}")
+    default = (
+        bool_
+        if isinstance(fill_value, (bool, np.bool_))
+        else int64
+        if isinstance(fill_value, numbers.Integral)
+        else float64
+    )
+    shape = _size("full", tuple(size) if isinstance(size, (tuple, list)) else (size,))
+    return _made("full", np.full(shape, fill_value, dtype=_dtype("full", dtype, default)), requires_grad)
+
+
+def arange(
+    start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """``start, start + step, ...`` up to ``end`` (not included); ``arange(n)`` is 0 .. n-1. Ints
+    give int64 (indices), any float gives float64, as PyTorch.
+
+    >>> arange(1, 2, 0.25).tolist()
+    [1.0, 1.25, 1.5, 1.75]
+    """
+    if end is None:
+        start, end = 0, start
+    for name, v in (("start", start), ("end", end), ("step", step)):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
+            raise TypeError(f"arange: {name} must be a number, got {type(v).__name__}")
+        if not np.isfinite(float(v)):
+            raise ValueError(f"arange: {name} must be finite, got {v!r}")
+    if step == 0:
+        raise ValueError("arange: step must not be 0")
+    integral = all(isinstance(v, numbers.Integral) for v in (start, end, step))
+    data = np.arange(start, end, step, dtype=_dtype("arange", dtype, int64 if integral else float64))
+    return _made("arange", data, requires_grad)
+
+
+def eye(n: int, m: int | None = None, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """The n x m identity matrix (n x n by default)."""
+    rows, cols = _size("eye", (n, n if m is None else m))
+    return _made("eye", np.eye(rows, cols, dtype=_dtype("eye", dtype, float64)), requires_grad)
+
+
+def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Standard normal numbers from the seeded generator (float64 by default)."""
+    shape, kind = _size("randn", size), _dtype("randn", dtype, float64)
+    if kind.kind != "f":
+        raise TypeError(f"randn: dtype must be a float type, got {kind}")
+    return _made("randn", _generator.standard_normal(shape).astype(kind, copy=False), requires_grad)
+
+
+def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Uniform numbers in [0, 1) from the seeded generator (float64 by default)."""
+    shape, kind = _size("rand", size), _dtype("rand", dtype, float64)
+    if kind.kind != "f":
+        raise TypeError(f"rand: dtype must be a float type, got {kind}")
+    return _made("rand", _generator.random(shape).astype(kind, copy=False), requires_grad)
+
+
+def randint(low: int, high: int | None = None, size: Any = (), *, dtype: Any = None) -> Tensor:
+    """Integers in [low, high) (``randint(high, size)`` is from 0, as PyTorch's), int64 by default."""
+    if high is None or isinstance(high, (tuple, list)):  # randint(high, size)
+        low, high, size = 0, low, (size if high is None else high)
+    for name, v in (("low", low), ("high", high)):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+            raise TypeError(f"randint: {name} must be an int, got {type(v).__name__}")
+    if high <= low:
+        raise ValueError(f"randint: high ({high}) must be greater than low ({low})")
+    shape = _size("randint", tuple(size) if isinstance(size, (tuple, list)) else (size,))
+    return Tensor(_generator.integers(low, high, size=shape).astype(_dtype("randint", dtype, int64)))
+
+
+def zeros_like(t: Any, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Zeros of ``t``'s shape and dtype."""
+    data = np.asarray(getattr(t, "data", t))
+    return _made(
+        "zeros_like", np.zeros(data.shape, dtype=_dtype("zeros_like", dtype, data.dtype)), requires_grad
+    )
+
+
+def ones_like(t: Any, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Ones of ``t``'s shape and dtype."""
+    data = np.asarray(getattr(t, "data", t))
+    return _made(
+        "ones_like", np.ones(data.shape, dtype=_dtype("ones_like", dtype, data.dtype)), requires_grad
+    )
+
+
+# --- combining tensors -----------------------------------------------------------------------------
+
+
+def _tensors(op: str, tensors: Any) -> list[Tensor]:
+    if isinstance(tensors, Tensor) or not isinstance(tensors, Sequence) or isinstance(tensors, (str, bytes)):
+        raise TypeError(f"{op}: expected a list or tuple of Tensors, got {type(tensors).__name__}")
+    if not tensors:
+        raise ValueError(f"{op}: expected at least one tensor, got none")
+    return [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+
+
+def cat(tensors: Sequence[Any], dim: int = 0) -> Tensor:
+    """The tensors joined along the existing axis ``dim``; each gets back its own slice of the
+    gradient.
+
+    >>> cat([zeros(2, 3), ones(1, 3)]).shape
+    (3, 3)
+    """
+    ts = _tensors("cat", tensors)
+    ndim = ts[0].ndim
+    if ndim == 0 or any(t.ndim != ndim for t in ts):
+        shapes = [t.shape for t in ts]
+        raise ValueError(f"cat: tensors need the same number of dimensions (at least 1), got shapes {shapes}")
+    from autograd.tensor_reduce import one_axis  # the axis check every Tensor op uses
+
+    ax = one_axis("cat", dim, ndim)
+    if any(t.shape[:ax] + t.shape[ax + 1 :] != ts[0].shape[:ax] + ts[0].shape[ax + 1 :] for t in ts):
+        raise ValueError(f"cat: shapes {[t.shape for t in ts]} differ outside dim {dim}")
+    return CAT(*ts, axis=ax)
+
+
+def stack(tensors: Sequence[Any], dim: int = 0) -> Tensor:
+    """The tensors (all of one shape) stacked along a new axis ``dim``.
+
+    >>> stack([zeros(3), ones(3)], dim=1).shape
+    (3, 2)
+    """
+    ts = _tensors("stack", tensors)
+    if any(t.shape != ts[0].shape for t in ts):
+        raise ValueError(f"stack: tensors need one shape, got {[t.shape for t in ts]}")
+    return cat([t.unsqueeze(dim) for t in ts], dim=dim)
+
+
+def where(cond: Any, a: Any, b: Any) -> Tensor:
+    """``a`` where ``cond`` (booleans) holds, ``b`` elsewhere, broadcast together; the gradient
+    goes to the side that was picked (a selection: an infinite gradient never meets a 0).
+
+    >>> where(Tensor([1.0, -1.0]) > 0, Tensor([10.0, 10.0]), 0.0).tolist()
+    [10.0, 0.0]
+    """
+    return Tensor._where(cond, a, b)
+
+
+def maximum(a: Any, b: Any) -> Any:
+    """The elementwise maximum of two Tensors (or Values, or a node and a number); a tie sends
+    half the gradient to each side, as PyTorch."""
+    return MAXIMUM(a, b)
+
+
+def minimum(a: Any, b: Any) -> Any:
+    """The elementwise minimum (see `maximum`)."""
+    return MINIMUM(a, b)
