@@ -264,13 +264,16 @@ def stack(tensors: Sequence[Any], dim: int = 0) -> Tensor:
     return cat([t.unsqueeze(dim) for t in ts], dim=dim)
 
 
-def where(cond: Any, a: Any, b: Any) -> Tensor:
+def where(cond: Any, a: Any, b: Any) -> Any:
     """``a`` where ``cond`` (booleans) holds, ``b`` elsewhere, broadcast together; the gradient
-    goes to the side that was picked (a selection: an infinite gradient never meets a 0).
+    goes to the side that was picked (a selection: an infinite gradient never meets a 0). One
+    bool picks one side as it is (for Values: ``where(x.data > 0, x, 0.0)``).
 
     >>> where(Tensor([1.0, -1.0]) > 0, Tensor([10.0, 10.0]), 0.0).tolist()
     [10.0, 0.0]
     """
+    if isinstance(cond, (bool, np.bool_)):
+        return a if cond else b
     return Tensor._where(cond, a, b)
 
 

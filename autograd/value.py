@@ -24,6 +24,8 @@ import numbers
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
+
 from autograd import engine
 from autograd.anomaly import check_new_node
 from autograd.composite import Composites
@@ -68,7 +70,10 @@ def _binary_method(prim: Primitive) -> Callable[[Value, Any], Any]:
             op = both_nodes
         else:
             if cls is not float:
-                b = _number(b)
+                try:
+                    b = _number(b)
+                except ValueError as err:
+                    raise ValueError(f"{prim.name}: {err}") from None
                 if b is None:
                     return NotImplemented
             data = forward(a.data, b)
@@ -261,6 +266,13 @@ class Value(Composites):
         op = next(op for op in prim.scalar_ops() if list(op.consts) == consts)
         args = [x if i not in consts else r for i, (x, r) in enumerate(zip(operands, raw))]
         return _node(prim.floats(*raw), op, *args)
+
+    @staticmethod
+    def _where(cond: Any, x: Any, y: Any) -> Any:
+        """`autograd.primitive.where` when a Value is among its sides: one condition picks one."""
+        if np.size(cond) != 1:
+            raise TypeError("where: a Value takes one condition, not an array of them")
+        return x if bool(cond) else y
 
     def _operand(self, other: Any, op: str) -> Any:
         if isinstance(other, Value):

@@ -19,11 +19,14 @@ overflows: ``binary_cross_entropy_with_logits`` and ``cross_entropy`` stay finit
 
 from __future__ import annotations
 
+import math
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+import autograd
 from autograd.tensor import Tensor
 from autograd.value import Value
 
@@ -82,24 +85,83 @@ def _clamped_log(x: Any) -> Any:
 
 
 def _check_reduction(who: str, reduction: str) -> None:
+    if not isinstance(reduction, str):
+        raise TypeError(f"{who}: reduction must be 'mean', 'sum' or 'none', got {type(reduction).__name__}")
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{who}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
-def _tensor_target(who: str, input: Any, target: Any) -> Any:
-    """The target as a Tensor of the input's float dtype and shape."""
-    if _is_tensor(target):
-        if target.data.dtype != input.data.dtype:
-            target = Tensor(target.data.astype(input.data.dtype))
-    else:
+def _is_real(y: Any) -> bool:
+    """A real number: int or float (numpy's too), but not bool, which numpy would read as 0/1."""
+    return isinstance(y, (int, float, np.integer, np.floating)) and not isinstance(y, bool)
+
+
+def _as_float(who: str, name: str, x: Any) -> float:
+    try:
+        return float(x)
+    except OverflowError:  # an int beyond float range
+        raise ValueError(f"{who}: {name} is too large for a float") from None
+
+
+def _shown(x: Any) -> str:
+    text = repr(x)
+    return f"{type(x).__name__} {text if len(text) <= 40 else text[:37] + '...'}"
+
+
+def _at(index: tuple[int, ...]) -> str:
+    return "" if not index else f" at index {index[0] if len(index) == 1 else index}"
+
+
+def _real_array(who: str, target: Any) -> np.ndarray:
+    """The target's numbers as an int or float array, or TypeError naming what is not a real number.
+
+    numpy would read "3" and b"3" as 3.0, None as nan, True as 1.0 and drop an imaginary part,
+    so anything but ints and floats is refused before it is converted.
+    """
+    if _is_tensor(target) or isinstance(target, np.ndarray):
+        array = target.data if _is_tensor(target) else target
+        if array.dtype.kind not in "iufO":
+            kind = "a Tensor" if _is_tensor(target) else "an array"
+            raise TypeError(f"{who}: target must hold real numbers, got {kind} of dtype {array.dtype}")
+    elif isinstance(target, (list, tuple)):
         if _holds_values(target):
             raise TypeError(f"{who}: a Tensor input needs a Tensor or array target, not Values")
         try:
-            array = np.asarray(target, dtype=input.data.dtype)
-        except (TypeError, ValueError):
-            kind = type(target).__name__
-            raise TypeError(f"{who}: target must be a Tensor, an array or numbers, got {kind}") from None
-        target = Tensor(array)
+            array = np.asarray(target)
+            if array.dtype.kind not in "iuf":  # look at the items themselves to name the bad one
+                array = np.asarray(target, dtype=object)
+        except ValueError:
+            raise ValueError(f"{who}: target is ragged (its rows differ in length)") from None
+        except TypeError as err:  # items numpy refuses to convert (a Tensor among numbers, ...)
+            raise TypeError(f"{who}: target must hold real numbers ({err})") from None
+    elif _is_real(target):
+        array = np.asarray(target)
+    else:
+        raise TypeError(f"{who}: target must be a Tensor, an array or real numbers, got {_shown(target)}")
+    if array.dtype.kind == "O":  # lists of mixed items, and Python ints too big for int64
+        for index, item in np.ndenumerate(array):
+            if isinstance(item, Value):
+                raise TypeError(f"{who}: a Tensor input needs a Tensor or array target, not Values")
+            if not _is_real(item):
+                raise TypeError(f"{who}: target must hold real numbers, got {_shown(item)}{_at(index)}")
+        try:
+            array = array.astype(np.float64)
+        except OverflowError:
+            raise ValueError(f"{who}: target holds an int too large for a float") from None
+    return array
+
+
+def _tensor_target(who: str, input: Any, target: Any) -> Any:
+    """The target as a Tensor of the input's float dtype and shape."""
+    if not (_is_tensor(target) and target.data.dtype == input.data.dtype):
+        if _is_tensor(target) and target.requires_grad:  # a cast here would cut its gradient off
+            raise TypeError(
+                f"{who}: a target that requires grad must have the input's dtype {input.data.dtype}, "
+                f"got {target.data.dtype}"
+            )
+        array = _real_array(who, target)
+        with np.errstate(over="ignore"):  # a float64 target beyond float32's range becomes inf
+            target = Tensor(array.astype(input.data.dtype, copy=False))
     if target.data.shape != input.data.shape and target.data.ndim != 0:
         raise ValueError(f"{who}: input shape {input.data.shape} and target shape {target.data.shape} differ")
     return target
@@ -121,8 +183,13 @@ def _value_pairs(who: str, input: Any, target: Any) -> tuple[list[Value], list[A
         if not isinstance(x, Value):
             raise TypeError(f"{who}: input item {i} must be a Value, got {type(x).__name__}")
     for i, y in enumerate(ys):
-        if isinstance(y, bool) or not isinstance(y, (Value, int, float, np.integer, np.floating)):
+        if not isinstance(y, Value) and not _is_real(y):
             raise TypeError(f"{who}: target item {i} must be a number or a Value, got {type(y).__name__}")
+        if isinstance(y, int) and not isinstance(y, Value):
+            try:
+                float(y)
+            except OverflowError:
+                raise ValueError(f"{who}: target item {i} is an int too large for a float") from None
     return list(xs), list(ys)
 
 
@@ -145,22 +212,31 @@ def _elementwise(
     input: Any,
     target: Any,
     reduction: str,
-    check: Callable[[np.ndarray], None] | None = None,
+    check: Callable[[np.ndarray, np.ndarray], None] | None = None,
 ) -> Any:
-    """formula(input, target) element by element, then the reduction."""
+    """formula(input, target) element by element, then the reduction; ``check(inputs, targets)``
+    sees the numbers first and raises for values the loss is not defined on."""
     _check_reduction(who, reduction)
     if _is_tensor(input):
         if input.data.dtype.kind != "f":
             raise TypeError(f"{who}: input must be a float Tensor, got dtype {input.data.dtype}")
         target = _tensor_target(who, input, target)
         if check:
-            check(input.data)
+            check(input.data, target.data)
         return _reduce(formula(input, target), reduction)
     xs, ys = _value_pairs(who, input, target)
     if check:
-        check(np.array([x.data for x in xs]))
+        check(
+            np.array([x.data for x in xs]),
+            np.array([y.data if isinstance(y, Value) else float(y) for y in ys]),
+        )
     losses = [formula(x, y) for x, y in zip(xs, ys)]
     return losses[0] if isinstance(input, Value) and reduction == "none" else _reduce(losses, reduction)
+
+
+def _positive(x: Any) -> Any:
+    """x > 0 as `autograd.where` takes it: a bool for a Value, a bool array for a Tensor (a constant)."""
+    return bool(x.data > 0) if isinstance(x, Value) else x.data > 0
 
 
 # --- the losses -------------------------------------------------------------------------------
@@ -188,31 +264,39 @@ def l1_loss(input: Any, target: Any, reduction: str = "mean") -> Any:
 
 def smooth_l1_loss(input: Any, target: Any, reduction: str = "mean", beta: float = 1.0) -> Any:
     """Huber-like: 0.5·d²/beta where |d| < beta, else |d| − 0.5·beta (d = input − target);
-    ``beta=0`` is the L1 loss, as in PyTorch.
+    ``beta=0`` is the L1 loss and ``beta=inf`` is 0 for every finite d, as in PyTorch.
 
-    Written as (0.5·m² + beta·(|d| − m)) / beta with m = min(|d|, beta), which is that branch
-    without a branch, so it works elementwise on Tensors too.
+    The branches are selections (`autograd.where`), not products with masks, so an infinite d or
+    beta gives inf or 0 where the formula does, never inf·0 = NaN; the quadratic branch sees d
+    only where it is chosen, and is written as 0.5·d·(d/beta) so that it does not overflow.
 
     >>> from autograd import Value
     >>> smooth_l1_loss([Value(0.5), Value(3.0)], [0.0, 0.0], reduction="none")[1].data
     2.5
     """
-    if isinstance(beta, bool) or not isinstance(beta, (int, float)):
+    if not _is_real(beta):
         raise TypeError(f"smooth_l1_loss: beta must be a number, got {type(beta).__name__}")
-    if beta < 0:
+    beta = _as_float("smooth_l1_loss", "beta", beta)
+    if not beta >= 0:  # also NaN
         raise ValueError(f"smooth_l1_loss: beta must be >= 0, got {beta}")
     if beta == 0:
         return l1_loss(input, target, reduction)
+    # 1/beta overflows for a subnormal beta: scaling one factor up and the other down by the
+    # same power of two (exact) keeps both finite, and their gradients too.
+    scale = 2.0**600 if beta < sys.float_info.min else 1.0
+    inverse = 1.0 / (beta * scale)
 
     def formula(x: Any, y: Any) -> Any:
         a = _abs(x - y)
-        m = a - (a - beta).relu()  # min(|d|, beta)
-        return (0.5 * m * m + beta * (a - m)) * (1.0 / beta)
+        # "not >=" puts NaN in the quadratic branch, whose gradient is then NaN, as PyTorch's
+        small = ~(a.data >= beta) if _is_tensor(a) else not a.data >= beta
+        m = autograd.where(small, a, 0.0)  # |d| where the quadratic branch is taken, else 0
+        return autograd.where(small, 0.5 * (m * scale) * (m * inverse), a - 0.5 * beta)
 
     return _elementwise("smooth_l1_loss", formula, input, target, reduction)
 
 
-def _check_probabilities(data: np.ndarray) -> None:
+def _check_probabilities(data: np.ndarray, target: np.ndarray) -> None:
     bad = ~((data >= 0) & (data <= 1))
     if bad.any():
         first = float(data[bad].flat[0])
@@ -220,6 +304,15 @@ def _check_probabilities(data: np.ndarray) -> None:
             f"binary_cross_entropy: input values must be probabilities in [0, 1], got {first!r} "
             "(for raw scores use binary_cross_entropy_with_logits)"
         )
+    _check_target_range("binary_cross_entropy", target)
+
+
+def _check_target_range(who: str, target: np.ndarray) -> None:
+    # PyTorch's binary_cross_entropy refuses these too; outside [0, 1] the loss has no minimum
+    bad = ~((target >= 0) & (target <= 1))
+    if bad.any():
+        first = float(target[bad].flat[0])
+        raise ValueError(f"{who}: target values must be in [0, 1], got {first!r}")
 
 
 def binary_cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Any:
@@ -248,12 +341,20 @@ def binary_cross_entropy_with_logits(input: Any, target: Any, reduction: str = "
     """
 
     def formula(x: Any, y: Any) -> Any:
-        pos = _above(x)  # a constant mask, so the gradient is right on both sides of 0
-        relu_x = pos * x
-        minus_abs_x = x - 2 * relu_x  # −|x|
-        return relu_x + (minus_abs_x.exp() + 1).log() - y * x
+        # x⁺ and x⁻ are x on their side of 0 and 0 on the other, by selection, so an infinite
+        # logit meets no inf·0; at x = 0 the gradient is the left side's, sigmoid(0) − y.
+        pos = _positive(x)
+        x_pos, x_neg = autograd.where(pos, x, 0.0), autograd.where(pos, 0.0, x)
+        return (1 - y) * x_pos - y * x_neg + ((x_neg - x_pos).exp() + 1).log()
 
-    return _elementwise("binary_cross_entropy_with_logits", formula, input, target, reduction)
+    return _elementwise(
+        "binary_cross_entropy_with_logits",
+        formula,
+        input,
+        target,
+        reduction,
+        lambda _, target: _check_target_range("binary_cross_entropy_with_logits", target),
+    )
 
 
 def hinge_loss(input: Any, target: Any, reduction: str = "mean", margin: float = 1.0) -> Any:
@@ -267,23 +368,55 @@ def hinge_loss(input: Any, target: Any, reduction: str = "mean", margin: float =
     >>> hinge_loss([Value(0.5), Value(2.0)], [1.0, 1.0], reduction="none")[0].data
     0.5
     """
-    if isinstance(margin, bool) or not isinstance(margin, (int, float)):
+    if not _is_real(margin):
         raise TypeError(f"hinge_loss: margin must be a number, got {type(margin).__name__}")
+    margin = _as_float("hinge_loss", "margin", margin)
+    if math.isnan(margin):
+        raise ValueError("hinge_loss: margin must be a number, not NaN")
     return _elementwise("hinge_loss", lambda x, y: (margin - y * x).relu(), input, target, reduction)
 
 
 # --- cross-entropy ----------------------------------------------------------------------------
 
 
-def _class_indices(who: str, target: Any, n: int, classes: int) -> np.ndarray:
-    data = target.data if _is_tensor(target) else target
+def _class_indices(who: str, target: Any, n: int, classes: int, single: bool = False) -> np.ndarray:
+    """The targets as n class indices in range(classes); ``single``: one index, given as a number
+    or as a one-element list or array. TypeError for what is not a number at all (None, str,
+    bool, complex, Values), ValueError for wrong numbers (floats, out of range) and shapes."""
+    data = _raw(target)
     if _holds_values(data):
         raise TypeError(f"{who}: targets must be integer class indices, not Values")
-    array = np.asarray(data)
-    if array.dtype == np.bool_ or array.dtype.kind not in "iu":
+    try:
+        array = np.asarray(data)
+    except ValueError:
+        raise ValueError(f"{who}: targets are ragged (their rows differ in length)") from None
+    if array.size == 0 and array.dtype.kind in "fO":  # [] reads as float64: no targets, any dtype
+        array = array.astype(np.intp)
+    if array.dtype.kind == "O":  # None, strings among numbers, ints too large for int64, ...
+        for index, item in np.ndenumerate(array):
+            if isinstance(item, Value):
+                raise TypeError(f"{who}: targets must be integer class indices, not Values")
+            if not _is_real(item):
+                raise TypeError(
+                    f"{who}: targets must be integer class indices, got {_shown(item)}{_at(index)}"
+                )
+            if not isinstance(item, (int, np.integer)):
+                raise ValueError(f"{who}: targets must be integer class indices, got {_shown(item)}")
+    elif array.dtype.kind not in "iuf":
+        raise TypeError(f"{who}: targets must be integer class indices, got dtype {array.dtype}")
+    elif array.dtype.kind == "f":  # PyTorch reads float targets as class probabilities
         raise ValueError(f"{who}: targets must be integer class indices, got dtype {array.dtype}")
+    if single and array.shape in ((), (1,)):
+        array = array.reshape(1)
+    elif single:
+        raise ValueError(
+            f"{who}: a single row of {classes} logits takes one class index, got shape {array.shape}"
+        )
     if array.shape != (n,):
         raise ValueError(f"{who}: expected {n} targets (shape ({n},)), got shape {array.shape}")
+    for i, k in enumerate(array.tolist() if array.dtype.kind == "O" else ()):
+        if not 0 <= k < classes:
+            raise ValueError(f"{who}: target {k} at index {i} is out of range for {classes} classes")
     bad = (array < 0) | (array >= classes)
     if bad.any():
         i = int(np.argmax(bad))
@@ -316,30 +449,35 @@ def cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Any:
     who = "cross_entropy"
     _check_reduction(who, reduction)
     if _is_tensor(input):
-        if input.data.ndim not in (1, 2) or input.data.dtype.kind != "f":
-            shape = input.data.shape
+        shape = input.data.shape
+        if input.data.dtype.kind != "f":
+            raise TypeError(f"{who}: input must be float logits, got dtype {input.data.dtype}")
+        if input.data.ndim not in (1, 2):
             raise ValueError(f"{who}: input must be float logits of shape (N, C) or (C,), got {shape}")
         single = input.data.ndim == 1
-        n, classes = (1, input.data.shape[0]) if single else input.data.shape
-        indices = _class_indices(who, np.reshape(_raw(target), (1,)) if single else target, n, classes)
+        n, classes = (1, shape[0]) if single else shape
+        indices = _class_indices(who, target, n, classes, single)
         # Pick each row's target entry by indexing (not by a one-hot product, where a masked
         # logit of -inf would give -inf·0 = NaN).
         if single:
             return -input.log_softmax(axis=0)[int(indices[0])]
         return _reduce(-input.log_softmax(axis=1)[np.arange(n), indices], reduction)
     if isinstance(input, (str, bytes)) or not isinstance(input, Sequence) or not input:
-        raise TypeError(f"{who}: input must be a Tensor or a non-empty list of rows of Values, got {input!r}")
+        got = _shown(input) if isinstance(input, (str, bytes, Sequence)) else type(input).__name__
+        raise TypeError(f"{who}: input must be a Tensor or a non-empty list of rows of Values, got {got}")
     single = isinstance(input[0], Value)
     rows = [input] if single else list(input)
+    for i, row in enumerate(rows):
+        if not isinstance(row, (list, tuple)):
+            raise TypeError(f"{who}: row {i} must be a list of Values, got {type(row).__name__}")
     classes = len(rows[0])
     for i, row in enumerate(rows):
-        if not isinstance(row, (list, tuple)) or len(row) != classes or not classes:
+        if len(row) != classes or not classes:
             raise ValueError(f"{who}: row {i} must be a list of {classes} Values")
         for v in row:
             if not isinstance(v, Value):
                 raise TypeError(f"{who}: logits must be Values, got {type(v).__name__} in row {i}")
-    targets = [target] if single and not isinstance(target, (list, tuple, np.ndarray)) else target
-    indices = _class_indices(who, targets, len(rows), classes)
+    indices = _class_indices(who, target, len(rows), classes, single)
     losses = [_value_row_nll(row, int(k)) for row, k in zip(rows, indices)]
     return losses[0] if single else _reduce(losses, reduction)
 

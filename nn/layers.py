@@ -15,8 +15,11 @@ run unchanged, and the parameters are named for pictures and state dicts:
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
+
+import numpy as np
 
 from autograd.primitive import functions
 from autograd.tensor import Tensor
@@ -65,16 +68,32 @@ def _check_activation(who: str, activation: str, nonlin: bool | None = None) -> 
 
 
 def _check_inputs(who: str, x: Any, nin: int) -> Sequence[Any]:
+    """``x`` if it is an ordered sequence (list, tuple, 1-D array, ...) of ``nin`` numbers or
+    Values; TypeError for unordered or one-shot containers (a dict would run on its keys, a set in
+    no fixed order, a generator would be used up) and for items that are not real numbers."""
     if isinstance(x, Tensor) or (isinstance(x, (list, tuple)) and any(isinstance(xi, Tensor) for xi in x)):
         raise TypeError(
             f"{who}: Value models take numbers or Values, got a Tensor; "
             "for Tensors use nn.Linear / nn.Sequential"
         )
-    if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
+    if isinstance(x, np.ndarray) and x.ndim != 1:
+        raise ValueError(f"{who}: expected a sequence of {nin} inputs, got an array of shape {x.shape}")
+    if isinstance(x, (str, bytes)) or not isinstance(x, (Sequence, np.ndarray)):
         raise TypeError(f"{who}: expected a sequence of {nin} inputs, got {type(x).__name__}")
     if len(x) != nin:
         raise ValueError(f"{who}: expected {nin} inputs, got {len(x)}")
-    return x
+    for i, xi in enumerate(x):
+        if isinstance(xi, Value):
+            continue
+        # numbers.Real minus bools: numpy's floats and ints, and Fractions, but not True/False
+        if isinstance(xi, (bool, np.bool_)) or not isinstance(xi, numbers.Real):
+            raise TypeError(f"{who}: input {i} must be a number or a Value, got {type(xi).__name__}")
+        if isinstance(xi, int):
+            try:
+                float(xi)
+            except OverflowError:
+                raise ValueError(f"{who}: input {i} is an int too large for a float") from None
+    return cast(Sequence[Any], x)
 
 
 class Neuron(Module):

@@ -41,8 +41,7 @@ class Linear(Module):
     ) -> None:
         _check_size("Linear", "in_features", in_features)
         _check_size("Linear", "out_features", out_features)
-        if np.dtype(dtype).kind != "f":
-            raise TypeError(f"Linear: dtype must be a float type, got {np.dtype(dtype)}")
+        dtype = _float_dtype(dtype)
         self.in_features, self.out_features = in_features, out_features
         gen = get_rng(rng)
         bound = 1.0 / math.sqrt(in_features)
@@ -68,6 +67,21 @@ class Linear(Module):
     def extra_repr(self) -> str:
         bias = self.bias is not None
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={bias}"
+
+
+def _float_dtype(dtype: Any) -> np.dtype:
+    """``dtype`` as a numpy float dtype (None: float64, the default), or TypeError naming it."""
+    if dtype is None:
+        return np.dtype(np.float64)
+    try:
+        found = np.dtype(dtype)
+    except (TypeError, ValueError):  # numpy's "data type 'bogus' not understood" names no layer
+        raise TypeError(
+            f"Linear: dtype must be a numpy float type (np.float32, ...), got {dtype!r}"
+        ) from None
+    if found.kind != "f":
+        raise TypeError(f"Linear: dtype must be a float type, got {found}")
+    return found
 
 
 def _constant_input(x: Any, dtype: np.dtype) -> Tensor:

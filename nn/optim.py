@@ -28,6 +28,7 @@ optimizer's ``params``.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable
 from typing import Any
 
@@ -44,29 +45,76 @@ class _ValueGroup:
     """All Value parameters seen as one float64 array (their grads are floats, never None).
     ``read`` gives fresh arrays; the update works on them and ``write`` copies the result back."""
 
-    def __init__(self, params: list[Value]) -> None:
-        self.params = params
+    def __init__(self, params: list[Value], indices: list[int]) -> None:
+        self.params, self.indices = params, indices
 
-    def read(self) -> tuple[np.ndarray, np.ndarray | None]:
-        n = len(self.params)
-        data = np.fromiter((p.data for p in self.params), dtype=np.float64, count=n)
-        grad = np.fromiter((p.grad for p in self.params), dtype=np.float64, count=n)
-        return data, grad
+    def read(self, who: str) -> tuple[np.ndarray, np.ndarray | None]:
+        data = [p.data for p in self.params]
+        grad = [p.grad for p in self.params]
+        # numpy would read None as NaN without a word: anything but floats is looked at closely
+        if not _FLOAT.issuperset(map(type, data)) or not _FLOAT.issuperset(map(type, grad)):
+            for i, p in zip(self.indices, self.params):
+                for name in ("data", "grad"):
+                    _check_number(who, i, name, getattr(p, name))
+        return np.array(data, dtype=np.float64), np.array(grad, dtype=np.float64)
 
     def write(self, data: np.ndarray) -> None:
         for p, x in zip(self.params, data.tolist()):
             p.data = x
 
 
+_FLOAT = {float, np.float64, np.float32}  # what np.array reads exactly; ints may overflow
+
+
+def _check_number(who: str, i: int, name: str, item: Any) -> None:
+    """A Value parameter's ``.data`` or ``.grad`` must be a real number that fits a float."""
+    if isinstance(item, (bool, np.bool_)) or not isinstance(item, numbers.Real):
+        raise TypeError(
+            f"{who}: parameter {i} (a Value) has .{name} of type {type(item).__name__}, "
+            "not a number; nothing was updated"
+        )
+    try:
+        float(item)
+    except OverflowError:
+        raise ValueError(
+            f"{who}: parameter {i} (a Value) has .{name} too large for a float; nothing was updated"
+        ) from None
+
+
 class _TensorSlot:
     """One Tensor parameter: ``read`` gives its own data array, which the update changes in place
     (so views of it stay in step); nothing is left to write back."""
 
-    def __init__(self, param: Any) -> None:
-        self.param = param
+    def __init__(self, param: Any, index: int) -> None:
+        self.param, self.index = param, index
 
-    def read(self) -> tuple[np.ndarray, np.ndarray | None]:
-        return self.param.data, self.param.grad
+    def read(self, who: str) -> tuple[np.ndarray, np.ndarray | None]:
+        data, grad = self.param.data, self.param.grad
+        i = self.index
+        if not isinstance(data, np.ndarray) or data.dtype.kind != "f":
+            kind = data.dtype if isinstance(data, np.ndarray) else type(data).__name__
+            raise TypeError(f"{who}: parameter {i} holds {kind}, not a float array; nothing was updated")
+        if grad is None:
+            return data, None
+        if not data.flags.writeable:  # found before any parameter moves, not halfway through
+            raise ValueError(f"{who}: parameter {i}'s array is read-only; nothing was updated")
+        if not isinstance(grad, np.ndarray) or grad.dtype.kind not in "iuf":
+            kind = f"dtype {grad.dtype}" if isinstance(grad, np.ndarray) else f"type {type(grad).__name__}"
+            raise TypeError(f"{who}: parameter {i}'s grad has {kind}, not real numbers; nothing was updated")
+        if grad.shape != data.shape:
+            raise ValueError(
+                f"{who}: parameter {i}'s grad has shape {grad.shape} but the parameter has shape "
+                f"{data.shape}; nothing was updated"
+            )
+        if grad.dtype != data.dtype:
+            with np.errstate(over="ignore"):
+                cast = grad.astype(data.dtype)
+            if (np.isinf(cast) & np.isfinite(grad)).any():
+                raise ValueError(
+                    f"{who}: parameter {i}'s {grad.dtype} grad overflows {data.dtype}; nothing was updated"
+                )
+            grad = cast
+        return data, grad
 
     def write(self, data: np.ndarray) -> None:
         pass
@@ -94,13 +142,24 @@ def _collect(who: str, params: Iterable[Any]) -> list[Any]:
     return out
 
 
-def _check(who: str, name: str, value: float, upper: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+def _check(who: str, name: str, value: Any, upper: float | None = None) -> float:
+    """A hyperparameter as a float: a real number (not a bool), finite, >= 0 and below ``upper``.
+
+    PyTorch refuses negative values too (and NaN, except SGD, which lets NaN through); an
+    infinite rate or decay can only turn the parameters into inf and NaN, so it is refused here.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{who}: {name} must be a number, got {type(value).__name__}")
-    if not value >= 0.0 or (upper is not None and not value < upper):
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond float range
+        raise ValueError(f"{who}: {name} must be a finite number, got an int too large for a float") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{who}: {name} must be a finite number, got {number}")
+    if not number >= 0.0 or (upper is not None and not number < upper):
         bound = f"in [0, {upper:g})" if upper is not None else ">= 0"
         raise ValueError(f"{who}: {name} must be {bound}, got {value!r}")
-    return float(value)
+    return number
 
 
 class Optimizer:
@@ -115,9 +174,11 @@ class Optimizer:
         who = type(self).__name__
         self.params = _collect(who, params)
         self.lr = _check(who, "lr", lr)
-        values = [p for p in self.params if isinstance(p, Value)]
-        self._slots: list[Any] = [_ValueGroup(values)] if values else []
-        self._slots += [_TensorSlot(p) for p in self.params if not isinstance(p, Value)]
+        values = [(i, p) for i, p in enumerate(self.params) if isinstance(p, Value)]
+        self._slots: list[Any] = (
+            [_ValueGroup([p for _, p in values], [i for i, _ in values])] if values else []
+        )
+        self._slots += [_TensorSlot(p, i) for i, p in enumerate(self.params) if not isinstance(p, Value)]
         self.state: list[dict[str, Any]] = [{} for _ in self._slots]
 
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -128,12 +189,25 @@ class Optimizer:
     def step(self) -> None:
         """Update every parameter that has a gradient, from its current ``.grad``: each Tensor
         whose ``.grad`` is not None, and every Value (a Value's 0.0 counts as a gradient)."""
+        who = type(self).__name__
+        self.lr = _check(who, "lr", self.lr)  # it may have been set since (a schedule)
+        # Everything is read and checked first, then updated: a bad parameter found halfway
+        # through would leave the model half stepped.
+        work = []
         for slot, state in zip(self._slots, self.state):
-            data, grad = slot.read()
+            data, grad = slot.read(who)
             if grad is None:
                 continue
+            for name, buffer in state.items():
+                if isinstance(buffer, np.ndarray) and buffer.shape != data.shape:
+                    raise ValueError(
+                        f"{who}: a parameter of shape {data.shape} has {name} of shape {buffer.shape} "
+                        "(was its .data replaced?); nothing was updated"
+                    )
+            work.append((slot, state, data, grad))
+        for slot, state, data, grad in work:
             state["step"] = state.get("step", 0) + 1
-            self._update(data, np.asarray(grad, dtype=data.dtype), state)
+            self._update(data, grad, state)
             slot.write(data)
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> None:
