@@ -42,17 +42,18 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from autograd import Value
+from demos.microgpt import Adam, Tokenizer, ValueGPT, init_weights, load_names
+
+NAMES = load_names()
 
 try:
     from micrograd.engine import Value as MicrogradValue
 except ImportError:  # a benchmark-only peer
     MicrogradValue = None
 
-NAMES = Path(__file__).resolve().parent.parent / "demos" / "data" / "names.txt"
 
 # --- peer 1: microgpt's style ---------------------------------------------------------------------
 
@@ -237,118 +238,12 @@ class FloorValue:
                 a.grad += g if a.data > 0 else 0.0
 
 
-# --- workload 1: microgpt's GPT, written once for any Value class ---------------------------------
-
-N_EMBD, N_HEAD, N_LAYER, BLOCK = 16, 4, 1, 16
-HEAD_DIM = N_EMBD // N_HEAD
+# --- workload 1: microgpt's GPT (the model and its Adam are demos/microgpt.py's, on any Value) ---
 
 
-def load_names(seed: int = 42) -> list[str]:
-    names = [line.strip() for line in NAMES.read_text().splitlines() if line.strip()]
-    random.Random(seed).shuffle(names)
-    return names
-
-
-def gpt_weights(vocab: int, seed: int = 0) -> dict[str, list[list[float]]]:
-    """The GPT's weight matrices as float lists, N(0, 0.08), (out, in) each."""
-    rng = random.Random(seed)
-
-    def matrix(nout: int, nin: int) -> list[list[float]]:
-        return [[rng.gauss(0.0, 0.08) for _ in range(nin)] for _ in range(nout)]
-
-    w = {"wte": matrix(vocab, N_EMBD), "wpe": matrix(BLOCK, N_EMBD), "lm_head": matrix(vocab, N_EMBD)}
-    for i in range(N_LAYER):
-        for name in ("wq", "wk", "wv", "wo"):
-            w[f"layer{i}.attn_{name}"] = matrix(N_EMBD, N_EMBD)
-        w[f"layer{i}.mlp_fc1"] = matrix(4 * N_EMBD, N_EMBD)
-        w[f"layer{i}.mlp_fc2"] = matrix(N_EMBD, 4 * N_EMBD)
-    return w
-
-
-class ScalarGPT:
-    """microgpt's model and training step, on any scalar Value class ``V``."""
-
-    def __init__(self, V: Callable[[float], Any], weights: dict[str, list[list[float]]], steps: int) -> None:
-        self.sd = {k: [[V(x) for x in row] for row in m] for k, m in weights.items()}
-        self.params = [p for m in self.sd.values() for row in m for p in row]
-        self.m = [0.0] * len(self.params)
-        self.v = [0.0] * len(self.params)
-        self.steps = steps
-        self.step_no = 0
-
-    @staticmethod
-    def linear(x: Sequence[Any], w: Sequence[Sequence[Any]]) -> list[Any]:
-        return [sum(wi * xi for wi, xi in zip(row, x)) for row in w]
-
-    @staticmethod
-    def softmax(logits: Sequence[Any]) -> list[Any]:
-        top = max(v.data for v in logits)
-        exps = [(v - top).exp() for v in logits]
-        total = sum(exps)
-        return [e / total for e in exps]
-
-    @staticmethod
-    def rmsnorm(x: Sequence[Any]) -> list[Any]:
-        ms = sum(xi * xi for xi in x) / len(x)
-        scale = (ms + 1e-5) ** -0.5
-        return [xi * scale for xi in x]
-
-    def forward(self, token: int, pos: int, keys: list[list[Any]], values: list[list[Any]]) -> list[Any]:
-        sd = self.sd
-        x = [t + p for t, p in zip(sd["wte"][token], sd["wpe"][pos])]
-        x = self.rmsnorm(x)
-        for li in range(N_LAYER):
-            residual = x
-            x = self.rmsnorm(x)
-            q = self.linear(x, sd[f"layer{li}.attn_wq"])
-            keys[li].append(self.linear(x, sd[f"layer{li}.attn_wk"]))
-            values[li].append(self.linear(x, sd[f"layer{li}.attn_wv"]))
-            heads: list[Any] = []
-            for h in range(N_HEAD):
-                s = h * HEAD_DIM
-                qh = q[s : s + HEAD_DIM]
-                kh = [k[s : s + HEAD_DIM] for k in keys[li]]
-                vh = [v[s : s + HEAD_DIM] for v in values[li]]
-                scores = [sum(qh[j] * kt[j] for j in range(HEAD_DIM)) / HEAD_DIM**0.5 for kt in kh]
-                weights = self.softmax(scores)
-                heads.extend(sum(weights[t] * vh[t][j] for t in range(len(vh))) for j in range(HEAD_DIM))
-            x = self.linear(heads, sd[f"layer{li}.attn_wo"])
-            x = [a + b for a, b in zip(x, residual)]
-            residual = x
-            x = self.rmsnorm(x)
-            x = [xi.relu() for xi in self.linear(x, sd[f"layer{li}.mlp_fc1"])]
-            x = self.linear(x, sd[f"layer{li}.mlp_fc2"])
-            x = [a + b for a, b in zip(x, residual)]
-        return self.linear(x, sd["lm_head"])
-
-    def loss(self, tokens: list[int]) -> Any:
-        n = min(BLOCK, len(tokens) - 1)
-        keys: list[list[Any]] = [[] for _ in range(N_LAYER)]
-        values: list[list[Any]] = [[] for _ in range(N_LAYER)]
-        losses = []
-        for pos in range(n):
-            probs = self.softmax(self.forward(tokens[pos], pos, keys, values))
-            losses.append(-probs[tokens[pos + 1]].log())
-        return (1 / n) * sum(losses)
-
-    def update(self, lr: float = 0.01, beta1: float = 0.85, beta2: float = 0.99, eps: float = 1e-8) -> None:
-        t = self.step_no
-        lr_t = lr * (1 - t / self.steps)
-        for i, p in enumerate(self.params):
-            self.m[i] = beta1 * self.m[i] + (1 - beta1) * p.grad
-            self.v[i] = beta2 * self.v[i] + (1 - beta2) * p.grad**2
-            m_hat = self.m[i] / (1 - beta1 ** (t + 1))
-            v_hat = self.v[i] / (1 - beta2 ** (t + 1))
-            p.data -= lr_t * m_hat / (v_hat**0.5 + eps)
-            p.grad = 0
-        self.step_no += 1
-
-
-def tokenizer(names: list[str]) -> Callable[[str], list[int]]:
-    chars = sorted(set("".join(names)))
-    bos = len(chars)
-    index = {c: i for i, c in enumerate(chars)}
-    return lambda name: [bos] + [index[c] for c in name] + [bos]
+def gpt_models(V: Callable[[float], Any], steps: int) -> tuple[ValueGPT, Adam]:
+    """microgpt's model on the Value class ``V``, from the demo's weights, and its Adam."""
+    return ValueGPT(init_weights(Tokenizer(NAMES).vocab), V), Adam(steps)
 
 
 # --- workload 2: micrograd's moons step, written once for any Value class -------------------------
@@ -461,25 +356,22 @@ def chain_seconds(cls: Any, n: int = 1_000_000) -> float:
 
 
 def gpt_race(steps: int) -> None:
-    names = load_names()
-    encode = tokenizer(names)
-    vocab = len(set("".join(names))) + 1
-    weights = gpt_weights(vocab)
+    encode = Tokenizer(NAMES).encode
     engines = {"ours": Value, "microgpt": MicroValue, "floor": FloorValue}
-    models = {k: ScalarGPT(V, weights, steps) for k, V in engines.items()}
+    models = {k: gpt_models(V, steps) for k, V in engines.items()}
     split: dict[str, list[tuple[float, float]]] = {k: [] for k in engines}
 
     def stepper(name: str) -> Callable[[], float]:
-        model = models[name]
+        model, adam = models[name]
 
         def step() -> float:
             t0 = time.perf_counter()
-            loss = model.loss(encode(names[model.step_no % len(names)]))
+            loss = model.loss(encode(NAMES[adam.t % len(NAMES)]))
             t1 = time.perf_counter()
             loss.backward()
             split[name].append((t1 - t0, time.perf_counter() - t1))
-            model.update()
-            return loss.data
+            adam.step(model.params)
+            return float(loss.data)
 
         return step
 
@@ -528,14 +420,13 @@ def profile_gpt(steps: int = 5) -> None:
     import cProfile
     import pstats
 
-    names = load_names()
-    encode = tokenizer(names)
-    model = ScalarGPT(Value, gpt_weights(len(set("".join(names))) + 1), steps)
+    encode = Tokenizer(NAMES).encode
+    model, adam = gpt_models(Value, steps)
 
     def train() -> None:
         for _ in range(steps):
-            model.loss(encode(names[model.step_no])).backward()
-            model.update()
+            model.loss(encode(NAMES[adam.t])).backward()
+            adam.step(model.params)
 
     profiler = cProfile.Profile()
     profiler.runcall(train)

@@ -43,9 +43,7 @@ def test_tensor_step_matches_hand_written_numpy(
 
 def test_scalar_contenders_compute_the_same_steps() -> None:
     """Every engine of the scalar benchmark trains the GPT and the moons MLP to the same losses."""
-    names = bench_scalar.load_names()
-    encode = bench_scalar.tokenizer(names)
-    weights = bench_scalar.gpt_weights(len(set("".join(names))) + 1)
+    encode = bench_scalar.Tokenizer(bench_scalar.NAMES).encode
     engines = {
         "ours": bench_scalar.Value,
         "microgpt": bench_scalar.MicroValue,
@@ -53,12 +51,12 @@ def test_scalar_contenders_compute_the_same_steps() -> None:
     }
     losses: dict[str, list[float]] = {}
     for name, V in engines.items():
-        model = bench_scalar.ScalarGPT(V, weights, steps=10)
+        model, adam = bench_scalar.gpt_models(V, steps=10)
         losses[name] = []
         for step in range(2):
-            loss = model.loss(encode(names[step]))
+            loss = model.loss(encode(bench_scalar.NAMES[step]))
             loss.backward()
-            model.update()
+            adam.step(model.params)
             losses[name].append(loss.data)
     for name in engines:
         assert losses[name] == pytest.approx(losses["ours"], rel=1e-12, abs=1e-12)
