@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import argparse
 import html
 import importlib
 import re
@@ -16,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 from demos import NAMES
-from demos._common import check_writable
+from demos._common import OneLineParser, check_writable, out_folder
 
 
 def load(name: str) -> ModuleType:
@@ -104,12 +103,14 @@ figcaption {{ font-size: 0.9rem; color: #444; }}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="python -m demos",
         description="Run the worked examples, print ours beside the published figures, write a gallery.",
     )
     parser.add_argument("names", nargs="*", metavar="NAME", help="demos to run (default: all, in order)")
-    parser.add_argument("--out", default="out", help="folder for pictures and index.html (default: out)")
+    parser.add_argument(
+        "--out", type=out_folder, default="out", help="folder for pictures and index.html (default: out)"
+    )
     parser.add_argument("--list", action="store_true", help="list the demos and exit")
     args = parser.parse_args(argv)
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
+import numbers
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import matplotlib
 
@@ -107,61 +109,101 @@ def dots(points: int) -> dict[str, Any]:
     return {"marker": "o", "ms": 3} if points <= 20 else {}
 
 
-def at_least(minimum: int) -> Callable[[str], int]:
-    """argparse type of a count that must be at least ``minimum``: a whole number.
+@dataclass(frozen=True)
+class Limits:
+    """The values one numeric option of a demo may take: whole numbers (``int``) or finite numbers
+    (``float``) from ``low`` to ``high`` (``low`` itself excluded when ``above``: a rate). The
+    command line parses with `parse` and ``run()`` checks with `check`, so both refuse the same
+    values, in the same words; ``high`` keeps a run to minutes and its numbers finite.
 
-    >>> at_least(7)("7")
-    7
-    >>> at_least(7)("3")
+    >>> steps = Limits(int, 1, 1000)
+    >>> steps.parse("10")
+    10
+    >>> steps.parse("1e9")
     Traceback (most recent call last):
-    argparse.ArgumentTypeError: must be a whole number of at least 7, got '3'
+    argparse.ArgumentTypeError: must be a whole number from 1 to 1000, got '1e9'
+    >>> Limits(float, 0, 1, above=True).check("demo", "lr", float("nan"))
+    Traceback (most recent call last):
+    ValueError: demo: lr must be a finite number above 0 and at most 1, got nan
     """
 
-    def whole_number(text: str) -> int:
+    kind: type[int] | type[float]
+    low: float
+    high: float
+    above: bool = False
+
+    def describe(self) -> str:
+        if self.kind is int:
+            return f"a whole number from {self.low} to {self.high}"
+        if self.above:
+            return f"a finite number above {self.low:g} and at most {self.high:g}"
+        return f"a finite number from {self.low:g} to {self.high:g}"
+
+    def ok(self, value: Any) -> bool:
+        if isinstance(value, int) and not self.low <= value <= self.high:
+            return False  # before isfinite, which cannot take an int past a float's range
+        low_ok = value > self.low if self.above else value >= self.low
+        return math.isfinite(value) and low_ok and value <= self.high
+
+    def parse(self, text: str) -> Any:
+        """argparse ``type=``: the number in ``text``, or an error that says what is allowed."""
         try:
-            value = int(text)
-        except ValueError:
-            value = minimum - 1
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be a whole number of at least {minimum}, got {text!r}")
+            value = self.kind(text)  # int("1.5") and int("1e3") fail: counts are written whole
+        except (ValueError, OverflowError):
+            value = math.nan
+        if not self.ok(value):
+            raise argparse.ArgumentTypeError(f"must be {self.describe()}, got {text!r}")
         return value
 
-    return whole_number
+    def check(self, demo: str, name: str, value: Any) -> None:
+        """What ``run(name=value)`` refuses: TypeError for a wrong kind, ValueError out of range."""
+        kind = numbers.Integral if self.kind is int else numbers.Real
+        if isinstance(value, bool) or not isinstance(value, kind):
+            what = "a whole number (int)" if self.kind is int else "a real number"
+            raise TypeError(f"{demo}: {name} must be {what}, got {type(value).__name__} {_shown(value)}")
+        if not self.ok(value):
+            raise ValueError(f"{demo}: {name} must be {self.describe()}, got {_shown(value)}")
 
 
-positive_int = at_least(1)
-"""argparse type of a count (iterations, steps, rows, every N): a whole number, at least 1."""
+def _shown(value: Any) -> str:
+    """``repr(value)``, but a huge int by its size (its digits could be thousands, or too many to print)."""
+    if isinstance(value, int) and abs(value) > 10**18:
+        return f"an int of {value.bit_length()} bits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
-def positive_float(text: str) -> float:
-    """argparse type of a rate (a learning rate): a finite number above 0."""
-    return _checked_float(text, lambda value: value > 0, "a finite number above 0")
+SEED = Limits(int, 0, 2**31 - 1)
+"""A random seed: what numpy's ``RandomState`` takes (with room for seed + 1)."""
 
 
-def non_negative_float(text: str) -> float:
-    """argparse type of a strength or a spread (L2 weight, noise std): a finite number, 0 or more."""
-    return _checked_float(text, lambda value: value >= 0, "a finite number, 0 or more")
+def check_options(demo: str, limits: Mapping[str, Limits], out: Any, **values: Any) -> None:
+    """``run()``'s first line: ``out`` and each numeric option against the demo's ``LIMITS``, so a
+    bad value fails at once, named, not as a NaN or an hour of training later."""
+    if out is not None:
+        try:
+            folder = os.fspath(out)
+        except TypeError:
+            raise TypeError(
+                f"{demo}: out must be a folder path (str) or None, got {type(out).__name__}"
+            ) from None
+        if not isinstance(folder, str):
+            raise TypeError(f"{demo}: out must be a folder path (str) or None, got {type(folder).__name__}")
+        if not folder:
+            raise ValueError(f"{demo}: out is empty; give a folder (None draws no pictures)")
+    for name, value in values.items():
+        limits[name].check(demo, name, value)
 
 
-def random_seed(text: str) -> int:
-    """argparse type of a random seed: what numpy's ``RandomState`` takes (plus room for seed + 1)."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if not 0 <= value < 2**31:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {2**31 - 1}, got {text!r}")
-    return value
-
-
-def _checked_float(text: str, ok: Callable[[float], bool], what: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and ok(value)):
-        raise argparse.ArgumentTypeError(f"must be {what}, got {text!r}")
-    return value
+def out_folder(text: str) -> str:
+    """argparse type of ``--out``: a folder path, not empty (Path("") is the current folder)."""
+    if not text:
+        raise argparse.ArgumentTypeError(
+            "must be a folder, not empty (it would write into the current folder)"
+        )
+    if "\0" in text:
+        raise argparse.ArgumentTypeError(f"must be a folder path, got {text!r} (it holds a NUL character)")
+    return text
 
 
 def demo_main(
@@ -174,11 +216,7 @@ def demo_main(
 
     ``doc`` is the demo's docstring; its first paragraph (the tutorial it follows) describes it.
     """
-    parser = argparse.ArgumentParser(description=" ".join((doc or "").strip().partition("\n\n")[0].split()))
-    parser.add_argument("--out", default="out", help="folder for pictures (they go to OUT/<demo>/)")
-    parser.add_argument("--quiet", action="store_true", help="print no progress")
-    add_options(parser)
-    args = vars(parser.parse_args(argv))
+    args = vars(demo_parser(run, doc, add_options).parse_args(argv))
     args["verbose"] = not args.pop("quiet")
     problem = check_writable(args["out"])
     if problem:
@@ -190,6 +228,33 @@ def demo_main(
         + ", ".join(f"{k} = {_short(v)}" for k, v in result.items())
     )
     return result
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is its one line, ``prog: error: ...`` (``--help`` shows the usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def demo_parser(
+    run: Callable[..., dict[str, Any]],
+    doc: str | None,
+    add_options: Callable[[argparse.ArgumentParser], None],
+) -> argparse.ArgumentParser:
+    """The command line `demo_main` parses: ``--out``, ``--quiet`` and the demo's own options."""
+    # Errors name the demo as it was started: python -m demos.moons_mlp (its module is __main__ then).
+    spec = getattr(sys.modules.get(run.__module__), "__spec__", None)
+    parser = OneLineParser(
+        prog=f"python -m {spec.name}" if spec is not None else None,
+        description=" ".join((doc or "").strip().partition("\n\n")[0].split()),
+    )
+    parser.add_argument(
+        "--out", type=out_folder, default="out", help="folder for pictures (they go to OUT/<demo>/)"
+    )
+    parser.add_argument("--quiet", action="store_true", help="print no progress")
+    add_options(parser)
+    return parser
 
 
 def _short(value: Any) -> str:

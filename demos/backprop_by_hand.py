@@ -16,7 +16,7 @@ from typing import Any
 
 from autograd import Value
 from autograd.viz import backward_steps, draw_graph, save, write_backward_html
-from demos._common import demo_dir, demo_main, graphviz_optional, say
+from demos._common import Limits, check_options, demo_dir, demo_main, graphviz_optional, say
 
 TITLE = "Backprop by hand: L = 3x² + 2"
 PUBLISHED = "dL/dx = 6x (= 12 at x = 2)"
@@ -27,12 +27,17 @@ PICTURES = {
 }
 
 
+# Where the walk-through may be taken: 3x² + 2 and its pictures stay ordinary numbers.
+LIMITS = {"x": Limits(float, -1e6, 1e6)}
+
+
 def summary(result: dict[str, Any]) -> str:
     return f"L({result['x']:g}) = {result['L']:g}, dL/dx = {result['dL_dx']:g}"
 
 
 def run(out: str | None = None, *, x: float = 2.0, verbose: bool = False) -> dict[str, Any]:
     """L = 3x² + 2 at ``x``: its value and dL/dx from ``backward()``, narrated node by node."""
+    check_options("backprop_by_hand", LIMITS, out, x=x)
     xv = Value(x, label="x")
     L = 3 * xv**2 + 2
     L.label = "L"
@@ -51,7 +56,9 @@ def run(out: str | None = None, *, x: float = 2.0, verbose: bool = False) -> dic
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--x", type=float, default=2.0, help="where to evaluate L and dL/dx (default 2)")
+        parser.add_argument(
+            "--x", type=LIMITS["x"].parse, default=2.0, help="where to evaluate L and dL/dx (default 2)"
+        )
 
     return demo_main(run, __doc__, argv, options)
 

@@ -19,12 +19,12 @@ import numpy as np
 import nn
 from autograd import Value
 from demos._common import (
+    SEED,
+    Limits,
+    check_options,
     demo_dir,
     demo_main,
     new_figure,
-    positive_float,
-    positive_int,
-    random_seed,
     save_figure,
     say,
 )
@@ -36,6 +36,15 @@ PICTURES = {
     "it is steep, small ones near the minimum (zoomed on the right).",
     "fit.png": "The 20 noisy samples, the line t = 2x they came from, and y = w·x after the final fit "
     "(10 iterations from a fresh random w).",
+}
+
+
+LIMITS = {
+    # x ~ U(0, 1) keeps the loss's curvature 2·mean(x²) at most 2: any lr up to 1 converges, for
+    # every seed (above 2/curvature the steps grow until they overflow).
+    "lr": Limits(float, 0.0, 1.0, above=True),
+    "iterations": Limits(int, 1, 1_000_000),  # about 0.1 ms each: two minutes at most
+    "seed": SEED,
 }
 
 
@@ -80,6 +89,7 @@ def run(
     Returns ``w`` and ``loss`` after the ``iterations`` run, and ``w4``, ``loss4`` after the
     tutorial's 4 printed iterations.
     """
+    check_options("linear_regression", LIMITS, out, lr=lr, iterations=iterations, seed=seed)
     rng = np.random.RandomState(seed)  # the legacy generator: the tutorial's np.random.seed(13) draws
     x, t = make_data(rng)
     table = descend(rng.rand(), x, t, lr, steps=4)
@@ -138,12 +148,17 @@ def _plot_fit(folder: Any, x: np.ndarray, t: np.ndarray, w: float, iterations: i
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--lr", type=positive_float, default=0.9, help="learning rate (default 0.9)")
         parser.add_argument(
-            "--iterations", type=positive_int, default=10, help="iterations of the final fit (default 10)"
+            "--lr", type=LIMITS["lr"].parse, default=0.9, help="learning rate, at most 1 (default 0.9)"
         )
         parser.add_argument(
-            "--seed", type=random_seed, default=13, help="numpy seed (13: the tutorial's data)"
+            "--iterations",
+            type=LIMITS["iterations"].parse,
+            default=10,
+            help="iterations of the final fit (default 10)",
+        )
+        parser.add_argument(
+            "--seed", type=LIMITS["seed"].parse, default=13, help="numpy seed (13: the tutorial's data)"
         )
 
     return demo_main(run, __doc__, argv, options)

@@ -26,14 +26,14 @@ import numpy as np
 from autograd import Tensor, Value, no_grad
 from demos._common import (
     DATA,
+    SEED,
+    Limits,
     Progress,
+    check_options,
     demo_dir,
     demo_main,
     dots,
     new_figure,
-    positive_float,
-    positive_int,
-    random_seed,
     save_figure,
     say,
 )
@@ -239,6 +239,13 @@ class TensorGPT:
 
 # --- training both ----------------------------------------------------------------------------------
 
+LIMITS = {
+    "steps": Limits(int, 1, 1000),  # microgpt's own run: about 0.12 s a step (both models), two minutes
+    "seed": SEED,
+    "samples": Limits(int, 0, 1000),  # a few ms each
+    "temperature": Limits(float, 0.0, 100.0, above=True),  # past 100 every name is a uniform draw
+}
+
 
 def run(
     out: str | Path | None = None,
@@ -251,12 +258,7 @@ def run(
 ) -> dict[str, Any]:
     """Train the Value model and the Tensor model side by side for ``steps`` names; return both
     losses of every step, each one's time per step, and names sampled from the Tensor model."""
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"microgpt: steps must be a whole number of at least 1, got {steps!r}")
-    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 0:
-        raise ValueError(f"microgpt: samples must be a whole number, got {samples!r}")
-    if not (isinstance(temperature, (int, float)) and math.isfinite(temperature) and temperature > 0):
-        raise ValueError(f"microgpt: temperature must be a finite number above 0, got {temperature!r}")
+    check_options("microgpt", LIMITS, out, steps=steps, seed=seed, samples=samples, temperature=temperature)
     names = load_names()
     tok = Tokenizer(names)
     weights = init_weights(tok.vocab, seed)
@@ -320,16 +322,24 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             "--steps",
-            type=positive_int,
+            type=LIMITS["steps"].parse,
             default=100,
             help="training steps, one name each (default 100; microgpt: 1000)",
         )
         parser.add_argument(
-            "--seed", type=random_seed, default=0, help="seed of the weights and the samples (default 0)"
+            "--seed",
+            type=LIMITS["seed"].parse,
+            default=0,
+            help="seed of the weights and the samples (default 0)",
         )
-        parser.add_argument("--samples", type=positive_int, default=20, help="names to sample (default 20)")
         parser.add_argument(
-            "--temperature", type=positive_float, default=0.5, help="sampling temperature (default 0.5)"
+            "--samples", type=LIMITS["samples"].parse, default=20, help="names to sample (default 20)"
+        )
+        parser.add_argument(
+            "--temperature",
+            type=LIMITS["temperature"].parse,
+            default=0.5,
+            help="sampling temperature (default 0.5)",
         )
 
     return demo_main(run, __doc__, argv, options)

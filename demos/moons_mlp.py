@@ -21,15 +21,15 @@ import nn
 from autograd import Value, no_grad
 from autograd.viz import draw_graph, save
 from demos._common import (
+    SEED,
+    Limits,
     Progress,
+    check_options,
     demo_dir,
     demo_main,
     dots,
     graphviz_optional,
     new_figure,
-    non_negative_float,
-    positive_int,
-    random_seed,
     save_figure,
     say,
 )
@@ -44,6 +44,15 @@ PICTURES = {
     "collapsed by layer, with the parameters and operations in each.",
     "forward_graph_neurons.png": "The same forward pass collapsed by neuron: the fully connected wiring "
     "of 16 + 16 + 1 neurons.",
+}
+
+
+LIMITS = {
+    "steps": Limits(int, 1, 1000),  # about 0.15 s each on Values: two and a half minutes at most
+    # The L2 term's own step is 2·alpha·lr·p (lr up to 1): above alpha = 1 it overshoots and grows.
+    "alpha": Limits(float, 0.0, 1.0),
+    "seed": SEED,
+    "data_seed": SEED,
 }
 
 
@@ -89,6 +98,7 @@ def run(
     verbose: bool = False,
 ) -> dict[str, Any]:
     """Train for ``steps`` full-batch steps; ``accuracy`` is the fraction right after the last step."""
+    check_options("moons_mlp", LIMITS, out, steps=steps, alpha=alpha, seed=seed, data_seed=data_seed)
     x, y = make_moons(seed=data_seed)
     model = nn.MLP(2, [16, 16, 1], rng=seed)
     optimizer = nn.optim.SGD(model.parameters(), lr=1.0)
@@ -169,15 +179,20 @@ def _plot_training(folder: Path, history: list[tuple[float, float]]) -> None:
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
-            "--steps", type=positive_int, default=100, help="full-batch SGD steps (default 100)"
+            "--steps", type=LIMITS["steps"].parse, default=100, help="full-batch SGD steps (default 100)"
         )
         parser.add_argument(
-            "--alpha", type=non_negative_float, default=1e-4, help="L2 regularisation strength (default 1e-4)"
+            "--alpha",
+            type=LIMITS["alpha"].parse,
+            default=1e-4,
+            help="L2 regularisation strength, at most 1 (default 1e-4)",
         )
         parser.add_argument(
-            "--seed", type=random_seed, default=1337, help="seed of the weights (default 1337)"
+            "--seed", type=LIMITS["seed"].parse, default=1337, help="seed of the weights (default 1337)"
         )
-        parser.add_argument("--data-seed", type=random_seed, default=1, help="seed of the moons (default 1)")
+        parser.add_argument(
+            "--data-seed", type=LIMITS["data_seed"].parse, default=1, help="seed of the moons (default 1)"
+        )
 
     return demo_main(run, __doc__, argv, options)
 

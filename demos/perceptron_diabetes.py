@@ -25,12 +25,12 @@ import numpy as np
 from autograd import Value
 from demos._common import (
     DATA,
+    Limits,
     Progress,
+    check_options,
     demo_dir,
     demo_main,
     new_figure,
-    positive_float,
-    positive_int,
     save_figure,
     say,
 )
@@ -42,6 +42,16 @@ PICTURES = {
     "reached (10,000 epochs by default): they all but coincide.",
     "learning_rates.png": "First row's loss against the prediction: 10 steps at learning rate 0.003 bounce "
     "across the parabola, at 0.001 they slide down it.",
+}
+
+
+LIMITS = {
+    "epochs": Limits(int, 1, 1_000_000),  # about 0.12 ms each: two minutes at most
+    # Full-batch descent on these 20 rows converges only below 2/206 = 0.0097 (206: the largest
+    # curvature of the mean squared error in (m, b)); above it m and b grow until they overflow.
+    "lr": Limits(float, 0.0, 0.009, above=True),
+    "m0": Limits(float, -1e6, 1e6),
+    "b0": Limits(float, -1e6, 1e6),
 }
 
 
@@ -118,6 +128,7 @@ def run(
     verbose: bool = False,
 ) -> dict[str, Any]:
     """Closed form, then gradient descent from (m0, b0); pictures of both fits and of two learning rates."""
+    check_options("perceptron_diabetes", LIMITS, out, epochs=epochs, lr=lr, m0=m0, b0=b0)
     x, y = load_data()
     m_cf, b_cf = closed_form(x, y)
     say(verbose, f"closed form: m: {m_cf:.4f}; b: {b_cf:.4f}")
@@ -182,11 +193,21 @@ def _plot_learning_rates(folder: Path, x0: float, y0: float, steps: int = 10) ->
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
-            "--epochs", type=positive_int, default=10_000, help="epochs of gradient descent (default 10000)"
+            "--epochs",
+            type=LIMITS["epochs"].parse,
+            default=10_000,
+            help="epochs of gradient descent (default 10000)",
         )
-        parser.add_argument("--lr", type=positive_float, default=0.001, help="learning rate (default 0.001)")
-        parser.add_argument("--m0", type=float, default=5.0, help="starting slope (default 5)")
-        parser.add_argument("--b0", type=float, default=10.0, help="starting intercept (default 10)")
+        parser.add_argument(
+            "--lr",
+            type=LIMITS["lr"].parse,
+            default=0.001,
+            help="learning rate, at most 0.009: above 0.0097 it diverges (default 0.001)",
+        )
+        parser.add_argument("--m0", type=LIMITS["m0"].parse, default=5.0, help="starting slope (default 5)")
+        parser.add_argument(
+            "--b0", type=LIMITS["b0"].parse, default=10.0, help="starting intercept (default 10)"
+        )
 
     return demo_main(run, __doc__, argv, options)
 

@@ -23,16 +23,14 @@ import numpy as np
 import nn
 from autograd import Tensor, no_grad
 from demos._common import (
+    SEED,
+    Limits,
     Progress,
-    at_least,
+    check_options,
     demo_dir,
     demo_main,
     dots,
     new_figure,
-    non_negative_float,
-    positive_float,
-    positive_int,
-    random_seed,
     save_figure,
     say,
 )
@@ -49,6 +47,16 @@ PICTURES = {
 # 5·T6(x) + 2x, highest power first (numpy.polyval's order): T6 = 32x⁶ - 48x⁴ + 18x² - 1.
 COEFFICIENTS = np.array([160.0, 0.0, -240.0, 0.0, 90.0, 2.0, -5.0])
 OPTIMIZERS = {"adam": nn.optim.Adam, "sgd": nn.optim.SGD}
+LIMITS = {
+    "samples": Limits(int, len(COEFFICIENTS), 10_000),  # the order-6 least-squares fit needs 7
+    "hidden": Limits(int, 1, 1024),
+    "steps": Limits(int, 1, 100_000),  # about 0.3 ms each at the defaults
+    # Adam's steps are about lr each; SGD with momentum can diverge well below 1 (a wide hidden
+    # layer, lr 0.05): its losses then turn NaN, which the summary shows.
+    "lr": Limits(float, 0.0, 1.0, above=True),
+    "noise_std": Limits(float, 0.0, 1000.0),
+    "seed": SEED,
+}
 
 
 def summary(result: dict[str, Any]) -> str:
@@ -82,6 +90,17 @@ def run(
     ``noise_std``, and ``true_mse``, ``baseline_true_mse``: each fit's mean squared distance from the
     noiseless polynomial on [-1, 1].
     """
+    check_options(
+        "polynomial_regression",
+        LIMITS,
+        out,
+        samples=samples,
+        hidden=hidden,
+        steps=steps,
+        lr=lr,
+        noise_std=noise_std,
+        seed=seed,
+    )
     if optimizer not in OPTIMIZERS:
         raise ValueError(
             f"polynomial_regression: optimizer must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}"
@@ -178,23 +197,34 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             "--samples",
-            type=at_least(len(COEFFICIENTS)),
+            type=LIMITS["samples"].parse,
             default=200,
             help="noisy samples (default 200; the order-6 least-squares fit needs 7)",
         )
         parser.add_argument(
-            "--hidden", type=positive_int, default=16, help="tanh units in the hidden layer (default 16)"
+            "--hidden",
+            type=LIMITS["hidden"].parse,
+            default=16,
+            help="tanh units in the hidden layer (default 16)",
         )
         parser.add_argument(
-            "--steps", type=positive_int, default=3000, help="full-batch training steps (default 3000)"
+            "--steps",
+            type=LIMITS["steps"].parse,
+            default=3000,
+            help="full-batch training steps (default 3000)",
         )
         parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam", help="default adam")
-        parser.add_argument("--lr", type=positive_float, default=0.02, help="learning rate (default 0.02)")
         parser.add_argument(
-            "--noise-std", type=non_negative_float, default=1.0, help="noise standard deviation (default 1)"
+            "--lr", type=LIMITS["lr"].parse, default=0.02, help="learning rate (default 0.02)"
         )
         parser.add_argument(
-            "--seed", type=random_seed, default=0, help="seed of the data and weights (default 0)"
+            "--noise-std",
+            type=LIMITS["noise_std"].parse,
+            default=1.0,
+            help="noise standard deviation (default 1)",
+        )
+        parser.add_argument(
+            "--seed", type=LIMITS["seed"].parse, default=0, help="seed of the data and weights (default 0)"
         )
 
     return demo_main(run, __doc__, argv, options)

@@ -23,14 +23,14 @@ import numpy as np
 import nn
 from autograd import no_grad
 from demos._common import (
+    SEED,
+    Limits,
     Progress,
+    check_options,
     demo_dir,
     demo_main,
     dots,
     new_figure,
-    positive_float,
-    positive_int,
-    random_seed,
     save_figure,
     say,
 )
@@ -45,6 +45,14 @@ PICTURES = {
 # The tutorial's table: inputs (x1, x2) and the target.
 INPUTS = [(3.0, 1.5), (2.0, 1.0), (4.0, 1.5), (3.0, 4.0), (3.5, 0.5), (2.0, 0.5), (5.5, 1.0), (1.0, 1.0)]
 TARGETS = [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 0.0]
+
+
+LIMITS = {
+    "iterations": Limits(int, 1, 1_000_000),  # under 0.2 ms each: minutes at most
+    "alpha": Limits(float, 0.0, 10.0, above=True),  # past 10 the sigmoid only saturates
+    "every": Limits(int, 1, 1_000_000),
+    "seed": SEED,
+}
 
 
 def summary(result: dict[str, Any]) -> str:
@@ -77,6 +85,7 @@ def run(
     verbose: bool = False,
 ) -> dict[str, Any]:
     """Train for ``iterations``; ``errors`` is the cumulative training error every ``every`` iterations."""
+    check_options("single_neuron", LIMITS, out, iterations=iterations, alpha=alpha, every=every, seed=seed)
     rng = np.random.RandomState(seed)  # the tutorial's np.random.seed(42) stream
     neuron = tutorial_neuron(rng)
     optimizer = nn.optim.SGD(neuron.parameters(), lr=alpha)
@@ -129,17 +138,22 @@ def _plot(folder: Path, errors: list[float], every: int, alpha: float) -> None:
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
-            "--iterations", type=positive_int, default=10_000, help="SGD iterations (default 10000)"
+            "--iterations",
+            type=LIMITS["iterations"].parse,
+            default=10_000,
+            help="SGD iterations (default 10000)",
         )
-        parser.add_argument("--alpha", type=positive_float, default=0.1, help="learning rate (default 0.1)")
+        parser.add_argument(
+            "--alpha", type=LIMITS["alpha"].parse, default=0.1, help="learning rate (default 0.1)"
+        )
         parser.add_argument(
             "--every",
-            type=positive_int,
+            type=LIMITS["every"].parse,
             default=100,
             help="measure the error every N iterations (default 100)",
         )
         parser.add_argument(
-            "--seed", type=random_seed, default=42, help="numpy seed (default 42, as the tutorial)"
+            "--seed", type=LIMITS["seed"].parse, default=42, help="numpy seed (default 42, as the tutorial)"
         )
 
     return demo_main(run, __doc__, argv, options)

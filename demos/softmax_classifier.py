@@ -24,14 +24,14 @@ import nn
 from autograd import Tensor, no_grad
 from autograd.viz import draw_graph, save
 from demos._common import (
+    SEED,
+    Limits,
+    check_options,
     demo_dir,
     demo_main,
     dots,
     graphviz_optional,
     new_figure,
-    positive_float,
-    positive_int,
-    random_seed,
     save_figure,
     say,
 )
@@ -59,6 +59,14 @@ Y = np.array([0, 0, 0, 1, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 0, 0])
 TRAIN, VAL, TEST = slice(0, 8), slice(8, 12), slice(12, 16)
 
 
+LIMITS = {
+    "iterations": Limits(int, 1, 1_000_000),  # about 0.2 ms each: minutes at most
+    "lr": Limits(float, 0.0, 10.0, above=True),
+    "batch_size": Limits(int, 1, 1000),  # drawn with replacement from 8 rows: more says nothing new
+    "seed": SEED,
+}
+
+
 def summary(result: dict[str, Any]) -> str:
     return f"validation {result['val_accuracy']:.0f}%, test {result['test_accuracy']:.0f}%"
 
@@ -80,6 +88,9 @@ def run(
     verbose: bool = False,
 ) -> dict[str, Any]:
     """Train on random batches; ``val_accuracy`` and ``test_accuracy`` are percentages."""
+    check_options(
+        "softmax_classifier", LIMITS, out, iterations=iterations, lr=lr, batch_size=batch_size, seed=seed
+    )
     rng = np.random.RandomState(seed)
     model = nn.Linear(4, 2, rng=seed)
     optimizer = nn.optim.SGD(model.parameters(), lr=lr)
@@ -183,12 +194,19 @@ def _plot_weights(folder: Path, weight: np.ndarray) -> None:
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
-            "--iterations", type=positive_int, default=4000, help="SGD iterations (default 4000)"
+            "--iterations",
+            type=LIMITS["iterations"].parse,
+            default=4000,
+            help="SGD iterations (default 4000)",
         )
-        parser.add_argument("--lr", type=positive_float, default=1e-2, help="learning rate (default 0.01)")
-        parser.add_argument("--batch-size", type=positive_int, default=4, help="rows per batch (default 4)")
         parser.add_argument(
-            "--seed", type=random_seed, default=0, help="seed of the weights and batches (default 0)"
+            "--lr", type=LIMITS["lr"].parse, default=1e-2, help="learning rate (default 0.01)"
+        )
+        parser.add_argument(
+            "--batch-size", type=LIMITS["batch_size"].parse, default=4, help="rows per batch (default 4)"
+        )
+        parser.add_argument(
+            "--seed", type=LIMITS["seed"].parse, default=0, help="seed of the weights and batches (default 0)"
         )
 
     return demo_main(run, __doc__, argv, options)

@@ -534,3 +534,135 @@ def test_unnamed_nodes_are_labelled_with_their_formula() -> None:
     for _ in range(12):
         long = long * y + 1
     assert re.search(r'label="\{ data [-\d.e+]+ \| grad', draw_graph(long, max_nodes=None).source)
+
+
+# --- robustness: save's arguments, odd labels, pages with nothing to step through -----------------
+
+
+def test_save_refuses_what_is_not_a_picture_or_a_path(tmp_path: Path) -> None:
+    x, L = quadratic()
+    for bad in ("str", None, L, draw_graph(L).source):
+        with pytest.raises(TypeError, match=r"^save: picture must be a graphviz.Digraph"):
+            save(bad, tmp_path / "x.svg")
+    pic = draw_graph(L)
+    with pytest.raises(TypeError, match=r"^save: path must be a str or an os.PathLike, got NoneType"):
+        save(pic, None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^save: path must be .* of str, got bytes"):
+        save(pic, b"x.gv")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^save: path is empty"):
+        save(pic, "")
+    with pytest.raises(ValueError, match=r"^save: path .* contains a NUL"):
+        save(pic, tmp_path / "a\0.gv")
+    with pytest.raises(TypeError, match=r"^save: format must be a str or None, got int"):
+        save(pic, tmp_path / "x.svg", format=3)  # type: ignore[arg-type]
+    assert not any(tmp_path.iterdir())
+
+
+def test_save_into_a_missing_folder_names_the_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    x, L = quadratic()
+    pic = draw_graph(L)
+    monkeypatch.setenv("PATH", str(tmp_path))  # the path is checked before dot would be needed
+    target = tmp_path / "missing" / "graph.svg"
+    with pytest.raises(FileNotFoundError, match=r"^\[Errno 2\] save: cannot write .*graph\.svg") as info:
+        save(pic, target)
+    assert str(target) in str(info.value) and "does not exist" in str(info.value)
+    (tmp_path / "folder.gv").mkdir()
+    with pytest.raises(IsADirectoryError, match="it is a folder"):
+        save(pic, tmp_path / "folder.gv")
+    (tmp_path / "file").write_text("")
+    with pytest.raises(NotADirectoryError, match="is not a folder"):
+        save(pic, tmp_path / "file" / "graph.gv")
+
+
+def test_save_names_the_path_when_the_write_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    x, L = quadratic()
+
+    def refuse(self: Path, data: bytes) -> int:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    with pytest.raises(PermissionError, match=r"save: cannot write .*g\.gv.*: Permission denied"):
+        save(draw_graph(L), tmp_path / "g.gv")
+
+
+@needs_dot
+def test_save_stops_dot_past_its_timeout(tmp_path: Path) -> None:
+    x, L = quadratic()
+    with pytest.raises(TimeoutError, match=r"^save: Graphviz's dot did not finish"):
+        save(draw_graph(L), tmp_path / "g.svg", timeout=1e-6)
+    assert not (tmp_path / "g.svg").exists()
+    assert save(draw_graph(L), tmp_path / "g.svg", timeout=30).read_bytes().startswith(b"<?xml")
+
+
+ODD = [
+    "a\0b",
+    "\0",
+    "esc\x1b[31m",
+    "tab\t",
+    "bell\x07",
+    "a\ufffeb",
+    "lone\ud800",
+    "rtl\u202eab",
+    "x\\",
+    "<b>",
+]
+
+
+@needs_dot
+def test_labels_with_control_characters_are_drawn_escaped() -> None:
+    for text in ODD:
+        x = Value(2.0, label=text)
+        y = Value(3.0, (x,), text)  # an op named by hand (micrograd's signature)
+        L = x * y
+        L.label = text
+        L.backward()
+        for pic in (draw_graph(L), backward_steps(L)[1].picture):
+            tree = ET.fromstring(pic.pipe(format="svg"))  # dot draws it, and it is well-formed XML
+            texts = [t.text for t in tree.iter(f"{SVG}text")]
+            shown = text.encode("unicode_escape").decode("ascii") if text not in ("x\\", "<b>") else text
+            assert texts.count(shown) >= 2, (text, texts)  # the value's record and the op's name
+
+
+@needs_dot
+def test_module_names_with_control_characters_title_clusters_and_boxes() -> None:
+    x, w, b = Value(1.0, label="x"), Value(2.0), Value(3.0)
+    L = x * w + b
+    L.backward()
+    names = {"lay\0er.0.w": w, "lay\0er.0.b": b}
+    for collapse in (False, True):
+        tree = ET.fromstring(draw_graph(L, names=names, collapse=collapse).pipe(format="svg"))
+        assert "lay\\x00er" in {t.text for t in tree.iter(f"{SVG}text")}
+
+
+@needs_dot
+def test_a_step_page_of_odd_labels_shows_them_escaped(tmp_path: Path) -> None:
+    x = Value(2.0, label="x\0")
+    L = 3 * x**2
+    L.label = "L\x1b"
+    page = write_backward_html(L, tmp_path / "steps.html").read_text(encoding="utf-8")
+    assert "\0" not in page and "\x1b" not in page
+    assert "The backward pass of L\\x1b = 3·x\\x00²" in page and "d(L\\x1b)/d(x\\x00) = 12" in page
+
+
+def test_write_backward_html_without_a_backward_pass_says_why(tmp_path: Path) -> None:
+    from autograd import Tensor, no_grad
+
+    x = Value(2.0, label="x")
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    with no_grad():
+        value_under_no_grad = x * 3
+        tensor_under_no_grad = (w * 2).sum()
+    roots = {
+        "does not require grad": [Tensor([1.0, 2.0]).sum(), Tensor(3.0), tensor_under_no_grad],
+        "computed under no_grad": [value_under_no_grad],
+        "shape (2,)": [w * 2],
+    }
+    for why, nodes in roots.items():
+        for root in nodes:
+            with pytest.raises(ValueError, match=rf"^write_backward_html: .*{re.escape(why)}"):
+                write_backward_html(root, tmp_path / "steps.html")
+    with pytest.raises(TypeError, match=r"^write_backward_html: root must be a Value or Tensor"):
+        write_backward_html(3.0, tmp_path / "steps.html")
+    with pytest.raises(FileNotFoundError, match=r"write_backward_html: cannot write .* does not exist"):
+        write_backward_html(3 * x, tmp_path / "missing" / "steps.html")
+    assert not any(tmp_path.iterdir())

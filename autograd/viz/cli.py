@@ -9,16 +9,18 @@ from __future__ import annotations
 import argparse
 import ast
 import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
+
+import graphviz
 
 from autograd import engine
 from autograd.primitive import functions
 from autograd.viz.draw import draw_graph
 from autograd.viz.graph import fmt_number
 from autograd.viz.page import write_backward_html
-from autograd.viz.render import FORMATS, DotNotFoundError, save
+from autograd.viz.render import FORMATS, DotNotFoundError, output_path, save
 
 _BINARY: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: lambda a, b: a + b,
@@ -27,6 +29,13 @@ _BINARY: dict[type, Callable[[Any, Any], Any]] = {
     ast.Div: lambda a, b: a / b,
     ast.Pow: lambda a, b: a**b,
 }
+
+
+MAX_PAGE_NODES = 50
+"""The most nodes ``--steps`` draws: a page pictures the whole graph once per node."""
+DOT_SECONDS = 5.0
+"""How long ``dot`` may take for all the pictures of one command: its time grows much faster than
+the graph (a page for a chain of 60 products of x took two minutes). Past it: a one-line error."""
 
 
 class ExpressionError(ValueError):
@@ -55,6 +64,8 @@ def parse_expression(text: str, values: Mapping[str, float]) -> Any:
     except SyntaxError as err:
         where = f" at column {err.offset}" if err.offset else ""
         raise ExpressionError(f"syntax error{where} in {text.strip()!r}: {err.msg}") from None
+    except (UnicodeError, ValueError):  # a lone surrogate (undecodable bytes in argv), a NUL
+        raise ExpressionError(f"not valid text: {text.strip()!r}") from None
     except (RecursionError, MemoryError):  # Python's own parser gives up on very deep nesting
         raise ExpressionError("expression nested too deeply") from None
     leaves = {name: Value(float(v), label=name) for name, v in values.items()}
@@ -72,7 +83,12 @@ def parse_expression(text: str, values: Mapping[str, float]) -> Any:
                 raise ExpressionError(f"{node.id} is a function: write {node.id}(...)")
             raise ExpressionError(f"unknown name {node.id!r}: give it a value with --at {node.id}=NUMBER")
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            return _BINARY[type(node.op)](walk(node.left), walk(node.right))
+            left, right = walk(node.left), walk(node.right)
+            if not isinstance(left, Value) and not isinstance(right, Value):
+                # Two numbers: combined as a Value and a number are, so 10**400 is inf (not
+                # Python's OverflowError) and 1/0 is the engine's division error, as x/0 is.
+                return _BINARY[type(node.op)](Value(left), right).data
+            return _BINARY[type(node.op)](left, right)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = walk(node.operand)
             return -operand if isinstance(node.op, ast.USub) else operand
@@ -83,9 +99,12 @@ def parse_expression(text: str, values: Mapping[str, float]) -> Any:
             if len(node.args) != 1 or node.keywords:
                 raise ExpressionError(f"{fname} takes exactly one argument")
             arg = walk(node.args[0])
-            if isinstance(arg, Value):
-                return known[fname](arg)
-            return known[fname](Value(arg)).data  # a function of a number is a number
+            try:
+                if isinstance(arg, Value):
+                    return known[fname](arg)
+                return known[fname](Value(arg)).data  # a function of a number is a number
+            except TypeError as err:  # a function defined for Tensors only
+                raise ExpressionError(str(err).splitlines()[0]) from None
         if isinstance(node, ast.Expression):
             return walk(node.body)
         raise ExpressionError(f"not allowed in an expression: {ast.unparse(node)!r} ({type(node).__name__})")
@@ -112,9 +131,19 @@ def _assignment(text: str) -> tuple[str, float]:
         raise argparse.ArgumentTypeError(f"{name}: {number.strip()!r} is not a number") from None
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (``--help`` shows the usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        if "required: expression" in message:  # "-x" was read as an option
+            message += " (one that starts with '-' goes after '--': --at x=2 -- -x**2)"
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """The command line; returns the exit status (0, or 2 for a bad expression, 1 without ``dot``)."""
-    parser = argparse.ArgumentParser(
+    """The command line; returns the exit status: 0, 1 without ``dot``, or 2 with a one-line error
+    (a bad expression or output path, or pictures that ``dot`` takes too long to draw)."""
+    parser = _Parser(
         prog="python -m autograd.viz",
         description="Draw the computation graph of an expression, with its gradients.",
         epilog='example: python -m autograd.viz "3*x**2 + 2" --at x=2 --out graph.svg --steps steps.html',
@@ -140,6 +169,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{parser.prog}: error: {message}", file=sys.stderr)
         return status
 
+    try:  # before any work: a bad path is reported at once, and nothing is half written
+        paths = {
+            flag: output_path(path, flag)
+            for flag, path in (("--out", args.out), ("--steps", args.steps))
+            if path is not None
+        }
+    except (ValueError, OSError) as err:
+        return fail(_reason(err))
+    if "--out" in paths:
+        suffix = paths["--out"].suffix.lstrip(".").lower()
+        if suffix not in (*FORMATS, "dot", "gv"):
+            return fail(f"unknown format {suffix!r} for --out; formats: {', '.join(FORMATS)}, dot, gv")
     values = dict(args.at)
     try:
         out = parse_expression(args.expression, values)
@@ -147,25 +188,50 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(str(err).splitlines()[0])
     if out._prev:  # a bare variable keeps its own name (a number is drawn as itself)
         out.label = "out" if "L" in values else "L"
-    if args.out:
-        suffix = Path(args.out).suffix.lstrip(".").lower()
-        if suffix not in (*FORMATS, "dot", "gv"):
-            return fail(f"unknown format {suffix!r} for --out; formats: {', '.join(FORMATS)}, dot, gv")
+    nodes = engine.toposort([out])
+    if "--steps" in paths and len(nodes) > MAX_PAGE_NODES:
+        return fail(
+            f"--steps: the expression has {len(nodes)} nodes; a step page pictures them all at every "
+            f"step, so the command line makes one of at most {MAX_PAGE_NODES}"
+        )
+    deadline = time.monotonic() + DOT_SECONDS  # dot's time grows much faster than the graph
+
+    def seconds_left() -> float:
+        return max(deadline - time.monotonic(), 0.1)
+
+    doing = "--steps"
     try:
-        if args.steps:
-            write_backward_html(out, args.steps, rankdir=args.rankdir)
+        if "--steps" in paths:
+            write_backward_html(out, paths["--steps"], rankdir=args.rankdir, timeout=seconds_left())
         if not args.no_backward:
             out.backward()
         picture = draw_graph(out, rankdir=args.rankdir)
-        if args.out:
-            save(picture, args.out)
-        elif not args.steps:
+        doing = "--out"
+        if "--out" in paths:
+            save(picture, paths["--out"], timeout=seconds_left())
+        elif "--steps" not in paths:
             print(picture.source)
     except DotNotFoundError as err:
         return fail(str(err), status=1)
+    except TimeoutError:
+        return fail(
+            f"{doing}: Graphviz's dot took over {DOT_SECONDS:g} s to draw it; try a smaller expression"
+        )
+    except OSError as err:  # the folder went away, permissions, a full disk
+        return fail(_reason(err))
+    except graphviz.CalledProcessError as err:  # dot itself failed: its last words, on one line
+        return fail(f"dot failed: {_reason(err)}")
+    except OverflowError as err:  # writing a formula with a number like 1e-320 (graph._product)
+        return fail(f"cannot draw the graph: {_reason(err)}")
     print(f"{out.label} = {fmt_number(out.data)}")
     if not args.no_backward:
-        leaves: list[Any] = [n for n in engine.toposort([out]) if getattr(n, "label", "") in values]
+        leaves: list[Any] = [n for n in nodes if getattr(n, "label", "") in values]
         for leaf in sorted(leaves, key=lambda n: n.label):
             print(f"d{out.label}/d{leaf.label} = {fmt_number(leaf.grad)}")
     return 0
+
+
+def _reason(err: Exception) -> str:
+    """An error as one line: an OSError's own words without its ``[Errno 2]``."""
+    text = (err.strerror if isinstance(err, OSError) and err.strerror else None) or str(err)
+    return " ".join(text.split())

@@ -13,7 +13,7 @@ import numpy as np
 
 from autograd.viz.draw import visible
 from autograd.viz.graph import GraphView, check_root
-from autograd.viz.render import needs_dot, output_path, write_file
+from autograd.viz.render import output_path, run_dot, write_file
 from autograd.viz.steps import backward_steps, d, grad_text
 
 _PAGE_STYLE = """
@@ -68,10 +68,10 @@ _PAGE_SCRIPT = """
 """
 
 
-def _svgs(pictures: Sequence[graphviz.Digraph]) -> list[str]:
+def _svgs(pictures: Sequence[graphviz.Digraph], timeout: float | None = None) -> list[str]:
     """All pictures rendered by one run of ``dot`` (it lays out every graph in its input)."""
-    with needs_dot():
-        out = graphviz.pipe("dot", "svg", "\n".join(p.source for p in pictures).encode("utf-8"))
+    source = "\n".join(p.source for p in pictures)
+    out = run_dot(source, "svg", timeout=timeout, who="write_backward_html")
     svgs = re.findall(r"<svg[\s\S]*?</svg>", out.decode("utf-8"))
     if len(svgs) != len(pictures):  # pragma: no cover - dot printed something unexpected
         raise RuntimeError(f"write_backward_html: dot made {len(svgs)} pictures of {len(pictures)}")
@@ -107,6 +107,7 @@ def write_backward_html(
     module: Any = None,
     rankdir: str = "BT",
     max_steps: int = 300,
+    timeout: float | None = None,
 ) -> Path:
     """Write one self-contained HTML page that steps through the backward pass from ``root``.
 
@@ -116,7 +117,8 @@ def write_backward_html(
     ``rankdir="BT"`` by default: the output on top, so the backward pass reads downwards.
     Raises ValueError past ``max_steps`` steps: such a page would be too big to be useful; and when
     no backward pass starts at ``root`` (a Tensor that does not require grad, a node computed under
-    ``no_grad``, an output of more than one element). The path is checked before ``dot`` runs.
+    ``no_grad``, an output of more than one element). The path is checked before ``dot`` runs;
+    past ``timeout`` seconds ``dot`` is stopped and TimeoutError raised.
     """
     check_root(root, "write_backward_html")
     _check_start(root)
@@ -127,7 +129,7 @@ def write_backward_html(
             f"write_backward_html: {len(steps)} steps > max_steps={max_steps}; "
             "draw a smaller graph or raise max_steps"
         )
-    svgs = _svgs([s.picture for s in steps])
+    svgs = _svgs([s.picture for s in steps], timeout)
     root_name = steps[0].name
     dR = d(root_name)
     formula = GraphView(root, names, module).formula(root)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -74,7 +75,9 @@ def output_path(path: Any, who: str) -> Path:
     folder = out.parent
     if not folder.is_dir():
         if folder.exists():
-            raise NotADirectoryError(errno.ENOTDIR, f"{who}: cannot write {text!r}: {str(folder)!r} is not a folder")
+            raise NotADirectoryError(
+                errno.ENOTDIR, f"{who}: cannot write {text!r}: {str(folder)!r} is not a folder"
+            )
         raise FileNotFoundError(
             errno.ENOENT, f"{who}: cannot write {text!r}: the folder {str(folder)!r} does not exist"
         )
@@ -96,12 +99,32 @@ def write_file(path: Path, data: bytes, who: str) -> Path:
     return path
 
 
-def save(picture: graphviz.Digraph, path: str | Path, format: str | None = None) -> Path:
+def run_dot(source: str, fmt: str, *, timeout: float | None = None, who: str = "dot") -> bytes:
+    """``source`` laid out by ``dot`` as ``fmt`` (svg, png, pdf). Past ``timeout`` seconds ``dot``
+    is stopped and TimeoutError raised: its time grows much faster than the graph."""
+    try:
+        done = subprocess.run(
+            ["dot", f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True, timeout=timeout
+        )
+    except FileNotFoundError:
+        raise DotNotFoundError() from None
+    except subprocess.TimeoutExpired:
+        raise TimeoutError(
+            f"{who}: Graphviz's dot did not finish in {timeout:.2g} s; draw a smaller graph"
+        ) from None
+    if done.returncode:
+        raise graphviz.CalledProcessError(done.returncode, ["dot", f"-T{fmt}"], done.stdout, done.stderr)
+    return done.stdout
+
+
+def save(
+    picture: graphviz.Digraph, path: str | Path, format: str | None = None, *, timeout: float | None = None
+) -> Path:
     """Write ``picture`` to ``path`` as SVG, PNG or PDF (from the suffix unless ``format`` is given;
     ``.dot``/``.gv`` write the source, which needs no Graphviz program). Returns the path.
 
     TypeError if ``picture`` is not a graph from graphviz (`draw_graph` makes one); the path is
-    checked before ``dot`` runs (see `output_path`).
+    checked before ``dot`` runs (see `output_path`); ``timeout``: see `run_dot`.
     """
     if not isinstance(picture, (graphviz.Digraph, graphviz.Graph, graphviz.Source)):
         raise TypeError(
@@ -116,6 +139,9 @@ def save(picture: graphviz.Digraph, path: str | Path, format: str | None = None)
     if fmt not in FORMATS:
         known = ", ".join(FORMATS)
         raise ValueError(f"save: unknown format {fmt!r} for {str(path)!r}; formats: {known} (or dot, gv)")
-    with needs_dot():  # ``picture`` may be any graphviz.Digraph, not only a GraphPicture
-        data = picture.pipe(format=fmt)
+    if timeout is not None:
+        data = run_dot(picture.source, fmt, timeout=timeout, who="save")
+    else:
+        with needs_dot():  # ``picture`` may be any graphviz.Digraph (another engine), not only ours
+            data = picture.pipe(format=fmt)
     return write_file(path, data, "save")
