@@ -1,5 +1,6 @@
 """Activation modules: `Activation` for any unary function the primitives define, and PyTorch's
-names for the common ones: `ReLU`, `Tanh`, `Sigmoid`, `GELU`.
+names for the common ones: `ReLU`, `Tanh`, `Sigmoid`, `GELU`; and `Softmax` and `LogSoftmax`
+along a dimension of a Tensor.
 
 Each works on a Tensor, a Value, or a list of Values (element by element), and has no
 parameters. The functions come from `autograd.functions()`, so an activation defined as your
@@ -17,11 +18,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from autograd.composite import gelu
 from autograd.primitive import functions
+from autograd.tensor import Tensor
+from nn.linear import tensor_input
 from nn.module import Module
 
-__all__ = ["GELU", "Activation", "ReLU", "Sigmoid", "Tanh", "activation_function"]
+__all__ = ["GELU", "Activation", "LogSoftmax", "ReLU", "Sigmoid", "Softmax", "Tanh", "activation_function"]
 
 
 def activation_function(who: str, name: Any) -> Any:
@@ -86,3 +91,49 @@ class GELU(Activation):
 
     def extra_repr(self) -> str:
         return f"approximate={self.approximate!r}"
+
+
+def check_dim(who: str, dim: Any) -> int:
+    """A dimension argument: an int (TypeError otherwise; the range is checked on the input)."""
+    if isinstance(dim, (bool, np.bool_)) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{who}: dim must be an int, got {type(dim).__name__}")
+    return int(dim)
+
+
+class Softmax(Module):
+    """exp(x) / Σ exp(x) along ``dim`` of a Tensor (computed stably), as ``torch.nn.Softmax``.
+
+    >>> from autograd import Tensor
+    >>> Softmax(dim=1)(Tensor([[0.0, 0.0]])).tolist()
+    [[0.5, 0.5]]
+    """
+
+    def __init__(self, dim: int) -> None:
+        self.dim = check_dim(type(self).__name__, dim)
+
+    def forward(self, x: Any) -> Tensor:
+        return self._input(x).softmax(dim=self.dim)
+
+    def _input(self, x: Any) -> Tensor:
+        who = type(self).__name__
+        x = tensor_input(who, x)
+        if not -x.ndim <= self.dim < x.ndim:
+            raise ValueError(f"{who}: dim {self.dim} is out of range for an input of shape {x.shape}")
+        if x.dtype.kind != "f":
+            raise TypeError(f"{who}: input must hold floats, got {x.dtype}")
+        return x
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Softmax):
+    """x − log Σ exp(x) along ``dim`` (finite for large logits), as ``torch.nn.LogSoftmax``.
+
+    >>> from autograd import Tensor
+    >>> LogSoftmax(dim=-1)(Tensor([0.0, 1e4])).tolist()
+    [-10000.0, 0.0]
+    """
+
+    def forward(self, x: Any) -> Tensor:
+        return self._input(x).log_softmax(dim=self.dim)

@@ -1,4 +1,5 @@
-"""`Linear`: the fully connected layer on Tensors, y = x @ weight.T + bias, as ``torch.nn.Linear``.
+"""`Linear`: the fully connected layer on Tensors, y = x @ weight.T + bias, as ``torch.nn.Linear``;
+`Identity`, which passes its input on; and the input checks the Tensor layers share.
 
 >>> import numpy as np, nn
 >>> from autograd import Tensor
@@ -22,7 +23,7 @@ from nn.init import RNG, get_rng
 from nn.layers import _check_size
 from nn.module import Module
 
-__all__ = ["Linear"]
+__all__ = ["Identity", "Linear", "float_dtype", "tensor_input"]
 
 
 class Linear(Module):
@@ -41,7 +42,7 @@ class Linear(Module):
     ) -> None:
         _check_size("Linear", "in_features", in_features)
         _check_size("Linear", "out_features", out_features)
-        dtype = _float_dtype(dtype)
+        dtype = float_dtype("Linear", dtype)
         self.in_features, self.out_features = in_features, out_features
         gen = get_rng(rng)
         bound = 1.0 / math.sqrt(in_features)
@@ -55,7 +56,7 @@ class Linear(Module):
 
     def forward(self, x: Any) -> Tensor:
         if not isinstance(x, Tensor):
-            x = _constant_input(x, self.weight.data.dtype)
+            x = tensor_input("Linear", x, self.weight.data.dtype)
         if x.data.ndim == 0 or x.data.shape[-1] != self.in_features:
             raise ValueError(
                 f"Linear: input shape {x.data.shape} does not fit weight shape {self.weight.data.shape}: "
@@ -69,37 +70,52 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={bias}"
 
 
-def _float_dtype(dtype: Any) -> np.dtype:
+class Identity(Module):
+    """Returns its input unchanged (any arguments to the constructor are ignored, as PyTorch's).
+
+    >>> Identity(54, unused="argument")(3.0)
+    3.0
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def forward(self, x: Any) -> Any:
+        return x
+
+
+def float_dtype(who: str, dtype: Any) -> np.dtype:
     """``dtype`` as a numpy float dtype (None: float64, the default), or TypeError naming it."""
     if dtype is None:
         return np.dtype(np.float64)
     try:
         found = np.dtype(dtype)
     except (TypeError, ValueError):  # numpy's "data type 'bogus' not understood" names no layer
-        raise TypeError(
-            f"Linear: dtype must be a numpy float type (np.float32, ...), got {dtype!r}"
-        ) from None
+        raise TypeError(f"{who}: dtype must be a numpy float type (np.float32, ...), got {dtype!r}") from None
     if found.kind != "f":
-        raise TypeError(f"Linear: dtype must be a float type, got {found}")
+        raise TypeError(f"{who}: dtype must be a float type, got {found}")
     return found
 
 
-def _constant_input(x: Any, dtype: np.dtype) -> Tensor:
-    """Numbers, lists or arrays as a constant Tensor of the weight's dtype, by ``Tensor(x)``'s
-    rules: strings, complex numbers and Values are refused. A Value must not be turned into a
-    float here (numpy would call ``float(value)``): its gradient would be lost without a word."""
+def tensor_input(who: str, x: Any, dtype: Any = None) -> Tensor:
+    """A layer's input as a Tensor: a Tensor as it is; numbers, lists or arrays as a constant
+    Tensor (of ``dtype`` if given) by ``Tensor(x)``'s rules: strings, complex numbers and Values
+    are refused. A Value must not be turned into a float here (numpy would call
+    ``float(value)``): its gradient would be lost without a word."""
+    if isinstance(x, Tensor):
+        return x
     try:
         data = Tensor(x).data
     except TypeError as err:
         if _holds_value(x):
             raise TypeError(
-                "Linear: got Values; Tensor and Value do not mix (their gradients would be lost). "
+                f"{who}: got Values; Tensor and Value do not mix (their gradients would be lost). "
                 "Use nn.MLP or nn.Layer for Values, or Tensor([v.data for v in values]) for constants"
             ) from None
-        raise TypeError(f"Linear: input {str(err).removeprefix('Tensor: ')}") from None
+        raise TypeError(f"{who}: input {str(err).removeprefix('Tensor: ')}") from None
     except ValueError as err:
-        raise ValueError(f"Linear: input {str(err).removeprefix('Tensor: ')}") from None
-    return Tensor(data.astype(dtype, copy=False))
+        raise ValueError(f"{who}: input {str(err).removeprefix('Tensor: ')}") from None
+    return Tensor(data if dtype is None else data.astype(dtype, copy=False))
 
 
 def _holds_value(x: Any) -> bool:

@@ -1,11 +1,12 @@
-"""`Module`: the base of every layer and model, and `Sequential`.
+"""`Module`: the base of every layer and model (`Sequential` and `ModuleList` are in `nn.containers`).
 
 A module finds its parameters and sub-modules by looking at its own attributes, in the order they
 were assigned: a `Value`, a Tensor that requires grad, or a module, alone or in a list or tuple.
 So subclasses need no registration calls (and no ``super().__init__()``), and micrograd-style
 attributes such as ``self.w = [Value(...), ...]`` just work, named ``w.0``, ``w.1``, ... Keep
 Values or modules that are not to be trained (caches, constants) in attributes whose names start
-with ``_``: those are skipped.
+with ``_``: those are skipped. State that is not trained but saved (BatchNorm's running statistics)
+is a buffer: ``self.register_buffer("running_mean", tensor)``.
 
 >>> import nn
 >>> from autograd import Value
@@ -21,7 +22,7 @@ with ``_``: those are skipped.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -29,7 +30,7 @@ import numpy as np
 from autograd.tensor import Tensor
 from autograd.value import Value
 
-__all__ = ["IncompatibleKeys", "Module", "Sequential", "is_parameter"]
+__all__ = ["IncompatibleKeys", "Module", "is_parameter"]
 
 
 def is_parameter(x: Any) -> bool:
@@ -96,6 +97,22 @@ class Module:
         for _, module in self.named_modules():
             yield module
 
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call ``fn`` on every sub-module, then on this one (PyTorch's order); returns self.
+
+        >>> import nn
+        >>> net = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
+        >>> _ = net.apply(lambda m: nn.init.zeros_(m.weight) if isinstance(m, nn.Linear) else None)
+        >>> net[0].weight.data.tolist()
+        [[0.0, 0.0], [0.0, 0.0]]
+        """
+        if not callable(fn):
+            raise TypeError(f"{type(self).__name__}.apply: fn must be callable, got {type(fn).__name__}")
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
     def named_parameters(self) -> Iterator[tuple[str, Any]]:
         """Every parameter once (the first name wins when one is shared), in registration order.
 
@@ -112,38 +129,120 @@ class Module:
         """The parameters as a list (micrograd returns a list too)."""
         return [p for _, p in self.named_parameters()]
 
+    # --- buffers: state that is saved but not trained -----------------------------------------
+
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Keep ``tensor`` as ``self.<name>``, a buffer: saved in `state_dict` (unless
+        ``persistent=False``) and loaded by `load_state_dict`, but not trained. None is allowed
+        (a buffer not in use, skipped). Assigning a new Tensor to the attribute later replaces it.
+
+        >>> import nn
+        >>> from autograd import Tensor
+        >>> m = nn.Module()
+        >>> m.register_buffer("count", Tensor(np.array(0)))
+        >>> m.state_dict()
+        {'count': array(0)}
+        """
+        who = f"{type(self).__name__}.register_buffer"
+        if not isinstance(name, str):
+            raise TypeError(f"{who}: name must be a str, got {type(name).__name__}")
+        if not name or "." in name:
+            raise ValueError(f"{who}: name must be non-empty and hold no '.', got {name!r}")
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"{who}: buffer {name!r} must be a Tensor or None, got {type(tensor).__name__}")
+        if tensor is not None and tensor.requires_grad:
+            raise ValueError(
+                f"{who}: buffer {name!r} requires grad; a buffer is not trained "
+                "(make it a parameter, or pass tensor.detach())"
+            )
+        if not isinstance(persistent, (bool, np.bool_)):
+            raise TypeError(f"{who}: persistent must be a bool, got {type(persistent).__name__}")
+        registry = _buffer_registry(self)
+        if name not in registry and hasattr(self, name):
+            raise ValueError(f"{who}: attribute {name!r} already exists and is not a buffer")
+        registry[name] = bool(persistent)
+        setattr(self, name, tensor)
+
+    def _own_buffers(self, persistent_only: bool = False) -> Iterator[tuple[str, Tensor]]:
+        for name, persistent in vars(self).get("_buffers", {}).items():
+            if persistent_only and not persistent:
+                continue
+            tensor = getattr(self, name, None)
+            if tensor is None:
+                continue
+            if not isinstance(tensor, Tensor):
+                raise TypeError(
+                    f"{type(self).__name__}: buffer {name!r} must be a Tensor or None, "
+                    f"got {type(tensor).__name__}"
+                )
+            yield name, tensor
+
+    def named_buffers(self) -> Iterator[tuple[str, Tensor]]:
+        """Every buffer once (None ones skipped; non-persistent ones too), each module's in
+        registration order, modules in `named_modules`' order."""
+        seen: set[int] = set()
+        for prefix, module in self.named_modules():
+            for name, tensor in module._own_buffers():
+                if id(tensor) not in seen:
+                    seen.add(id(tensor))
+                    yield (f"{prefix}.{name}" if prefix else name), tensor
+
+    def buffers(self) -> list[Tensor]:
+        """The buffers as a list."""
+        return [b for _, b in self.named_buffers()]
+
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset gradients: Values to 0.0, Tensors to None (or zeros), as PyTorch does."""
         for p in self.parameters():
             _zero_grad(p, set_to_none)
 
     def train(self, mode: bool = True) -> Module:
-        """Set training mode on this module and all below it; returns self."""
+        """Set training mode on this module and all below it; returns self. BatchNorm normalises
+        with the batch's statistics and Dropout drops in training mode; in eval mode BatchNorm
+        uses its running statistics and Dropout passes its input on."""
+        if not isinstance(mode, (bool, np.bool_)):
+            raise TypeError(f"{type(self).__name__}.train: mode must be a bool, got {type(mode).__name__}")
         for module in self.modules():
             module.training = bool(mode)
         return self
 
     def eval(self) -> Module:
+        """Evaluation mode: ``train(False)``."""
         return self.train(False)
 
     # --- state ------------------------------------------------------------------------------
 
     def state_dict(self) -> dict[str, np.ndarray]:
-        """{parameter name: a copy of its data as an array}; a Value gives a 0-d float64 array."""
-        return {name: _data_array(p).copy() for name, p in self.named_parameters()}
+        """{name: a copy of its data as an array}: the parameters and the persistent buffers, in
+        PyTorch's order (each module's own parameters, then its own buffers, then its children's);
+        a Value gives a 0-d float64 array.
+        """
+        return {name: _data_array(x).copy() for name, x in self._state_items()}
+
+    def _state_items(self) -> Iterator[tuple[str, Any]]:
+        """(name, parameter or buffer) in `state_dict`'s order, each once."""
+        seen: set[int] = set()
+        for prefix, module in self.named_modules():
+            own = [(n, x) for n, x in _members(module) if is_parameter(x)]
+            own += list(module._own_buffers(persistent_only=True))
+            for name, item in own:
+                if id(item) not in seen:
+                    seen.add(id(item))
+                    yield (f"{prefix}.{name}" if prefix else name), item
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
-        """Copy arrays into the parameters, after checking all of them first.
+        """Copy arrays into the parameters and persistent buffers, after checking all of them first.
 
         Every key, shape and value is checked before anything is written, so a bad dict raises
         ValueError naming the missing keys, the unexpected keys, the wrong shapes and the values
-        that are not real numbers (complex, strings) or that the cast to the parameter's dtype
-        would make infinite (1e300 into float32), and leaves the module exactly as it was.
+        that are not real numbers (complex, strings) or that the cast to the entry's dtype would
+        change (1e300 into float32 becomes inf, 2.5 into an int64 buffer such as
+        ``num_batches_tracked`` is not an integer), and leaves the module exactly as it was.
         ``strict=False`` skips missing and unexpected keys, but never a wrong shape or value.
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"load_state_dict: expected a dict of arrays, got {type(state_dict).__name__}")
-        params = dict(self.named_parameters())
+        params = dict(self._state_items())
         missing = [k for k in params if k not in state_dict]
         unexpected = [k for k in state_dict if k not in params]
         problems: list[str] = []
@@ -214,6 +313,8 @@ def _cast(key: str, value: Any, dtype: np.dtype) -> tuple[np.ndarray, str]:
         return raw, f"{key!r} holds {raw.dtype} numbers, not real ones (the imaginary part would be lost)"
     if raw.dtype.kind not in "biuf":
         return raw, f"{key!r} cannot be read as {dtype} numbers (it holds {raw.dtype} values)"
+    if dtype.kind in "iu":  # an integer buffer (num_batches_tracked): whole numbers in range
+        return _cast_integers(key, raw, dtype)
     with np.errstate(over="ignore", invalid="ignore"):
         new = raw.astype(dtype)  # always a copy: the model does not share the caller's array
     overflowed = ~np.isfinite(new) & np.isfinite(raw)
@@ -221,6 +322,24 @@ def _cast(key: str, value: Any, dtype: np.dtype) -> tuple[np.ndarray, str]:
         before, after = raw[overflowed].flat[0], new[overflowed].flat[0]
         return new, f"{key!r} {before:g} becomes {after} as {dtype} (out of its range)"
     return new, ""
+
+
+def _cast_integers(key: str, raw: np.ndarray, dtype: np.dtype) -> tuple[np.ndarray, str]:
+    """``raw`` as integers of ``dtype`` when every number is a whole number in its range."""
+    info = np.iinfo(dtype)
+    if raw.dtype.kind == "f":
+        bad = ~np.isfinite(raw) | (raw != np.round(raw))
+        if bad.any():
+            return raw, f"{key!r} holds {raw[bad].flat[0].item()!r}, not a whole number for its {dtype}"
+    if raw.size and (raw.min() < info.min or raw.max() > info.max):
+        return raw, f"{key!r} holds numbers beyond the range of its {dtype}"
+    return raw.astype(dtype), ""
+
+
+def _buffer_registry(module: Module) -> dict[str, bool]:
+    """{buffer name: persistent} of ``module``, made on first use (modules need no __init__ call)."""
+    registry: dict[str, bool] = vars(module).setdefault("_buffers", {})
+    return registry
 
 
 def _as_array(x: Any) -> Any:
@@ -244,7 +363,7 @@ def _collapse(named: list[tuple[str, Module]]) -> list[tuple[str, Module | str]]
         while (
             index.isdigit()
             and j < len(named)
-            and named[j][0] == f"{head}.{int(index) + j - i}"
+            and named[j][0] == (f"{head}.{int(index) + j - i}" if head else str(int(index) + j - i))
             and repr(named[j][1]) == text
         ):
             j += 1
@@ -262,44 +381,3 @@ class _Text:
 
     def __repr__(self) -> str:
         return self.text
-
-
-class Sequential(Module):
-    """Modules applied in order; children named "0", "1", ... as in PyTorch.
-
-    >>> import nn
-    >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
-    >>> [k for k in net.state_dict()]
-    ['0.weight', '0.bias', '2.weight', '2.bias']
-    >>> net
-    Sequential(
-      (0): Linear(in_features=2, out_features=3, bias=True)
-      (1): ReLU()
-      (2): Linear(in_features=3, out_features=1, bias=True)
-    )
-    """
-
-    def __init__(self, *modules: Module) -> None:
-        for i, module in enumerate(modules):
-            if not isinstance(module, Module):
-                raise TypeError(f"Sequential: item {i} must be a Module, got {type(module).__name__}")
-            setattr(self, str(i), module)  # attribute "0", "1", ...: the names state_dict shows
-        self._length = len(modules)
-
-    def forward(self, x: Any) -> Any:
-        for module in self:
-            x = module(x)
-        return x
-
-    def __len__(self) -> int:
-        return self._length
-
-    def __iter__(self) -> Iterator[Module]:
-        return (getattr(self, str(i)) for i in range(self._length))
-
-    def __getitem__(self, index: int) -> Module:
-        if not isinstance(index, int) or isinstance(index, bool):
-            raise TypeError(f"Sequential: index must be an int, got {type(index).__name__}")
-        if not -self._length <= index < self._length:
-            raise IndexError(f"Sequential: index {index} out of range for {self._length} modules")
-        return getattr(self, str(index % self._length))

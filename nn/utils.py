@@ -1,0 +1,127 @@
+"""Training utilities with PyTorch's names: `clip_grad_norm_`.
+
+>>> import numpy as np, nn
+>>> from autograd import Tensor, Value
+>>> w, v = Tensor([3.0, 0.0], requires_grad=True), Value(0.0)
+>>> w.grad, v.grad = np.array([3.0, 0.0]), 4.0
+>>> nn.utils.clip_grad_norm_([w, v], max_norm=1.0).item()     # √(3² + 4²), before clipping
+5.0
+>>> np.round(w.grad, 4).tolist(), round(v.grad, 4)            # scaled by 1/5 together
+([0.6, 0.0], 0.8)
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from autograd.tensor import Tensor
+from autograd.value import Value
+from nn.module import Module
+
+__all__ = ["clip_grad_norm_"]
+
+_EPS = 1e-6  # PyTorch's: max_norm / (total + 1e-6), so a zero gradient never divides by zero
+
+
+def _number(who: str, name: str, x: Any) -> float:
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{who}: {name} must be a number, got {type(x).__name__}")
+    try:
+        return float(x)
+    except OverflowError:
+        raise ValueError(f"{who}: {name} is too large for a float") from None
+
+
+def _grads(who: str, parameters: Any) -> list[tuple[Any, np.ndarray]]:
+    """(parameter, its gradient as an array) for each parameter that has one (None is skipped)."""
+    if isinstance(parameters, Module):
+        raise TypeError(f"{who}: pass model.parameters(), not the model itself")
+    if isinstance(parameters, (Tensor, Value)):
+        parameters = [parameters]
+    if isinstance(parameters, (str, bytes)) or not isinstance(parameters, Iterable):
+        raise TypeError(f"{who}: parameters must be Tensors or Values, got {type(parameters).__name__}")
+    out = []
+    for i, p in enumerate(parameters):
+        if not isinstance(p, (Tensor, Value)):
+            raise TypeError(f"{who}: parameter {i} must be a Tensor or a Value, got {type(p).__name__}")
+        g = p.grad
+        if g is None:
+            continue
+        if isinstance(p, Value):
+            if isinstance(g, (bool, np.bool_)) or not isinstance(g, numbers.Real):
+                raise TypeError(f"{who}: parameter {i} (a Value) has .grad of type {type(g).__name__}")
+            out.append((p, np.asarray(float(g))))
+        elif not isinstance(g, np.ndarray) or g.dtype.kind != "f":
+            kind = f"dtype {g.dtype}" if isinstance(g, np.ndarray) else f"type {type(g).__name__}"
+            raise TypeError(f"{who}: parameter {i}'s grad has {kind}, not floats")
+        else:
+            out.append((p, g))
+    return out
+
+
+def _norm(g: np.ndarray, p: float) -> float:
+    """The p-norm of an array's elements (the largest |g| for p = inf), in float64."""
+    a = np.abs(g.astype(np.float64, copy=False))
+    if not a.size:
+        return 0.0
+    if p == math.inf:
+        return float(a.max())
+    if p == 1:
+        return float(a.sum())
+    if p == 2:
+        return float(np.sqrt(np.sum(a * a)))
+    return float(np.sum(a**p) ** (1.0 / p))
+
+
+def clip_grad_norm_(
+    parameters: Any, max_norm: float, norm_type: float = 2.0, error_if_nonfinite: bool = False
+) -> Tensor:
+    """Scale the gradients of ``parameters`` (Tensors and Values; those whose grad is None are
+    skipped) together, in place, so that their total ``norm_type``-norm is at most ``max_norm``:
+    each is multiplied by min(1, max_norm / (total + 1e-6)), as PyTorch does. Returns the total
+    norm before clipping, as a 0-d Tensor.
+
+    ``norm_type`` is a positive number or ``inf`` (``"inf"`` too): the total is the norm of the
+    per-parameter norms, which is the norm of all the gradients' elements together. A
+    ``max_norm`` that is negative, NaN or infinite is refused (PyTorch would flip the gradients'
+    signs, or make them NaN); ``error_if_nonfinite=True`` raises ValueError, changing nothing,
+    when the total norm is NaN or infinite (otherwise the gradients are scaled by max_norm/total,
+    as PyTorch's: by 0 for an infinite total, by NaN for a NaN one).
+    """
+    who = "clip_grad_norm_"
+    limit = _number(who, "max_norm", max_norm)
+    if not (math.isfinite(limit) and limit >= 0):
+        raise ValueError(f"{who}: max_norm must be a finite number >= 0, got {max_norm!r}")
+    p = (
+        math.inf
+        if isinstance(norm_type, str) and norm_type == "inf"
+        else _number(who, "norm_type", norm_type)
+    )
+    if not p > 0:  # also NaN
+        raise ValueError(f"{who}: norm_type must be a positive number or inf, got {norm_type!r}")
+    if not isinstance(error_if_nonfinite, (bool, np.bool_)):
+        raise TypeError(f"{who}: error_if_nonfinite must be a bool, got {type(error_if_nonfinite).__name__}")
+    grads = _grads(who, parameters)
+    dtype = np.result_type(*(g.dtype for _, g in grads)) if grads else np.dtype(np.float64)
+    if not grads:
+        return Tensor(np.array(0.0, dtype=dtype))
+    norms = np.array([_norm(g, p) for _, g in grads])
+    total = _norm(norms, p)
+    if error_if_nonfinite and not math.isfinite(total):
+        raise ValueError(
+            f"{who}: the total norm of order {norm_type} of the gradients is {total}; "
+            "nothing was clipped (error_if_nonfinite=True)"
+        )
+    coefficient = limit / (total + _EPS)  # NaN for a NaN total: the gradients become NaN, as PyTorch's
+    if not coefficient >= 1:  # a factor of 1 would change nothing
+        for param, g in grads:
+            if isinstance(param, Value):
+                param.grad = param.grad * coefficient
+            else:
+                param.grad = g * coefficient  # a Python float: float32 grads stay float32
+    return Tensor(np.array(total, dtype=dtype))
