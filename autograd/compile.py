@@ -27,14 +27,15 @@ def send(v):
 
 from __future__ import annotations
 
+import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd.primitive import OPERANDS, Primitive, float_power
 
-__all__ = ["Sym", "scalar_send", "tensor_send", "to_js", "to_python"]
+__all__ = ["Sym", "javascript", "scalar_send", "tensor_send", "to_js", "to_python"]
 
 Tree = tuple[Any, ...]
 
@@ -279,3 +280,30 @@ def tensor_send(prim: Primitive, n: int, consts: tuple[int, ...], with_params: b
     send = env["send"]
     send.source = source
     return send
+
+
+def javascript(prims: Sequence[Primitive]) -> tuple[str, list[str]]:
+    """JavaScript for the step page: ``F[name](a, b)``, each primitive's forward (its ``js``),
+    and ``D[name](g, out, a, b)``, the list of its rules' results (None where an operand has no
+    rule), traced from the Python rules: the browser recomputes a graph from the same
+    definitions. Returns the source and the names of the primitives it could not write."""
+    lines, missing = [], []
+    for prim in prims:
+        names = list(OPERANDS[: prim.arity])
+        if prim.js is None or prim.variadic or prim.floats is None:
+            missing.append(prim.name)
+            continue
+        try:
+            grads = [
+                "null"
+                if prim.rules[i] is None
+                else to_js(trace_rule(prim, i, Sym("g"), Sym("out"), [Sym(x) for x in names]))
+                for i in range(prim.arity)
+            ]
+        except (TypeError, ValueError, AttributeError):
+            missing.append(prim.name)
+            continue
+        key = json.dumps(prim.name)
+        lines.append(f"F[{key}] = function ({', '.join(names)}) {{ return {prim.js}; }};")
+        lines.append(f"D[{key}] = function (g, out, {', '.join(names)}) {{ return [{', '.join(grads)}]; }};")
+    return "\n".join(lines), missing

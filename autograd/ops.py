@@ -163,10 +163,10 @@ def _power_slope(a: Any, k: Any) -> Any:
 def _power_text(a: str, b: str, out: str) -> str:
     """The base's local derivative as written on paper: 2x, 3·x², k·x^(k - 1)."""
     try:
-        k = float(b)
+        k = float(b.strip("()"))  # a negative number comes bracketed: (-1)
     except ValueError:
         return f"{b}·{a}^({b} - 1)"
-    coefficient = f"{k:g}"
+    coefficient = f"{k:g}" if k >= 0 else f"({k:g})"
     if k - 1 == 1:
         return f"{coefficient}{a}" if len(a) == 1 else f"{coefficient}·{a}"
     if k - 1 == 0:
@@ -212,7 +212,7 @@ LOG = primitive(
     arrays=_log_array,
     rules=[lambda g, out, a: g / a],
     derivatives=["1/{a}"],
-    js="Math.log(a)",
+    js="a <= 0 ? fail('log: input must be positive, got ' + a) : Math.log(a)",
 )
 POW = primitive(
     "**",
@@ -225,7 +225,11 @@ POW = primitive(
     derivatives=[_power_text, "{out}·ln {a}"],
     notation="{a}^{b}",
     precedence=POWER_LEVEL,
-    js="power(a, b)",
+    js=(
+        "a === 0 && b < 0 ? fail('pow: 0 cannot be raised to the negative power ' + b)"
+        " : a < 0 && !Number.isInteger(b) ? fail('pow: ' + a + ' ** ' + b + ' is not a real number')"
+        " : power(a, b)"
+    ),
 )
 TANH = primitive(
     "tanh",
@@ -278,7 +282,7 @@ SQRT = primitive(
     rules=[lambda g, out, a: g * 0.5 * power(out, -1.0)],  # inf at 0, as PyTorch
     derivatives=["1/(2·√{a})"],
     notation="√{a}",
-    js="Math.sqrt(a)",
+    js="a < 0 ? fail('sqrt: input must be >= 0, got ' + a) : Math.sqrt(a)",
 )
 
 

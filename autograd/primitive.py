@@ -50,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["KINDS", "Op", "Primitive", "functions", "lookup", "power", "primitive", "where"]
+__all__ = ["KINDS", "Op", "Primitive", "functions", "lookup", "power", "primitive", "primitives", "where"]
 
 KINDS = ("elementwise", "reduction", "shape", "indexing", "matmul", "normalization", "join")
 
@@ -342,7 +342,7 @@ def primitive(
         variadic=variadic,
     )
     _REGISTRY[name] = prim
-    if prim.arity == 1 and kind == "elementwise" and name.isidentifier():
+    if prim.arity == 1 and kind == "elementwise" and floats is not None and name.isidentifier():
         _FUNCTIONS[name] = prim
     return prim
 
@@ -350,6 +350,11 @@ def primitive(
 def define_function(name: str, fn: Callable[..., Any]) -> None:
     """Register a composite unary function (``gelu``) beside the unary primitives."""
     _FUNCTIONS[name] = fn
+
+
+def primitives() -> list[Primitive]:
+    """Every primitive defined so far, built-in and yours, in the order they were defined."""
+    return list(_REGISTRY.values())
 
 
 def lookup(name: str) -> Primitive:

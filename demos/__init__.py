@@ -14,6 +14,8 @@ NAMES = (
     "softmax_classifier",
     "polynomial_regression",
     "moons_mlp",
+    "makemore_mlp",
+    "microgpt",
 )
 
 __all__ = ["NAMES"]

@@ -48,8 +48,13 @@ def _prose(docstring: str) -> str:
 def _figure(out: Path, name: str, filename: str, caption: str) -> str:
     href = html.escape(f"{name}/{filename}")
     text = html.escape(caption)
-    if not filename.endswith(".png"):  # a page of its own (the backward step-through): a link
+    if not filename.endswith(".png"):  # a page of its own (the step-through): a link
         kind, body = "page", f'<a href="{href}">Open {html.escape(filename)}</a>'
+    elif "graph" in filename:  # a computation graph: at its own size, scrolled, so its text stays readable
+        kind, body = (
+            "graph",
+            f'<div class="scroll"><a href="{href}"><img src="{href}" alt="{text}"></a></div>',
+        )
     else:
         kind = "wide" if _is_wide(out / name / filename) else "half"
         body = f'<a href="{href}"><img src="{href}" alt="{text}"></a>'
@@ -59,7 +64,7 @@ def _figure(out: Path, name: str, filename: str, caption: str) -> str:
 def gallery(out: Path, rows: Sequence[tuple[str, str, str, str]]) -> Path:
     """Write ``out/index.html``: per demo what it reproduces, ours beside the published figure, and
     every picture it wrote, each with a line of text."""
-    sections = []
+    sections, contents = [], []
     for name, ours, published, _ in rows:
         module = load(name)
         # The docstring's first paragraph names the tutorial; the second says what it and we do.
@@ -70,6 +75,7 @@ def gallery(out: Path, rows: Sequence[tuple[str, str, str, str]]) -> Path:
             for filename, caption in module.PICTURES.items()
             if (out / name / filename).exists()
         ]
+        contents.append(f'<li><a href="#{name}">{html.escape(module.TITLE)}</a>: {html.escape(ours)}</li>')
         sections.append(
             f'<section id="{name}"><h2>{html.escape(module.TITLE)} <code>{name}</code></h2>\n'
             f'<p class="source">{_prose(source)}</p>\n'
@@ -88,12 +94,17 @@ figure {{ display: inline-block; vertical-align: top; margin: 0.5rem 1rem 0.5rem
 figure.half {{ width: calc(50% - 2rem); }}
 figure.wide {{ width: calc(100% - 1rem); }}
 figure.page {{ width: auto; display: block; }}
+figure.graph {{ display: block; width: calc(100% - 1rem); }}
 figure img {{ max-width: 100%; max-height: 40rem; border: 1px solid #ddd; }}
+figure.graph .scroll {{ overflow: auto; max-height: 45rem; border: 1px solid #ddd; }}
+figure.graph img {{ max-width: none; max-height: none; border: 0; }}
+nav ol {{ columns: 2; }}
 figcaption {{ font-size: 0.9rem; color: #444; }}
 </style></head><body>
 <h1>Demos trained with this engine</h1>
 <p>Each demo reproduces a from-scratch tutorial, taking every gradient from the engine's
 <code>backward()</code>. Click a picture for its full size. Made by <code>python -m demos</code>.</p>
+<nav><h2>Contents</h2><ol>{"".join(contents)}</ol></nav>
 {chr(10).join(sections)}
 </body></html>
 """

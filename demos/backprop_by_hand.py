@@ -5,7 +5,7 @@ The tutorial draws L = 3x² + 2 as a graph x -> n² -> 3n -> n + 2 and walks it 
 1; through "+ 2" the gradient stays 1; through "3·" it becomes 3; through "²" it becomes 3·2x = 6x,
 which is indeed the derivative of 3x² + 2. We build the same graph from `Value`s, let
 ``backward()`` do the walk, print the engine's chain-rule sentence for each node, and draw the
-annotated graph and a page that steps through the backward pass.
+annotated graph and a page that steps through both passes.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ TITLE = "Backprop by hand: L = 3x² + 2"
 PUBLISHED = "dL/dx = 6x (= 12 at x = 2)"
 PICTURES = {
     "graph.png": "L = 3x² + 2 after backward(): every value with its data and its gradient dL/d(node).",
-    "backward_steps.html": "The backward pass one node at a time, each step with its chain-rule sentence "
-    "(arrow keys or the slider to move).",
+    "backward_steps.html": "The forward pass and then the backward pass one step at a time, each gradient "
+    "with its chain-rule sentence; change x and every value and gradient is recomputed (arrow keys, "
+    "the slider or play to move).",
 }
 
 

@@ -32,6 +32,8 @@ SMALL: dict[str, dict[str, Any]] = {
     "softmax_classifier": {},
     "polynomial_regression": {"steps": 1500},
     "moons_mlp": {"steps": 60},
+    "makemore_mlp": {"steps": 400, "samples": 5},
+    "microgpt": {"steps": 6, "samples": 3},
 }
 
 
@@ -132,6 +134,35 @@ def test_moons_mlp_separates_the_moons(runs: Runs) -> None:
     assert runs["moons_mlp"]["accuracy"] >= 0.95
 
 
+def test_makemore_mlp_learns_from_a_uniform_guess(runs: Runs) -> None:
+    result = runs["makemore_mlp"]
+    assert abs(result["losses"][0] - np.log(27)) < 0.1  # the last layer scaled down: near uniform
+    assert result["train_loss"] < 2.8 and result["dev_loss"] < 2.8  # 400 steps; the full run 2.1
+    assert len(result["samples"]) == 5 and all(re.fullmatch("[a-z]*", name) for name in result["samples"])
+
+
+def test_makemore_data_is_the_lectures_split() -> None:
+    from demos import makemore_mlp as demo
+
+    names = demo.load_names()
+    chars = demo.alphabet(names)
+    data = demo.splits(names, {c: i for i, c in enumerate(chars)})
+    assert len(names) == 32033 and len(chars) == 27 and chars[0] == "."
+    assert {k: len(v[0]) for k, v in data.items()} == {"train": 182625, "dev": 22655, "test": 22866}
+    X, Y = demo.examples(["emma"], {c: i for i, c in enumerate(chars)})
+    assert X.tolist() == [[0, 0, 0], [0, 0, 5], [0, 5, 13], [5, 13, 13], [13, 13, 1]]
+    assert Y.tolist() == [5, 13, 13, 1, 0]
+
+
+def test_microgpt_two_engines_agree_step_for_step(runs: Runs) -> None:
+    result = runs["microgpt"]
+    assert len(result["value_losses"]) == len(result["tensor_losses"]) == 6
+    assert result["max_difference"] <= 1e-9
+    assert abs(result["value_losses"][0] - np.log(27)) < 0.3
+    assert result["value_ms_per_step"] > 0 and result["tensor_ms_per_step"] > 0
+    assert len(result["samples"]) == 3
+
+
 def test_graph_pictures_show_this_graphs_gradients_not_training_leftovers(runs: Runs) -> None:
     # The softmax picture's backward() once followed training without zeroing: each parameter's
     # pictured grad was the last training step's plus the pictured batch's.
@@ -179,7 +210,11 @@ def test_gallery_links_every_picture(runs: Runs) -> None:
     for picture in pictures:
         assert picture.relative_to(runs.out).as_posix() in links, f"{picture} is not in the gallery"
     for link in links:
-        assert (runs.out / link).is_file(), f"the gallery links a missing {link}"
+        if link.startswith("#"):  # the table of contents
+            assert f'<section id="{link[1:]}">' in page
+        else:
+            assert (runs.out / link).is_file(), f"the gallery links a missing {link}"
+    assert {f"#{name}" for name in NAMES} <= links
 
 
 def test_list_names_every_demo() -> None:
@@ -255,6 +290,8 @@ SMALL_VALID_OPTIONS = [
     ("linear_regression", ["--iterations", "1"]),
     ("perceptron_diabetes", ["--epochs", "1"]),
     ("polynomial_regression", ["--samples", "7", "--hidden", "1", "--steps", "1", "--noise-std", "0"]),
+    ("makemore_mlp", ["--steps", "1", "--samples", "0"]),
+    ("microgpt", ["--steps", "1", "--samples", "0"]),
 ]
 
 

@@ -89,7 +89,7 @@ def test_named_in_pictures_and_step_sentences() -> None:
     src = draw_graph(y).source
     assert "softplus(2·x)" in src and "label=softplus" in src
     sentences = [s.sentence for s in backward_steps(y)]
-    assert "through softplus the gradient becomes 1 · σ(2·x) = 1 · 0.8808 = 0.8808" in sentences[1]
+    assert "whose local derivative ∂L/∂(2·x) = σ(2·x) = 0.8808; by the chain rule" in sentences[1]
 
 
 def test_offered_by_the_command_line_and_nn() -> None:
@@ -150,3 +150,11 @@ def test_replacing_a_rule_recompiles_the_steps(monkeypatch: pytest.MonkeyPatch) 
     assert (slope(Value, 0.5), slope(Tensor, 0.5)) == (2.0, 2.0)
     monkeypatch.undo()
     assert (slope(Value, 0.5), slope(Tensor, 0.5)) == before
+
+
+def test_functions_lists_only_what_takes_a_value() -> None:
+    """The command line and nn's activations offer functions(): each must work on a Value (clamp,
+    with bounds and no float forward, is a Tensor method, not one of them)."""
+    assert "clamp" not in functions()
+    for name, fn in functions().items():
+        assert isinstance(fn(Value(0.5)), Value), name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import shutil
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import graphviz
 import numpy as np
@@ -20,6 +22,7 @@ from autograd.viz import (
     ROLE_COLOURS,
     STEP_COLOURS,
     DotNotFoundError,
+    backward_page,
     backward_steps,
     draw_graph,
     main,
@@ -336,10 +339,12 @@ def test_backward_steps_for_the_quadratic() -> None:
     steps = backward_steps(L)
     assert [s.sentence for s in steps] == [
         "dL/dL = 1: the backward pass starts at the output L; dL/dL is always 1.",
-        "dL/d(3·x²) = 1: through + 2 the gradient stays 1 (chain rule: dL/d(3·x²) = dL/dL · 1).",
-        "dL/d(x²) = 3: through 3 · the gradient becomes 1 · 3 = 3 (chain rule: dL/d(x²) = dL/d(3·x²) · 3).",
-        "dL/dx = 12: through x² the gradient becomes 3 · 2x = 3 · 4 = 12 "
-        "(chain rule: dL/dx = dL/d(x²) · ∂(x²)/∂x).",
+        "dL/d(3·x²) = 1: 3·x² feeds L, whose local derivative ∂L/∂(3·x²) = 1 (a sum passes the gradient "
+        "on unchanged); by the chain rule dL/d(3·x²) = dL/dL · ∂L/∂(3·x²) = 1 · 1 = 1.",
+        "dL/d(x²) = 3: x² feeds 3·x², whose local derivative ∂(3·x²)/∂(x²) = 3; by the chain rule "
+        "dL/d(x²) = dL/d(3·x²) · ∂(3·x²)/∂(x²) = 1 · 3 = 3.",
+        "dL/dx = 12: x feeds x², whose local derivative ∂(x²)/∂x = 2x = 4; by the chain rule "
+        "dL/dx = dL/d(x²) · ∂(x²)/∂x = 3 · 4 = 12.",
     ]
     assert [s.grad for s in steps] == [1.0, 1.0, 3.0, 12.0]
     assert steps[-1].node is x and steps[0].node is L
@@ -395,9 +400,9 @@ def test_step_pictures_mark_done_current_and_pending() -> None:
     lines = node_lines(src, "v")
     current = [ln for ln in lines if "penwidth=3" in ln]
     assert len(current) == 1 and "x²" in current[0] and STEP_COLOURS["current"] in current[0]
-    assert "grad 3.0000" in current[0]
+    assert "grad 3 " in current[0] and "data 4 " in current[0]  # as the sentences write numbers
     done = [ln for ln in lines if STEP_COLOURS["done"] in ln]
-    assert len(done) == 2 and all("grad 1.0000" in ln for ln in done)
+    assert len(done) == 2 and all("grad 1 " in ln for ln in done)
     pending = [ln for ln in lines if STEP_COLOURS["pending"] in ln]
     assert len(pending) == 1 and "{ x |" in pending[0] and "grad ?" in pending[0]
     assert "#e03131" in src  # the edge the gradient came through
@@ -412,15 +417,41 @@ def test_step_page_is_self_contained(tmp_path: Path) -> None:
     x, L = quadratic()
     path = write_backward_html(L, tmp_path / "steps.html")
     page = path.read_text(encoding="utf-8")
-    assert page.count("<svg") == 4 and page.count('class="step"') == 4
-    assert "dL/dx = 12: through x²" in page
-    assert 'id="prev"' in page and 'id="next"' in page and 'type="range"' in page and "ArrowRight" in page
+    assert page.count("<svg") == 1  # one picture; the script shows each step on it
+    assert "dL/dx = 12: x feeds x²" in page and "x² = 2² = 4" in page
+    for hook in ('id="prev"', 'id="next"', 'id="play"', 'type="range"', 'data-step="1"', 'data-leaf="x"'):
+        assert hook in page
     assert not re.search(r"<script[^>]+src|<link|<img|@import|url\(", page)
     external = re.findall(r"https?://[^\s\"'<>]+", page)
     assert set(external) <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}  # namespaces
     assert "Content-Security-Policy" in page
-    with pytest.raises(ValueError, match="max_steps"):
-        write_backward_html(L, tmp_path / "big.html", max_steps=3)
+    assert backward_page(L).html == page  # the file is the page
+    with pytest.raises(ValueError, match="max_nodes=150, and no modules"):
+        y = x
+        for _ in range(80):
+            y = y * 1.01
+        backward_page(y)
+
+
+def page_model(page: str) -> dict[str, Any]:
+    """The JSON the page's script reads."""
+    found = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', page, re.S)
+    assert found is not None
+    return json.loads(found[1])  # type: ignore[no-any-return]
+
+
+def test_the_page_model_comes_from_the_definitions() -> None:
+    """The script's model: each value's op and operands, and the steps in the order of the passes;
+    the JavaScript of every primitive the graph uses, written from its definition."""
+    x, L = quadratic()
+    page = backward_page(L).html
+    model = page_model(page)
+    assert [n["op"] for n in model["nodes"]] == [None, "**", "*", "+"]
+    assert model["nodes"][1]["args"] == [{"n": 0}, {"k": 2.0}]
+    assert [s["kind"] for s in model["steps"]] == ["inputs"] + ["forward"] * 3 + ["backward"] * 4
+    assert model["live"] and model["steps"][-1]["labels"][0]["template"] == "∂(x²)/∂x = 2x = {l:1:0}"
+    for name in ("+", "*", "**"):
+        assert f"F[{json.dumps(name)}] = function" in page and f"D[{json.dumps(name)}] = function" in page
 
 
 # --- the command line --------------------------------------------------------------------------
@@ -641,7 +672,9 @@ def test_a_step_page_of_odd_labels_shows_them_escaped(tmp_path: Path) -> None:
     L.label = "L\x1b"
     page = write_backward_html(L, tmp_path / "steps.html").read_text(encoding="utf-8")
     assert "\0" not in page and "\x1b" not in page
-    assert "The backward pass of L\\x1b = 3·x\\x00²" in page and "d(L\\x1b)/d(x\\x00) = 12" in page
+    assert (
+        "L\\x1b = 3·x\\x00²" in page and "d(L\\x1b)/d(x\\x00) = 12" in page_model(page)["steps"][-1]["text"]
+    )
 
 
 def test_write_backward_html_without_a_backward_pass_says_why(tmp_path: Path) -> None:

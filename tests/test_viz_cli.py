@@ -195,7 +195,7 @@ def test_an_expression_starting_with_minus_says_how_to_write_it(capsys: pytest.C
 
 
 def test_every_listed_function_gives_a_number_or_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
-    for name in functions():  # clamp is listed, but defined for Tensors only
+    for name in functions():
         for value in ("0.5", "-1", "0", "1e308", "nan"):
             status, out, err = run_cli([f"{name}(x) + {name}(2)", "--at", f"x={value}"], capsys)
             if status:

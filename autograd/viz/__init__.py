@@ -35,16 +35,18 @@ from autograd.viz.draw import OP_FILL as OP_FILL
 from autograd.viz.draw import ROLE_COLOURS as ROLE_COLOURS
 from autograd.viz.draw import STEP_COLOURS as STEP_COLOURS
 from autograd.viz.draw import draw_graph
-from autograd.viz.page import write_backward_html
+from autograd.viz.page import BackwardPage, backward_page, write_backward_html
 from autograd.viz.render import FORMATS, DotNotFoundError, GraphPicture, save
 from autograd.viz.steps import BackwardStep, backward_steps
 
 __all__ = [
     "FORMATS",
+    "BackwardPage",
     "BackwardStep",
     "DotNotFoundError",
     "ExpressionError",
     "GraphPicture",
+    "backward_page",
     "backward_steps",
     "draw_graph",
     "main",
@@ -55,6 +57,6 @@ __all__ = [
 
 # The public classes say they live here, where users import them from: tracebacks, reprs and
 # pickles name ``autograd.viz.ExpressionError``, not the module that happens to define it.
-for _cls in (BackwardStep, DotNotFoundError, ExpressionError, GraphPicture):
+for _cls in (BackwardPage, BackwardStep, DotNotFoundError, ExpressionError, GraphPicture):
     _cls.__module__ = __name__
 del _cls

@@ -31,8 +31,8 @@ _BINARY: dict[type, Callable[[Any, Any], Any]] = {
 }
 
 
-MAX_PAGE_NODES = 50
-"""The most nodes ``--steps`` draws: a page pictures the whole graph once per node."""
+MAX_PAGE_NODES = 100
+"""The most nodes ``--steps`` steps through (each value is two steps, forward and backward)."""
 DOT_SECONDS = 5.0
 """How long ``dot`` may take for all the pictures of one command: its time grows much faster than
 the graph (a page for a chain of 60 products of x took two minutes). Past it: a one-line error."""
@@ -191,8 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     nodes = engine.toposort([out])
     if "--steps" in paths and len(nodes) > MAX_PAGE_NODES:
         return fail(
-            f"--steps: the expression has {len(nodes)} nodes; a step page pictures them all at every "
-            f"step, so the command line makes one of at most {MAX_PAGE_NODES}"
+            f"--steps: the expression has {len(nodes)} nodes; the command line makes a step page of at "
+            f"most {MAX_PAGE_NODES}"
         )
     deadline = time.monotonic() + DOT_SECONDS  # dot's time grows much faster than the graph
 

@@ -5,12 +5,13 @@ plan of what fits on one picture (``collapse``, ``max_nodes``)."""
 from __future__ import annotations
 
 import html
+import math
 import re
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import graphviz
+import numpy as np
 
 from autograd.viz.graph import (
     GraphView,
@@ -23,6 +24,7 @@ from autograd.viz.graph import (
     relative,
     summary,
 )
+from autograd.viz.plan import Plan, choose_plan
 from autograd.viz.render import FORMATS, GraphPicture
 
 # Light fills, told apart by hue, so black text stays readable on every one of them.
@@ -45,98 +47,6 @@ _Attrs = dict[str, str]
 def check_rankdir(rankdir: str, who: str) -> None:
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"{who}: rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
-
-
-# --- the plan: what one picture shows ----------------------------------------------------------
-
-
-class Plan:
-    """Which nodes are drawn inside boxes (collapsed modules) or hidden, whether plain numbers
-    are folded into their ops (``fold``), and how many nodes that leaves on the picture."""
-
-    def __init__(
-        self, g: GraphView, fold: bool, depth: int | None = None, hidden: set[Any] | None = None
-    ) -> None:
-        self.fold = fold
-        self.hidden = hidden or set()
-        self.box: dict[Any, str] = {}  # node -> the module prefix it is drawn inside of, as one box
-        self.boxes: dict[str, list[Any]] = {}  # that prefix -> its nodes, in the graph's order
-        if depth is not None:
-            for node in g.order:
-                mod = g.module[node]
-                if mod and mod.count(".") + 1 >= depth:
-                    self.box[node] = ".".join(mod.split(".")[:depth])
-                    self.boxes.setdefault(self.box[node], []).append(node)
-        drawn = sum(_cost(n, fold) for n in g.order if self.drawn(n))
-        self.count = drawn + len(self.boxes) + (1 if self.hidden else 0)
-
-    def drawn(self, node: Any) -> bool:
-        """Whether ``node`` is drawn as a node of its own."""
-        return node not in self.box and node not in self.hidden
-
-
-def _cost(node: Any, fold: bool) -> int:
-    """Nodes on the picture for one value: its record, its op, and unfolded numbers."""
-    return 1 if not node._prev else 2 + (0 if fold else len(boxed_numbers(node)))
-
-
-def _module_depths(g: GraphView) -> list[int]:
-    """Collapse depths worth trying, finest first; depths that group nodes alike are skipped."""
-    mods = {m for m in g.module.values() if m}
-    if not mods:
-        return []
-    depths = []
-    seen: set[frozenset[frozenset[str]]] = set()
-    for d in range(max(m.count(".") + 1 for m in mods), 0, -1):
-        groups: dict[str, set[str]] = {}
-        for m in mods:
-            groups.setdefault(".".join(m.split(".")[:d]), set()).add(m)
-        partition = frozenset(frozenset(s) for s in groups.values())
-        if partition not in seen:  # layers.0.neurons groups the same nodes as layers.0
-            seen.add(partition)
-            depths.append(d)
-    return depths
-
-
-def _nearest(g: GraphView, fold: bool, limit: int) -> set[Any]:
-    """The nodes to hide so that about ``limit`` remain: keep those nearest the output."""
-    kept: set[Any] = set()
-    count = 0
-    queue = deque([g.root])
-    while queue:
-        node = queue.popleft()
-        if node in kept:
-            continue
-        cost = _cost(node, fold)
-        if count + cost > limit:
-            break
-        kept.add(node)
-        count += cost
-        queue.extend(node._prev)
-    return {n for n in g.order if n not in kept}
-
-
-def choose_plan(
-    g: GraphView, fold: bool, collapse: bool | int | None, max_nodes: int | None
-) -> tuple[Plan, str]:
-    """The plan for ``draw_graph``, and the note the legend carries when it leaves nodes out."""
-    full = Plan(g, fold)
-    depths = _module_depths(g)
-    if isinstance(collapse, int) and collapse is not False:  # True, or a depth
-        if collapse is not True and collapse < 1:
-            raise ValueError(f"draw_graph: collapse depth must be at least 1, got {collapse}")
-        if not depths:
-            return full, ""
-        return Plan(g, fold, depths[0] if collapse is True else int(collapse)), ""
-    if collapse is False or max_nodes is None or full.count <= max_nodes:
-        return full, ""
-    too_many = f"{full.count} nodes > max_nodes={max_nodes}"
-    for depth in depths:
-        plan = Plan(g, fold, depth)
-        if plan.count <= max_nodes:
-            return plan, f"{too_many}: modules drawn as boxes (collapse=False draws all)"
-    plan = Plan(g, fold, None, _nearest(g, fold, max_nodes - 1))
-    return plan, f"{too_many}: the nodes nearest the output (max_nodes=None draws all)"
 
 
 # --- the drawing ---------------------------------------------------------------------------------
@@ -205,12 +115,20 @@ class _Drawing:
         rankdir: str,
         cluster: bool,
         grad_text: Callable[[Any], str | None],
+        data_text: Callable[[Any], str],
+        norm_text: Callable[[Sequence[Any]], str | None],
+        stacked: bool,
+        numbered: bool,
         state: Mapping[Any, str] | None,
         incoming: set[Any],
     ) -> None:
         self.g, self.plan, self.rankdir = g, plan, rankdir
         self.clustered = cluster and bool(g.params)
         self.grad_text = grad_text
+        self.data_text = data_text
+        self.norm_text = norm_text
+        self.stacked = stacked
+        self.numbered = numbered or state is not None
         self.state = state
         self.incoming = incoming
         self.groups: dict[str, list[tuple[str, _Attrs]]] = {"": []}  # module -> its nodes' statements
@@ -226,7 +144,7 @@ class _Drawing:
                 self.add_value(node)
         for prefix, members in sorted(plan.boxes.items(), key=lambda item: _natural(item[0])):
             self.add_box(prefix, members)
-        if plan.hidden:
+        if plan.noted:
             self.add_hidden_note()
 
     def put(self, module: str, name: str, attrs: _Attrs) -> None:
@@ -246,12 +164,15 @@ class _Drawing:
     def add_value(self, node: Any) -> None:
         """A value's record, and for a computed value its op node and the edges into it."""
         i, mod = self.g.index[node], self.g.module[node]
-        attrs = {"label": self.value_label(node), "shape": "record", "style": "filled"}
+        # The ids name the SVG's elements (v3, o3, e1_3: the edge from value 1 into op 3), so the
+        # step page can find them.
+        attrs = {"id": f"v{i}", "label": self.value_label(node), "shape": "record", "style": "filled"}
         attrs.update(self.value_colours(node))
         self.put(mod, f"v{i}", attrs)
-        if not node._prev:
+        if not node._prev or node in self.plan.cut:
             return
         op_attrs = {
+            "id": f"o{i}",
             "label": _plain(op_label(node, self.plan.fold)),
             "shape": "ellipse",
             "fontsize": "10",
@@ -264,35 +185,36 @@ class _Drawing:
         if self.step_state(node) == "pending":
             op_attrs.update(color="#aaaaaa", fontcolor="#888888")
         self.put(mod, f"o{i}", op_attrs)
-        self.edges[(f"o{i}", f"v{i}")] = {}
+        self.edges[(f"o{i}", f"v{i}")] = {"id": f"r{i}"}
         if not self.plan.fold:  # plain numbers as small boxes of their own
             for j, k in boxed_numbers(node):
                 self.put(mod, f"k{i}_{j}", _constant_attrs(k))
                 self.edges[(f"k{i}_{j}", f"o{i}")] = {}
         for parent in node._prev:
-            edge = {}
+            edge = {"id": f"e{self.g.index[parent]}_{i}"} if self.plan.drawn(parent) else {}
             if node in self.incoming and self.step_state(parent) == "current":
-                edge = {"color": CURRENT, "penwidth": "2.5"}  # the way the gradient came
-            self.edges[(self.node_id(parent), f"o{i}")] = edge
+                edge.update(color=CURRENT, penwidth="2.5")  # the way the gradient came
+            if parent not in self.plan.hidden or not self.plan.cut:
+                self.edges[(self.node_id(parent), f"o{i}")] = edge
 
     def value_label(self, node: Any) -> str:
         g, mod = self.g, self.g.module[node]
         name = g.name(node)
         if self.clustered and node in g.params and mod:  # the cluster's title says the rest
             name = relative(g.params[node], mod)
-        elif name.startswith("#") and self.state is None:  # step pictures keep #k: sentences use it
-            name = ""
+        elif name.startswith("#") and not self.numbered:
+            name = ""  # #k only where sentences call a value so: step pictures and the step page
         array = is_array(node)
         fields = [name] if name else []
         if array:
             fields.append(f"{tuple(node.data.shape)} {node.data.dtype}")
             fields.append("data " + summary(node.data, "\n"))
         else:
-            fields.append("data " + fmt_fixed(node.data))
+            fields.append("data " + self.data_text(node.data))
         gt = self.grad_text(node)
         if gt is not None:
             fields.append(gt)
-        return record(fields, not array, self.rankdir)
+        return record(fields, not array and not self.stacked, self.rankdir)
 
     def value_colours(self, node: Any) -> _Attrs:
         s = self.step_state(node)
@@ -318,18 +240,26 @@ class _Drawing:
         fields = [f"{n_params} parameters, {n_ops} ops"]
         if len(outs) == 1 and not is_array(outs[0]):
             gt = self.grad_text(outs[0])
-            fields.append(f"out {fmt_fixed(outs[0].data)}" + (f"  {gt}" if gt else ""))
+            fields.append(f"out {self.data_text(outs[0].data)}" + (f"  {gt}" if gt else ""))
         elif len(outs) == 1:
             fields.append(f"out {tuple(outs[0].data.shape)} {outs[0].data.dtype}")
         elif len(outs) > 1:
             fields.append(f"{len(outs)} outputs")
+        norm = self.norm_text([n for n in members if n in g.params])
+        if norm is not None:
+            fields.append(norm)
         name = self.box_ids[prefix]
         self.box_fields[name] = (prefix, fields)  # the title depends on the cluster it is drawn in
         parent_mod = prefix.rsplit(".", 1)[0] if "." in prefix else ""
         self.put(
             parent_mod,
             name,
-            {"shape": "record", "style": "filled,rounded", "fillcolor": ROLE_COLOURS["module"]},
+            {
+                "id": f"b{list(self.plan.boxes).index(prefix)}",
+                "shape": "record",
+                "style": "filled,rounded",
+                "fillcolor": ROLE_COLOURS["module"],
+            },
         )
         for node in members:
             for parent in node._prev:
@@ -420,6 +350,10 @@ def picture(
     rankdir: str,
     cluster: bool,
     grad_text: Callable[[Any], str | None],
+    data_text: Callable[[Any], str] = fmt_fixed,
+    norm_text: Callable[[Sequence[Any]], str | None] = lambda params: None,
+    stacked: bool = False,
+    numbered: bool = False,
     state: Mapping[Any, str] | None = None,
     incoming: set[Any] | None = None,
     legend: bool = True,
@@ -427,13 +361,20 @@ def picture(
     fmt: str = "svg",
 ) -> GraphPicture:
     """The picture of ``g`` as ``plan`` says. ``state`` (node -> done/current/pending) colours a
-    backward step; ``grad_text`` writes a node's grad field (None leaves it out)."""
+    backward step; ``grad_text`` writes a node's grad field (None leaves it out), ``data_text`` a
+    scalar's number, ``norm_text`` a collapsed module's parameter gradients (None: no field);
+    ``stacked`` stacks a scalar's fields (name over data over grad) across the rank direction;
+    ``numbered`` writes an unnamed value's ``#k``, as sentences call it (always in a step)."""
     drawing = _Drawing(
         g,
         plan,
         rankdir=rankdir,
         cluster=cluster,
         grad_text=grad_text,
+        data_text=data_text,
+        norm_text=norm_text,
+        stacked=stacked,
+        numbered=numbered,
         state=state,
         incoming=incoming or set(),
     )
@@ -502,6 +443,7 @@ def draw_graph(
         rankdir=rankdir,
         cluster=cluster,
         grad_text=_grad_texter(g, show_grad),
+        norm_text=_norm_texter(g, show_grad),
         legend=legend,
         note=note,
         fmt=format,
@@ -525,3 +467,22 @@ def _grad_texter(g: GraphView, show_grad: bool | None) -> Callable[[Any], str | 
         return "grad " + fmt_fixed(node.grad) if computed else "grad not computed"
 
     return text
+
+
+def _norm_texter(g: GraphView, show_grad: bool | None) -> Callable[[Sequence[Any]], str | None]:
+    """A collapsed module's field ``‖grad‖ 0.4132``: the norm of its parameters' gradients."""
+    shown = _grad_texter(g, show_grad)
+
+    def text(params: Sequence[Any]) -> str | None:
+        if not params or any(getattr(p, "grad", None) is None for p in params):
+            return None
+        if show_grad is False or "not computed" in (shown(params[0]) or "not computed"):
+            return None
+        return "‖grad‖ " + fmt_fixed(grad_norm(p.grad for p in params))
+
+    return text
+
+
+def grad_norm(grads: Iterable[Any]) -> float:
+    """The Euclidean norm of gradients taken together (floats and arrays alike)."""
+    return math.sqrt(sum(float(np.sum(np.square(np.asarray(gr, dtype=np.float64)))) for gr in grads))

@@ -114,10 +114,11 @@ def number_formula(k: float) -> Formula:
 def _product(node_f: Formula, k: float, reciprocal: bool) -> Formula:
     """k times a formula, as on paper: -x, 2/x, x/3, 3·x²."""
     if k == -1:
-        return (f"-{paren(node_f, POWER_LEVEL)}", NEGATION_LEVEL)
+        return (f"-{paren(node_f, PRODUCT_LEVEL)}", NEGATION_LEVEL)  # -(2·q) is -2·q
     if reciprocal:  # k · y⁻¹ is k/y
         return (f"{fmt_number(k)}/{node_f[0][: -len('⁻¹')]}", PRODUCT_LEVEL)
-    if len(fmt_number(k)) > 5 and k != 0 and abs(1 / k - round(1 / k)) < 1e-9:  # x/3, not 0.3333·x
+    inverse = 1 / k if k != 0 else math.inf
+    if len(fmt_number(k)) > 5 and abs(inverse) < 1e15 and abs(inverse - round(inverse)) < 1e-9:  # x/3
         return (f"{paren(node_f, PRODUCT_LEVEL)}/{fmt_number(float(round(1 / k)))}", PRODUCT_LEVEL)
     return (f"{paren(number_formula(k), POWER_LEVEL)}·{paren(node_f, PRODUCT_LEVEL)}", PRODUCT_LEVEL)
 
@@ -152,15 +153,23 @@ def combine(node: Any, args: Sequence[Formula]) -> Formula | None:
     return None if text is None else (text, level)
 
 
+# What may stand just left and just right of a placeholder that needs no brackets of its own.
+_OPEN = ("(", "|", ",", "if", "where", ">", "<", "=")
+_CLOSE = (")", "|", ",", ">", "<", "=")
+
+
 def fill(template: str, formulas: Mapping[str, Formula], levels: Sequence[int] | int) -> str | None:
     """``template`` (``"exp({a})"``, ``"{a} @ {b}"``) with its placeholders replaced by formulas.
-    One inside the template's own brackets (``exp({a})``, ``|{a}|``) needs none of its own;
-    elsewhere it is bracketed unless it binds at least as tightly as its level. None if the
-    template names a placeholder it is not given."""
+    One set off on both sides by brackets, bars, commas, comparisons or the template's ends
+    (``exp({a})``, ``|{a}|``, ``1 if {a} > 0``, ``{b}``) needs no brackets of its own; elsewhere
+    it is bracketed unless it binds at least as tightly as its level. None if the template names
+    a placeholder it is not given."""
     names = {}
     for j, (key, f) in enumerate(formulas.items()):
-        i = template.find("{" + key + "}")
-        enclosed = i > 0 and (template[i - 1] in "(|" or template[max(i - 2, 0) : i] == ", ")
+        token = "{" + key + "}"
+        i = template.find(token)
+        left, right = template[:i].rstrip(), template[i + len(token) :].lstrip()
+        enclosed = i >= 0 and (not left or left.endswith(_OPEN)) and (not right or right.startswith(_CLOSE))
         level = levels if isinstance(levels, int) else levels[min(j, len(levels) - 1)]
         names[key] = f[0] if enclosed else paren(f, level)
     try:

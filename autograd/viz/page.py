@@ -1,102 +1,111 @@
-"""`write_backward_html`: one self-contained page that steps through the backward pass."""
+"""`backward_page`: the forward pass and then the backward pass of a graph, one step at a time, on
+one self-contained page: one picture, the current edge labelled with its local derivative, the
+chain rule in words and numbers, and an input per leaf. Change an input and every value and
+gradient is recomputed in the browser by JavaScript written out from the primitives' own
+definitions (`autograd.compile.javascript`): the page and the engine compute the same thing.
+
+A graph too big to step through (an MLP) is drawn with its modules as boxes, each with its
+output and the norm of its parameters' gradients; a click opens a box.
+
+>>> from autograd import Value
+>>> x = Value(2.0, label="x")
+>>> backward_page(3 * x**2 + 2)     # in Jupyter it shows itself; .save("steps.html") writes it
+<BackwardPage: 'L = 3·x² + 2', 8 steps>
+"""
 
 from __future__ import annotations
 
 import html
+import json
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import graphviz
 import numpy as np
 
-from autograd.viz.draw import visible
-from autograd.viz.graph import GraphView, check_root
+from autograd.compile import javascript
+from autograd.primitive import primitives
+from autograd.viz.draw import check_rankdir, grad_norm, picture, visible
+from autograd.viz.graph import GraphView, check_root, is_array, operands, primitive_of
+from autograd.viz.plan import Plan, choose_plan
 from autograd.viz.render import output_path, run_dot, write_file
-from autograd.viz.steps import backward_steps, d, grad_text
+from autograd.viz.steps import (
+    Walk,
+    backward_template,
+    d,
+    edge_template,
+    forward_template,
+    number_text,
+    render,
+)
 
-_PAGE_STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 1.2rem;
-       color: #212529; background: #fff; }
-h1 { font-size: 1.25rem; margin: 0 0 .8rem; }
-.controls { display: flex; align-items: center; gap: .6rem; margin-bottom: .8rem; flex-wrap: wrap; }
-.controls button { font-size: 1rem; padding: .3rem .9rem; cursor: pointer; }
-.controls input[type=range] { flex: 1; min-width: 10rem; max-width: 30rem; }
-#counter { font-variant-numeric: tabular-nums; min-width: 7rem; }
-.step { display: flex; gap: 1.5rem; align-items: flex-start; }
-.step[hidden] { display: none; }
-.picture { flex: 0 1 auto; max-width: 72%; min-width: 0; overflow: auto; padding: .5rem;
-           border: 1px solid #dee2e6; border-radius: 6px; }
-.picture svg { max-width: 100%; height: auto; }
-.text { flex: 1 1 18rem; min-width: 16rem; max-width: 32rem; }
-.sentence { font-size: 1.1rem; line-height: 1.5; background: #fff9db; border-left: 4px solid #fab005;
-            padding: .6rem .8rem; margin: 0 0 1rem; }
-.sofar { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .9rem; padding-left: 1.2rem; }
-.hint { color: #868e96; font-size: .85rem; }
-@media (max-width: 60rem) { .step { flex-direction: column; } .text { max-width: none; } }
-"""
-
-_PAGE_SCRIPT = """
-(function () {
-  var steps = document.querySelectorAll('.step');
-  var slider = document.getElementById('slider');
-  var counter = document.getElementById('counter');
-  var current = 0;
-  function show(i) {
-    current = Math.max(0, Math.min(steps.length - 1, i));
-    for (var k = 0; k < steps.length; k++) { steps[k].hidden = (k !== current); }
-    slider.value = current + 1;
-    counter.textContent = 'Step ' + (current + 1) + ' of ' + steps.length;
-    document.getElementById('prev').disabled = current === 0;
-    document.getElementById('next').disabled = current === steps.length - 1;
-  }
-  document.getElementById('prev').addEventListener('click', function () { show(current - 1); });
-  document.getElementById('next').addEventListener('click', function () { show(current + 1); });
-  slider.addEventListener('input', function () { show(slider.valueAsNumber - 1); });
-  document.addEventListener('keydown', function (e) {
-    if (e.target === slider) { return; }  /* the slider handles its own arrow keys */
-    if (e.key === 'ArrowRight' || e.key === 'ArrowDown') { show(current + 1); }
-    else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') { show(current - 1); }
-    else if (e.key === 'Home') { show(0); }
-    else if (e.key === 'End') { show(steps.length - 1); }
-    else { return; }
-    e.preventDefault();
-  });
-  show(0);
-})();
-"""
+HERE = Path(__file__).resolve().parent
+_WIDE = 10  # characters a number field holds (-1.235e-05), so an edited number still fits its box
+_MAX_INPUTS = 12  # past this many leaves, a model's parameters get no input of their own
 
 
-def _svgs(pictures: Sequence[graphviz.Digraph], timeout: float | None = None) -> list[str]:
-    """All pictures rendered by one run of ``dot`` (it lays out every graph in its input)."""
-    source = "\n".join(p.source for p in pictures)
-    out = run_dot(source, "svg", timeout=timeout, who="write_backward_html")
-    svgs = re.findall(r"<svg[\s\S]*?</svg>", out.decode("utf-8"))
-    if len(svgs) != len(pictures):  # pragma: no cover - dot printed something unexpected
-        raise RuntimeError(f"write_backward_html: dot made {len(svgs)} pictures of {len(pictures)}")
-    # Comments and <title>s (the node ids) carry nothing for a reader; tooltips of "v3" confuse.
-    return [re.sub(r"<!--[\s\S]*?-->|<title>[^<]*</title>", "", s) for s in svgs]
+class BackwardPage:
+    """A step page: ``html`` (one self-contained document), ``save(path)``, and inline display in
+    Jupyter (``_repr_html_``: the page in an iframe, interactive, no server)."""
 
+    def __init__(self, document: str, title: str, steps: int) -> None:
+        self.html = document
+        self.title = title
+        self.steps = steps
 
-def _check_start(root: Any) -> None:
-    """ValueError naming write_backward_html when no backward pass starts at ``root``: else the
-    page would have no steps, or the engine's error would name backward()."""
-    if getattr(root, "requires_grad", True) is False:
-        raise ValueError(
-            "write_backward_html: root does not require grad (no input it was computed from has "
-            "requires_grad=True, or it was computed under no_grad): there is no backward pass to step through"
+    def save(self, path: str | Path) -> Path:
+        """Write the page to ``path`` (checked first; an OSError names it). Returns the path."""
+        return write_file(
+            output_path(path, "BackwardPage.save"), self.html.encode("utf-8"), "BackwardPage.save"
         )
-    if isinstance(root.data, np.ndarray) and root.data.size != 1:
-        raise ValueError(
-            f"write_backward_html: root has shape {root.data.shape}; the backward pass starts from an "
-            "output of one element (a loss), so reduce it first (e.g. .sum())"
+
+    def _repr_html_(self) -> str:
+        return (
+            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" title="{html.escape(self.title)}" '
+            'sandbox="allow-scripts" style="width: 100%; height: 760px; border: 1px solid #dee2e6; '
+            'border-radius: 6px; resize: vertical"></iframe>'
         )
-    try:
-        root._seed(None, False)  # what backward() starts from; it says why when nothing can start
-    except ValueError as err:
-        reason = str(err).removeprefix("backward: ")
-        raise ValueError(f"write_backward_html: no backward pass to step through: {reason}") from None
+
+    def __repr__(self) -> str:
+        return f"<BackwardPage: {self.title!r}, {self.steps} steps>"
+
+
+def backward_page(
+    root: Any,
+    *,
+    names: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None,
+    module: Any = None,
+    rankdir: str = "LR",
+    max_nodes: int = 150,
+    timeout: float | None = None,
+) -> BackwardPage:
+    """The step page of the graph below ``root`` (a Value, or a Tensor of one element).
+
+    The steps: the inputs, each value of the forward pass, then each gradient of the backward
+    pass in the order it becomes final. Buttons, a slider, the arrow keys and play move between
+    them; ``#step=N`` in the address opens step N. A graph of Values is live: each leaf has an
+    input, and editing it recomputes the page. Past ``max_nodes`` drawn nodes, a graph with
+    modules (``module=model``, or ``names``) is drawn with each module as a box that opens on a
+    click; without modules it is refused (ValueError). Needs Graphviz's ``dot``; past
+    ``timeout`` seconds it is stopped (TimeoutError). Gradients are computed afresh: no
+    ``.grad`` changes.
+    """
+    check_root(root, "backward_page")
+    _check_start(root)
+    check_rankdir(rankdir, "backward_page")
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 2:
+        raise ValueError(f"backward_page: max_nodes must be a whole number of at least 2, got {max_nodes!r}")
+    g = GraphView(root, names, module, root_name="L")
+    walk = Walk(g, rankdir)
+    plan, _ = choose_plan(g, True, None, max_nodes)
+    if plan.hidden:
+        raise ValueError(
+            f"backward_page: the graph has {Plan(g, True).count} nodes to draw, more than max_nodes="
+            f"{max_nodes}, and no modules to gather them in; pass module=model, or raise max_nodes"
+        )
+    return _Page(g, walk, plan, rankdir).build(timeout)
 
 
 def write_backward_html(
@@ -105,68 +114,306 @@ def write_backward_html(
     *,
     names: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None,
     module: Any = None,
-    rankdir: str = "BT",
-    max_steps: int = 300,
+    rankdir: str = "LR",
+    max_nodes: int = 150,
     timeout: float | None = None,
 ) -> Path:
-    """Write one self-contained HTML page that steps through the backward pass from ``root``.
-
-    Each step shows its picture (inline SVG) with its chain-rule sentence beside it and the
-    gradients found so far; previous/next buttons, the arrow keys and a slider move between
-    steps. The page loads nothing from anywhere (no network, no external scripts). Needs ``dot``.
-    ``rankdir="BT"`` by default: the output on top, so the backward pass reads downwards.
-    Raises ValueError past ``max_steps`` steps: such a page would be too big to be useful; and when
-    no backward pass starts at ``root`` (a Tensor that does not require grad, a node computed under
-    ``no_grad``, an output of more than one element). The path is checked before ``dot`` runs;
-    past ``timeout`` seconds ``dot`` is stopped and TimeoutError raised.
-    """
+    """``backward_page(root, ...).save(path)``; the path is checked before anything is drawn."""
     check_root(root, "write_backward_html")
-    _check_start(root)
+    _check_start(root, "write_backward_html")
     path = output_path(path, "write_backward_html")
-    steps = backward_steps(root, names=names, module=module, rankdir=rankdir)
-    if len(steps) > max_steps:
+    page = backward_page(
+        root, names=names, module=module, rankdir=rankdir, max_nodes=max_nodes, timeout=timeout
+    )
+    return write_file(path, page.html.encode("utf-8"), "write_backward_html")
+
+
+def _check_start(root: Any, who: str = "backward_page") -> None:
+    """ValueError when no backward pass starts at ``root``: else the page would have no steps, or
+    the engine's error would name backward()."""
+    if getattr(root, "requires_grad", True) is False:
         raise ValueError(
-            f"write_backward_html: {len(steps)} steps > max_steps={max_steps}; "
-            "draw a smaller graph or raise max_steps"
+            f"{who}: root does not require grad (no input it was computed from has "
+            "requires_grad=True, or it was computed under no_grad): there is no backward pass to step through"
         )
-    svgs = _svgs([s.picture for s in steps], timeout)
-    root_name = steps[0].name
-    dR = d(root_name)
-    formula = GraphView(root, names, module).formula(root)
-    formula = f" = {formula}" if formula else ""
-    parts = []
-    for k, (step, svg) in enumerate(zip(steps, svgs)):
-        done = [f"{dR}/{d(s.name)} = {grad_text(s.grad)}" for s in steps[: k + 1]]
-        so_far = "".join(f"<li>{html.escape(visible(line))}</li>" for line in done)
-        parts.append(
-            f'<section class="step" id="step-{k + 1}">'
-            f'<div class="picture">{svg}</div>'
-            f'<div class="text"><p class="sentence">{html.escape(visible(step.sentence))}</p>'
-            f'<p>Gradients so far:</p><ol class="sofar">{so_far}</ol></div></section>'
+    if isinstance(root.data, np.ndarray) and root.data.size != 1:
+        raise ValueError(
+            f"{who}: root has shape {root.data.shape}; the backward pass starts from an "
+            "output of one element (a loss), so reduce it first (e.g. .sum())"
         )
-    title = visible(f"The backward pass of {root_name}{formula}, step by step")
-    page = f"""<!DOCTYPE html>
+    try:
+        root._seed(None, False)  # what backward() starts from; it says why when nothing can start
+    except ValueError as err:
+        reason = str(err).removeprefix("backward: ")
+        raise ValueError(f"{who}: no backward pass to step through: {reason}") from None
+
+
+def _num(x: Any) -> Any:
+    """A number for JSON, which has no NaN or infinities: those travel as strings."""
+    x = float(x)
+    return x if math.isfinite(x) else ("nan" if math.isnan(x) else ("inf" if x > 0 else "-inf"))
+
+
+def _padded(text: str) -> str:
+    """A number field as wide as any number the page may write into it (figure spaces)."""
+    return text + "\u2007" * max(_WIDE - len(text), 0)
+
+
+class _Page:
+    """The page's parts: the JSON model the script reads, the pictures, the inputs, the HTML."""
+
+    def __init__(self, g: GraphView, walk: Walk, plan: Plan, rankdir: str) -> None:
+        self.g, self.walk, self.plan, self.rankdir = g, walk, plan, rankdir
+        self.scalar = not any(is_array(n) for n in g.order)
+        self.collapsed = bool(plan.boxes)
+        prims = {primitive_of(n) for n in g.order if n._prev}
+        self.script, missing = javascript(primitives())
+        self.live = self.scalar and None not in prims and not any(p.name in missing for p in prims if p)
+
+    # --- the model -------------------------------------------------------------------------------
+
+    def steps(self) -> list[dict[str, Any]]:
+        g, walk = self.g, self.walk
+        leaves = [n for n in g.order if not n._prev]
+        listed = ", ".join(f"{g.name(n)} = {{d:{g.index[n]}}}" for n in leaves[:12])
+        more = f" and {len(leaves) - 12} more" if len(leaves) > 12 else ""
+        root = g.name(g.root)
+        steps = [
+            {
+                "kind": "inputs",
+                "node": -1,
+                "template": f"The inputs: {listed}{more}. The forward pass computes {root} from them one "
+                f"value at a time; then the backward pass finds d{root}/d of every value, from {root} back "
+                "to the inputs.",
+            }
+        ]
+        if self.collapsed:
+            steps[0]["template"] = (
+                f"{len(g.order)} values: too many to step through one at a time. Each box is a module: "
+                "its parameters and ops, its output, and ‖grad‖, the norm of its parameters' gradients "
+                f"(d{root}/d of each). Click a box to open it"
+                + (", and change an input to recompute everything." if self.live else ".")
+            )
+            return self.rendered(steps)
+        for node in g.order:
+            if node._prev:
+                c = g.index[node]
+                edges = [[g.index[p], c] for p in dict.fromkeys(node._prev)]
+                steps.append(
+                    {"kind": "forward", "node": c, "template": forward_template(g, node), "edges": edges}
+                )
+        for node in walk.order:
+            p = g.index[node]
+            sent = walk.sent[node]
+            steps.append(
+                {
+                    "kind": "backward",
+                    "node": p,
+                    "template": backward_template(g, node, sent),
+                    "head": f"{d(root)}/{d(g.name(node))} = {{g:{p}}}",
+                    "edges": [[p, g.index[c]] for c, _ in sent],
+                    "labels": [
+                        {"edge": [p, g.index[c]], "template": edge_template(g, c, j)}
+                        for c, j in sent
+                        if not is_array(c)
+                    ],
+                }
+            )
+        return self.rendered(steps)
+
+    def rendered(self, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each template filled in Python too: what a page that cannot recompute shows."""
+        numbers = self.walk.numbers
+        for s in steps:  # names may hold control characters: shown escaped, as in the picture
+            s["template"] = visible(s["template"])
+            s["text"] = render(s["template"], numbers)
+            if "head" in s:
+                s["head"] = visible(s["head"])
+                s["head_text"] = render(s["head"], numbers)
+            for label in s.get("labels", ()):
+                label["template"] = visible(label["template"])
+                label["text"] = render(label["template"], numbers)
+        return steps
+
+    def nodes(self, steps: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        g, walk = self.g, self.walk
+        known = {s["node"]: k for k, s in enumerate(steps) if s["kind"] == "forward"}
+        final = {s["node"]: k for k, s in enumerate(steps) if s["kind"] == "backward"}
+        out = []
+        for i, n in enumerate(g.order):
+            prim = primitive_of(n)
+            args = [{"n": g.index[x]} if hasattr(x, "_prev") else {"k": _num(x)} for x in operands(n)]
+            grad = walk.total.get(n, 0.0)
+            entry: dict[str, Any] = {
+                "name": visible(g.name(n)),
+                "leaf": not n._prev,
+                "op": prim.name if prim is not None else None,
+                "args": args if n._prev else [],
+                "reached": n in walk.reached,
+                "known": known.get(i, 0),
+                "final": final.get(i),
+            }
+            if self.scalar:
+                entry.update(data=_num(n.data), grad=_num(grad))
+            out.append(entry)
+        return out
+
+    def boxes(self) -> list[dict[str, Any]]:
+        """Each collapsed module: its nodes, its parameters and its output, by index."""
+        g, out = self.g, []
+        for prefix, members in self.plan.boxes.items():
+            inside = set(members)
+            outs = [n for n in members if n is g.root or any(c not in inside for c, _ in g.consumers[n])]
+            out.append(
+                {
+                    "name": prefix,
+                    "params": [g.index[n] for n in members if n in g.params],
+                    "out": g.index[outs[0]] if len(outs) == 1 and not is_array(outs[0]) else None,
+                }
+            )
+        return out
+
+    # --- the pictures ----------------------------------------------------------------------------
+
+    def pictures(self) -> list[Any]:
+        """The main picture, then (collapsed) one picture of each module's inside."""
+        g, walk = self.g, self.walk
+
+        def grad_text(node: Any) -> str:
+            if node not in walk.reached:
+                return "grad none"
+            return "grad " + (
+                _padded(number_text(walk.total[node])) if self.scalar else number_text(walk.total[node])
+            )
+
+        def norm_text(params: Sequence[Any]) -> str | None:
+            grads = [walk.total[p] for p in params if p in walk.total]
+            return "‖grad‖ " + _padded(number_text(grad_norm(grads))) if grads else None
+
+        def data_text(x: Any) -> str:
+            return _padded(number_text(x))
+
+        common = dict(
+            rankdir=self.rankdir, grad_text=grad_text, data_text=data_text, stacked=True, numbered=True
+        )
+        pics = [picture(g, self.plan, cluster=True, norm_text=norm_text, legend=False, **common)]  # type: ignore[arg-type]
+        for members in self.plan.boxes.values():
+            inside = set(members)
+            cut = {p for n in members for p in n._prev if p not in inside}
+            hidden = {n for n in g.order if n not in inside and n not in cut}
+            inner = Plan(g, True, hidden=hidden, cut=cut)
+            pics.append(picture(g, inner, cluster=False, legend=False, **common))  # type: ignore[arg-type]
+        return pics
+
+    # --- the document ----------------------------------------------------------------------------
+
+    def inputs(self) -> str:
+        if not self.live:
+            return ""
+        fields = []
+        leaves = [n for n in self.g.order if not n._prev]
+        many = len(leaves) > _MAX_INPUTS  # then a model's parameters are not offered, only its data
+        for n in leaves:
+            if many and n in self.g.params:
+                continue
+            i, name = self.g.index[n], visible(self.g.name(n))
+            fields.append(
+                f'<label><span>{html.escape(name)}</span><input type="text" inputmode="decimal" '
+                f'spellcheck="false" data-leaf="{html.escape(name, quote=True)}" data-index="{i}" '
+                f'data-initial="{float(n.data)!r}" value="{float(n.data)!r}"></label>'
+            )
+        return (
+            '<section class="inputs"><h2>Inputs <button id="reset" type="button">reset</button></h2>'
+            f'<div class="fields">{"".join(fields)}</div><p id="error" class="error" hidden></p></section>'
+        )
+
+    def build(self, timeout: float | None) -> BackwardPage:
+        g = self.g
+        steps = self.steps()
+        model = {
+            "nodes": self.nodes(steps),
+            "steps": steps,
+            "root": g.index[g.root],
+            "live": self.live,
+            "scalar": self.scalar,
+            "boxes": self.boxes(),
+        }
+        pics = self.pictures()
+        source = "\n".join(p.source for p in pics)
+        out = run_dot(source, "svg", timeout=timeout, who="backward_page").decode("utf-8")
+        svgs = [
+            re.sub(r"<!--[\s\S]*?-->|<title>[^<]*</title>", "", s)
+            for s in re.findall(r"<svg[\s\S]*?</svg>", out)
+        ]
+        main, details = svgs[0], svgs[1:]
+        detail_html = "".join(
+            f'<div class="detail" data-box="{k}" hidden><h2>{html.escape(visible(prefix))} '
+            '<button class="close" type="button">close</button></h2>'
+            f'<div class="detail-picture">{svg}</div></div>'
+            for k, (prefix, svg) in enumerate(zip(self.plan.boxes, details))
+        )
+        root = g.name(g.root)
+        formula = g.formula(g.root)
+        title = visible(f"{root} = {formula}" if formula and formula != root else root)
+        data = json.dumps(model, ensure_ascii=False).replace("<", "\\u003c")
+        script = "\n".join([(HERE / "prelude.js").read_text(), self.script, (HERE / "page.js").read_text()])
+        document = _TEMPLATE.format(
+            title=html.escape(f"{title}: forward and backward, step by step"),
+            heading=html.escape(title),
+            style=(HERE / "page.css").read_text(),
+            steps=len(steps),
+            controls_hidden=" hidden" if self.collapsed else "",
+            picture=main,
+            details=detail_html,
+            inputs=self.inputs(),
+            sentence=html.escape(steps[0]["text"]),
+            data=data,
+            script=script,
+            dR=html.escape(visible(d(root))),
+            mode="collapsed" if self.collapsed else "steps",
+        )
+        return BackwardPage(document, title, len(steps))
+
+
+_TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; \
 script-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
-<style>{_PAGE_STYLE}</style>
+<title>{title}</title>
+<style>{style}</style>
 </head>
-<body>
-<h1>{html.escape(title)}</h1>
-<div class="controls">
-<button id="prev" type="button" aria-label="previous step">&#9664; Previous</button>
-<button id="next" type="button" aria-label="next step">Next &#9654;</button>
-<input id="slider" type="range" min="1" max="{len(steps)}" value="1" aria-label="step">
-<span id="counter">Step 1 of {len(steps)}</span>
-<span class="hint">keys: &larr; &rarr;, Home, End</span>
+<body class="{mode}">
+<header><h1>{heading}</h1>
+<div class="controls"{controls_hidden}>
+<button id="prev" type="button" title="previous step (←)">&#9664;</button>
+<button id="play" type="button" title="play or pause (space)">&#9654; Play</button>
+<button id="next" type="button" title="next step (→)">&#9654;</button>
+<input id="slider" type="range" min="1" max="{steps}" value="1" aria-label="step">
+<span id="counter">Step 1 of {steps}</span>
+<span id="phase" class="phase"></span>
 </div>
-{"".join(parts)}
-<script>{_PAGE_SCRIPT}</script>
+<div class="zoom"><button id="zoom-out" type="button" title="smaller">&minus;</button>\
+<button id="zoom-fit" type="button" title="fit">fit</button>\
+<button id="zoom-in" type="button" title="larger">+</button></div>
+</header>
+<main>
+<div id="picture" class="picture">{picture}<div id="labels" class="labels"></div></div>
+{details}
+<div class="panel">
+<div class="explain"><p id="sentence" class="sentence" data-step="1">{sentence}</p>
+<h2 id="sofar-title" hidden>Gradients so far</h2><ol id="sofar" class="sofar"></ol></div>
+{inputs}
+</div>
+<p class="hint">Keys: ← → step, Home and End, space plays. Drag the picture to pan; ctrl + wheel zooms.
+Each box shows a value's data and its gradient {dR}/d(value).</p>
+</main>
+<script type="application/json" id="graph-data">{data}</script>
+<script>
+{script}
+</script>
 </body>
 </html>
 """
-    return write_file(path, page.encode("utf-8"), "write_backward_html")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,9 +53,31 @@ class GraphPicture(graphviz.Digraph):
         with needs_dot():
             return super().pipe(*args, **kwargs)
 
+    def _repr_image_svg_xml(self) -> str:
+        """What Jupyter shows: the SVG, no wider than a notebook's output area."""
+        return fit_width(super()._repr_image_svg_xml(), NOTEBOOK_PT)
+
     def render(self, *args: Any, **kwargs: Any) -> Any:
         with needs_dot():
             return super().render(*args, **kwargs)
+
+
+NOTEBOOK_PT = 680.0
+"""The width of a notebook's output area, in points (about 900 pixels)."""
+_SIZE = re.compile(r'(<svg\b[^>]*?)\swidth="([\d.]+)pt"\s+height="([\d.]+)pt"')
+
+
+def fit_width(svg: str, most: float) -> str:
+    """``svg`` scaled down (its viewBox keeps the drawing) to at most ``most`` points wide.
+
+    >>> fit_width('<svg width="1360pt" height="100pt" viewBox="0 0 1360 100">', 680)
+    '<svg width="680pt" height="50pt" viewBox="0 0 1360 100">'
+    """
+    found = _SIZE.search(svg)
+    if found is None or float(found[2]) <= most:
+        return svg
+    height = float(found[3]) * most / float(found[2])
+    return svg[: found.start()] + f'{found[1]} width="{most:g}pt" height="{height:g}pt"' + svg[found.end() :]
 
 
 def output_path(path: Any, who: str) -> Path:

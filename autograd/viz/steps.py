@@ -1,31 +1,34 @@
-"""The backward pass one node at a time, in the engine's order: each step's gradient, its
-chain-rule sentence in words and numbers, and a picture with the nodes done so far, the current
-one, and the rest:
+"""The passes one step at a time, in words and numbers: the forward pass node by node, and the
+backward pass one gradient at a time, each explained by the chain rule as soon as it is final:
 
-``dL/dx = 12: through x² the gradient becomes 3 · 2x = 3 · 4 = 12 (chain rule: dL/dx = dL/d(x²) · ∂(x²)/∂x).``
+``dL/dx = 12: x feeds x², whose local derivative ∂(x²)/∂x = 2x = 4; by the chain rule
+dL/dx = dL/d(x²) · ∂(x²)/∂x = 3 · 4 = 12.``
 
-The local derivative in each sentence is the text its primitive's definition gives
-(``1 - tanh²(n)``), and its number comes from the primitive's own rule.
+A sentence is made as a template whose numbers are slots (``{g:3}``: the gradient of node 3),
+filled here for `backward_steps` and in the browser by the step page, which recomputes the
+numbers when a learner edits an input: one wording, one number format, two places it is read.
+The local derivatives are the texts the primitives' definitions give (``1 - tanh²(n)``), and
+their numbers come from the primitives' own rules.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from autograd import engine
-from autograd.ops import ADD, ATOM_LEVEL, MUL, POW, POWER_LEVEL
+from autograd.ops import ADD, ATOM_LEVEL, POW, POWER_LEVEL, PRODUCT_LEVEL
 from autograd.primitive import OPERANDS
-from autograd.viz.draw import Plan, check_rankdir, picture
+from autograd.viz.draw import check_rankdir, picture
 from autograd.viz.graph import (
     Formula,
     GraphView,
     check_root,
+    combine,
     fill,
-    fmt_fixed,
     fmt_number,
     is_array,
     is_number,
@@ -33,15 +36,79 @@ from autograd.viz.graph import (
     op_label,
     operands,
     paren,
-    power_text,
     primitive_of,
     sent_gradients,
     summary,
 )
+from autograd.viz.plan import Plan
 from autograd.viz.render import GraphPicture
 
-# What one consumer sent a node: (consumer, operand position, consumer's gradient, what it sent).
-Sent = tuple[Any, int, Any, Any]
+# --- templates and their numbers -------------------------------------------------------------------
+
+# A slot: d (data), g (gradient), l (local derivative: the rule with g = 1), s (what a node sends
+# an operand), v (whether a 0-or-1 local derivative passes the gradient or blocks it). A negative
+# number right after an operator is put in parentheses: 0.5 · (-3), 2^(-1).
+SLOT = re.compile(r"\{([dglsv]):(\d+)(?::(\d+))?\}")
+_AFTER_OPERATOR = re.compile(r"[·*/^+\-×] ?$")
+
+
+def number_text(x: Any) -> str:
+    """One number as every sentence and the step page show it: 3, 0.5, -1.5, 0.3333, 1.2e-07."""
+    return fmt_number(float(x)) if np.ndim(x) == 0 else summary(x)
+
+
+grad_text = number_text  # the step page's name for it
+
+
+class Numbers:
+    """The numbers a template's slots refer to: each node's data and gradient, and each node's
+    local derivatives and what it sends, by operand position."""
+
+    def __init__(self, order: Sequence[Any], grads: Mapping[Any, Any]) -> None:
+        self.index = {n: i for i, n in enumerate(order)}
+        self.nodes = list(order)
+        self.grads = grads
+
+    def data(self, i: int) -> Any:
+        return self.nodes[i].data
+
+    def grad(self, i: int) -> Any:
+        return self.grads.get(self.nodes[i], 0.0)
+
+    def local(self, i: int, j: int) -> Any:
+        node = self.nodes[i]
+        prim = primitive_of(node)
+        rule = prim.rule(j) if prim is not None else None
+        if rule is None:
+            return 0.0
+        raw = [getattr(x, "data", x) for x in operands(node)]
+        params = getattr(node, "_params", None) or {}
+        return rule(1.0, node.data, *raw, **params)
+
+    def value(self, kind: str, i: int, j: int | None) -> Any:
+        if kind == "d":
+            return self.data(i)
+        if kind == "g":
+            return self.grad(i)
+        local = self.local(i, j or 0)
+        return local * self.grad(i) if kind == "s" else local
+
+
+def render(template: str, numbers: Numbers) -> str:
+    """A template with its slots filled by ``numbers`` (the step page does the same in JavaScript)."""
+
+    def one(m: re.Match[str]) -> str:
+        kind, i, j = m.group(1), int(m.group(2)), m.group(3)
+        if kind == "v":
+            return "blocks it" if numbers.local(i, int(j or 0)) == 0 else "passes it on"
+        text = number_text(numbers.value(kind, i, None if j is None else int(j)))
+        after_operator = _AFTER_OPERATOR.search(template, 0, m.start()) is not None
+        return f"({text})" if after_operator and text.startswith("-") else text
+
+    return SLOT.sub(one, template)
+
+
+# --- writing the templates -------------------------------------------------------------------------
 
 
 def d(name: str) -> str:
@@ -54,151 +121,179 @@ def _partial(of: str, by: str) -> str:
     return "∂" + d(of)[1:] + "/∂" + d(by)[1:]
 
 
-def grad_text(g: Any) -> str:
-    return fmt_number(float(g)) if np.ndim(g) == 0 else summary(g)
-
-
-def _operand_text(g: GraphView, x: Any) -> str:
-    return fmt_number(float(x)) if is_number(x) else g.name(x)
-
-
 def _operand_formula(g: GraphView, x: Any) -> Formula:
-    return number_formula(float(x)) if is_number(x) else g.named(x)
+    """An operand as a formula; an unnamed reciprocal y⁻¹ (the inside of a division) as 1/y."""
+    if is_number(x):
+        return number_formula(float(x))
+    base = _reciprocal_of(g, x)
+    if base is not None:
+        return (f"1/{paren(g.named(base), POWER_LEVEL)}", PRODUCT_LEVEL)
+    return g.named(x)
 
 
-def _through(g: GraphView, consumer: Any, j: int) -> str:
-    """How the path from operand ``j`` through ``consumer`` reads: ``+ 2``, ``3 ·``, ``x²``, ``tanh``."""
-    prim, ops = primitive_of(consumer), operands(consumer)
-    if prim in (ADD, MUL) and len(ops) == 2:
-        other = ops[1 - j]
-        text = _operand_text(g, other)
-        if prim is ADD and is_number(other) and other < 0:
-            return f"- {fmt_number(-float(other))}"
-        if prim is ADD and j == 0 and text.startswith("-") and not is_number(other):
-            return f"- {text[1:]}"
-        if prim is MUL and is_number(other):
-            return f"{text} ·"
-        sym = "+" if prim is ADD else "·"
-        return f"{sym} {text}" if j == 0 else f"{text} {sym}"
-    if prim is POW and is_number(ops[1]):
-        return power_text(g.named(ops[0]), float(ops[1]))
-    if prim is POW:
-        return f"{_operand_text(g, ops[0])}^{_operand_text(g, ops[1])}"
-    return prim.name if prim is not None else str(consumer._op or "?")
+def _reciprocal_of(g: GraphView, x: Any) -> Any:
+    """y when ``x`` is an unnamed y ** -1 (how x / y is made), else None."""
+    ops = operands(x)
+    if primitive_of(x) is POW and len(ops) == 2 and is_number(ops[1]) and ops[1] == -1 and not g.own_name(x):
+        return ops[0]
+    return None
 
 
-def _local_formula(g: GraphView, consumer: Any, j: int, local: float) -> str:
+def _slot_formula(g: GraphView, x: Any) -> Formula:
+    """An operand as a number slot in a formula; a reciprocal as one over its base's slot, so that
+    x·y⁻¹ reads as x/y with numbers too."""
+    if is_number(x):
+        return number_formula(float(x))
+    base = _reciprocal_of(g, x)
+    if base is not None:
+        return (f"{{d:{g.index[base]}}}⁻¹", POWER_LEVEL)
+    return (f"{{d:{g.index[x]}}}", ATOM_LEVEL)
+
+
+def forward_template(g: GraphView, node: Any) -> str:
+    """The forward step of a computed node: its formula, with names and then with numbers."""
+    i, name = g.index[node], g.name(node)
+    with_names = combine(
+        node, [number_formula(float(x)) if is_number(x) else g.named(x) for x in operands(node)]
+    )
+    with_numbers = combine(node, [_slot_formula(g, x) for x in operands(node)])
+    shown = [name]
+    if with_names is not None and with_names[0] != name:
+        shown.append(with_names[0])
+    if with_numbers is not None:
+        shown.append(with_numbers[0])
+    return " = ".join([*shown, f"{{d:{i}}}"])
+
+
+def _local_formula(g: GraphView, consumer: Any, j: int) -> str:
     """d(consumer)/d(operand j) as a formula in the operands' names (``2x``, ``1 - tanh²(n)``):
-    the text the primitive's definition gives, or the number when it gives none."""
+    the text the primitive's definition gives, or "" when it gives none."""
     prim = primitive_of(consumer)
     if prim is None or not prim.derivatives:
-        return fmt_number(local)
-    ops = operands(consumer)
-    formulas = {OPERANDS[i]: _operand_formula(g, x) for i, x in enumerate(ops)}
+        return ""
+    formulas = {OPERANDS[i]: _operand_formula(g, x) for i, x in enumerate(operands(consumer))}
     formulas["out"] = g.named(consumer)
-    text = prim.derivatives[j]
+    text = prim.derivatives[min(j, len(prim.derivatives) - 1)]
     if callable(text):
         return text(**{k: paren(f, ATOM_LEVEL) for k, f in formulas.items()})
-    return fill(text, formulas, POWER_LEVEL) or fmt_number(local)
+    return fill(text, formulas, POWER_LEVEL) or ""
 
 
-def _factor(formula: str) -> str:
-    """A formula as the right-hand factor of a product: ``(1 - tanh²(n))``, ``(-1)``."""
-    return f"({formula})" if " - " in formula or " + " in formula or formula.startswith("-") else formula
+def _term(g: GraphView, consumer: Any, j: int) -> tuple[str, str]:
+    """How operand j's local derivative through ``consumer`` reads, and its number slot."""
+    c, me = g.index[consumer], g.name(operands(consumer)[j])
+    partial = _partial(g.name(consumer), me)
+    formula = _local_formula(g, consumer, j)
+    slot = f"{{l:{c}:{j}}}"
+    if " if " in formula:  # a selection (relu): say which side was taken, and why
+        value = f"{{d:{g.index[operands(consumer)[j]]}}}"
+        verdict = f"{g.name(consumer)} {{v:{c}:{j}}}"
+        return f"{partial} = {formula}; {me} = {value}, so it is {{l:{c}:{j}}}: {verdict}", slot
+    if not formula or re.fullmatch(r"-?[\d.]+", formula):
+        note = " (a sum passes the gradient on unchanged)" if primitive_of(consumer) is ADD else ""
+        return f"{partial} = {{l:{c}:{j}}}{note}", slot
+    return f"{partial} = {formula} = {{l:{c}:{j}}}", slot
 
 
-def sentence(g: GraphView, node: Any, total: Any, sent: list[Sent]) -> str:
-    """The chain rule for ``node``, whose gradient is ``total``, with numbers; ``sent`` says what
-    each consumer sent it."""
-    R, me = g.name(g.root), g.name(node)
-    dR, dn = d(R), d(me)
-    head = f"{dR}/{dn} = {grad_text(total)}"
+def edge_template(g: GraphView, consumer: Any, j: int) -> str:
+    """The label of the edge into ``consumer`` from its operand j: ``∂(x·w)/∂x = w = {l:4:0}``."""
+    partial = _partial(g.name(consumer), g.name(operands(consumer)[j]))
+    formula = _local_formula(g, consumer, j)
+    slot = f"{{l:{g.index[consumer]}:{j}}}"
+    if not formula or " if " in formula or re.fullmatch(r"-?[\d.]+", formula):
+        return f"{partial} = {slot}"
+    return f"{partial} = {formula} = {slot}"
+
+
+def backward_template(g: GraphView, node: Any, sent: list[tuple[Any, int]]) -> str:
+    """The backward step of ``node``, whose users ``sent`` (consumer, operand position) sent it
+    its gradient: the chain rule, with numbers."""
+    i, root = g.index[node], g.name(g.root)
+    dR, me = d(root), g.name(node)
+    head = f"{dR}/{d(me)} = {{g:{i}}}"
     if node is g.root:
-        return f"{head}: the backward pass starts at the output {R}; d{R}/d{R} is always 1."
-    if is_array(node) or any(is_array(c) for c, *_ in sent):
-        return _array_sentence(g, node, total, sent, head)
-    terms: list[tuple[Any, Any, float, str, bool]] = []
-    values: list[float] = []
-    ways: list[str] = []
-    for consumer, j, gc, pg in sent:
-        local = float(_local_value(consumer, j))
-        formula = _local_formula(g, consumer, j, local)
-        terms.append((consumer, gc, local, formula, formula == fmt_number(local)))
-        values.append(float(pg))
-        ways.append(_through(g, consumer, j))
-    if len(terms) == 1:
-        consumer, gc, local, formula, numeric = terms[0]
-        formula = _factor(formula)
-        dc = d(g.name(consumer))
-        rule = f"{dR}/{dn} = {dR}/{dc} · {formula if numeric else _partial(g.name(consumer), me)}"
-        if formula == "1":
-            return f"{head}: through {ways[0]} the gradient stays {fmt_number(gc)} (chain rule: {rule})."
-        expl = f"{fmt_number(gc)} · {formula}" + (
-            "" if numeric else f" = {fmt_number(gc)} · {fmt_number(local)}"
+        return f"{head}: the backward pass starts at the output {root}; d{root}/d{root} is always 1."
+    if is_array(node) or any(is_array(c) for c, _ in sent):
+        return _array_template(g, node, sent, head)
+    if len(sent) == 1:
+        consumer, j = sent[0]
+        c = g.index[consumer]
+        local, slot = _term(g, consumer, j)
+        return (
+            f"{head}: {me} feeds {g.name(consumer)}, whose local derivative {local}; by the chain rule "
+            f"{dR}/{d(me)} = {dR}/{d(g.name(consumer))} · {_partial(g.name(consumer), me)} = "
+            f"{{g:{c}}} · {slot} = {{g:{i}}}."
         )
-        result = f"{expl} = {fmt_number(total)}"
-        return f"{head}: through {ways[0]} the gradient becomes {result} (chain rule: {rule})."
-    users = [g.name(c) for c, *_ in sent]
-    places = (
-        "in " + ", ".join(users[:-1]) + " and " + users[-1] if len(set(users)) > 1 else f"both in {users[0]}"
-    )
-    products = " + ".join(f"{fmt_number(gc)} · {_factor(formula)}" for _, gc, _, formula, _ in terms)
-    added = fmt_number(values[0]) + "".join(
-        f" - {fmt_number(-v)}" if v < 0 else f" + {fmt_number(v)}" for v in values[1:]
-    )
+    places = _places([g.name(c) for c, _ in sent])
+    locals_ = "; ".join(_term(g, c, j)[0] for c, j in sent)
+    rule = " + ".join(f"{dR}/{d(g.name(c))} · {_partial(g.name(c), me)}" for c, _ in sent)
+    products = " + ".join(f"{{g:{g.index[c]}}} · {{l:{g.index[c]}:{j}}}" for c, j in sent)
+    shares = " + ".join(f"{{s:{g.index[c]}:{j}}}" for c, j in sent)
     return (
-        f"{head}: {me} is used {len(terms)} times ({places}), so what it receives "
-        f"adds up: {products} = {added} = {grad_text(total)}."
+        f"{head}: {me} is used {len(sent)} times ({places}), so the gradients it receives add up. "
+        f"Local derivatives: {locals_}. {dR}/{d(me)} = {rule} = {products} = {shares} = {{g:{i}}}."
     )
 
 
-def _local_value(consumer: Any, j: int) -> Any:
-    """∂(consumer)/∂(operand j): the rule run with g = 1 (rules are linear in g)."""
-    prim = primitive_of(consumer)
-    rule = prim.rule(j) if prim is not None else None
-    if rule is None:
-        return 0.0
-    raw = [getattr(x, "data", x) for x in operands(consumer)]
-    return rule(1.0, consumer.data, *raw)
+def _places(users: list[str]) -> str:
+    """Where a node is used: "in a/q and twice in a·a"."""
+    counts = dict.fromkeys(users, 0)
+    for u in users:
+        counts[u] += 1
+    times = {1: "", 2: "twice ", 3: "three times "}
+    parts = [f"{times.get(k, f'{k} times ')}in {u}" for u, k in counts.items()]
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
 
 
-def _array_sentence(g: GraphView, node: Any, total: Any, sent: list[Sent], head: str) -> str:
+def _array_template(g: GraphView, node: Any, sent: list[tuple[Any, int]], head: str) -> str:
     me, dR = g.name(node), d(g.name(g.root))
-    shape = f" (shape {tuple(np.shape(total))})" if np.ndim(total) else ""
+    shape = f" (shape {tuple(np.shape(node.data))})" if np.ndim(node.data) else ""
     if len(sent) == 1:
         consumer = sent[0][0]
-        summed = ""
         prim = primitive_of(consumer)
-        if prim is not None and prim.kind == "elementwise" and np.shape(consumer.data) != np.shape(total):
-            summed = f", summed over the broadcast axes back to shape {tuple(np.shape(total))}"
+        summed = ""
+        if prim is not None and prim.kind == "elementwise" and np.shape(consumer.data) != np.shape(node.data):
+            summed = f", summed over the broadcast axes back to shape {tuple(np.shape(node.data))}"
         rule = f"{dR}/{d(me)} = {dR}/{d(g.name(consumer))} · {_partial(g.name(consumer), me)}"
         return f"{head}{shape}: through {op_label(consumer)} (chain rule: {rule}{summed})."
-    ops = ", ".join(op_label(c) for c, *_ in sent)
+    ops = ", ".join(op_label(c) for c, _ in sent)
     return f"{head}{shape}: {me} is used {len(sent)} times (through {ops}), and what it receives adds up."
 
 
+# --- the steps ---------------------------------------------------------------------------------------
+
+
 class BackwardStep:
-    """One node of the backward pass: its gradient, the chain-rule sentence, and its picture.
+    """One gradient of the backward pass: the node, its gradient, the chain-rule sentence (and
+    its ``template``, for the step page), and its picture.
 
     ``picture`` is built when first asked for (a graph of n nodes has n steps of n nodes each).
     """
 
-    __slots__ = ("index", "node", "name", "grad", "sentence", "_make", "_picture")
+    __slots__ = ("index", "node", "name", "grad", "sentence", "template", "_make", "_picture")
 
     def __init__(
-        self, index: int, node: Any, name: str, grad: Any, sentence: str, make: Callable[[int], GraphPicture]
+        self,
+        index: int,
+        node: Any,
+        name: str,
+        grad: Any,
+        sentence: str,
+        template: str,
+        make: Callable[[int], GraphPicture],
     ) -> None:
         self.index = index
         self.node = node
         self.name = name
         self.grad = grad
         self.sentence = sentence
+        self.template = template
         self._make = make
         self._picture: GraphPicture | None = None
 
     @property
     def picture(self) -> GraphPicture:
-        """The graph with the nodes done so far highlighted, this one marked, the rest grey."""
+        """The graph with the gradients final so far highlighted, this one marked, the rest grey."""
         if self._picture is None:
             self._picture = self._make(self.index)
         return self._picture
@@ -210,8 +305,10 @@ class BackwardStep:
 class Walk:
     """The backward pass below ``g.root``, worked out once for all its steps.
 
-    Gradients are computed afresh with `autograd.engine.grad`; what each node sends to each of
-    its operands is the engine's own rule, run on that gradient.
+    Gradients are computed afresh with `autograd.engine.grad`. The engine visits the nodes in
+    reverse topological order; a node's gradient is final once every node that uses it has sent
+    its share, and the steps follow that order: a leaf's gradient is explained as soon as it is
+    known, not after the rest of the graph.
     """
 
     def __init__(self, g: GraphView, rankdir: str) -> None:
@@ -220,26 +317,39 @@ class Walk:
         nodes = [n for n in reversed(g.order) if getattr(n, "requires_grad", True)]  # data needs none
         raw = [getattr(v, "data", v) for v in engine.grad(g.root, nodes)]
         self.total: dict[Any, Any] = dict(zip(nodes, raw))  # node -> its gradient (data, not a node)
-        self.sent: dict[Any, list[Sent]] = {n: [] for n in g.order}
+        self.sent: dict[Any, list[tuple[Any, int]]] = {n: [] for n in g.order}
         self.reached = {g.root}  # nodes a gradient flows to (data that needs none is not)
         for node in nodes:
-            if node not in self.reached or not node._prev:
+            if node in self.reached and node._prev:
+                for j, parent, pg in sent_gradients(node, self.total[node]):
+                    if pg is not None:
+                        self.sent[parent].append((node, j))
+                        self.reached.add(parent)
+        # The order gradients become final in: after the last of a node's users has sent.
+        waiting = {n: len(self.sent[n]) for n in self.reached}
+        self.order = [g.root]
+        for node in nodes:
+            if node not in self.reached:
                 continue
-            for j, parent, pg in sent_gradients(node, self.total[node]):
-                if pg is not None:
-                    self.sent[parent].append((node, j, self.total[node], pg))
-                    self.reached.add(parent)
-        self.order = [n for n in nodes if n in self.reached]
+            for parent in dict.fromkeys(p for p in node._prev if node in (c for c, _ in self.sent[p])):
+                waiting[parent] -= sum(1 for c, _ in self.sent[parent] if c is node)
+                if waiting[parent] == 0:
+                    self.order.append(parent)
+        self.numbers = Numbers(g.order, self.total)
 
     def steps(self) -> list[BackwardStep]:
-        g, total = self.g, self.total
-        return [
-            BackwardStep(k, n, g.name(n), total[n], sentence(g, n, total[n], self.sent[n]), self.picture)
-            for k, n in enumerate(self.order)
-        ]
+        g, total, out = self.g, self.total, []
+        for k, n in enumerate(self.order):
+            template = backward_template(g, n, self.sent[n])
+            out.append(
+                BackwardStep(
+                    k, n, g.name(n), total[n], render(template, self.numbers), template, self.picture
+                )
+            )
+        return out
 
     def picture(self, k: int) -> GraphPicture:
-        """Step ``k``: the nodes before it done, its node current, the rest pending."""
+        """Step ``k``: the gradients final before it done, its node current, the rest pending."""
         state = {n: "done" for n in self.order[:k]}
         state[self.order[k]] = "current"
         return picture(
@@ -248,8 +358,9 @@ class Walk:
             rankdir=self.rankdir,
             cluster=True,
             grad_text=lambda n: self.grad_text(n, state),
+            data_text=number_text,
             state=state,
-            incoming={c for c, *_ in self.sent[self.order[k]]},
+            incoming={c for c, _ in self.sent[self.order[k]]},
             note=f"step {k + 1} of {len(self.order)}",
         )
 
@@ -258,8 +369,7 @@ class Walk:
             return "no grad"
         if state.get(node, "pending") == "pending":
             return "grad ?"
-        grad = self.total[node]
-        return "grad " + (fmt_fixed(grad) if np.ndim(grad) == 0 else summary(grad, "\n"))
+        return "grad " + number_text(self.total[node])
 
 
 def backward_steps(
@@ -269,7 +379,7 @@ def backward_steps(
     module: Any = None,
     rankdir: str = "LR",
 ) -> list[BackwardStep]:
-    """The backward pass from ``root``, one step per node in the order the engine visits them.
+    """The backward pass from ``root``, one step per gradient, in the order they become final.
 
     Gradients are computed afresh with `autograd.engine.grad`: no ``.grad`` changes. An unnamed
     output is called L.
@@ -278,7 +388,8 @@ def backward_steps(
     >>> x = Value(2.0, label="x")
     >>> steps = backward_steps(3 * x**2 + 2)
     >>> print(steps[-1].sentence)
-    dL/dx = 12: through x² the gradient becomes 3 · 2x = 3 · 4 = 12 (chain rule: dL/dx = dL/d(x²) · ∂(x²)/∂x).
+    dL/dx = 12: x feeds x², whose local derivative ∂(x²)/∂x = 2x = 4; by the chain rule
+    dL/dx = dL/d(x²) · ∂(x²)/∂x = 3 · 4 = 12.
     >>> x.grad   # untouched
     0.0
     """
