@@ -15,13 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-import matplotlib
+# Figures are made without pyplot: they need no display and leave the user's backend alone (a
+# notebook that imports a demo keeps its inline plots).
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # pictures go to files; no display is needed (or wanted) on a server
-import matplotlib.pyplot as plt  # noqa: E402  (must come after choosing the backend)
-from matplotlib.figure import Figure  # noqa: E402
-
-from autograd.viz import DotNotFoundError  # noqa: E402
+from autograd.viz import DotNotFoundError
 
 DATA = Path(__file__).resolve().parent / "data"
 DPI = 120
@@ -52,16 +50,15 @@ def check_writable(out: str | os.PathLike[str]) -> str | None:
 
 def new_figure(ncols: int = 1, width: float = 6.4, height: float = 4.6) -> tuple[Figure, Any]:
     """A figure with ``ncols`` side-by-side axes (a single Axes when ``ncols`` is 1)."""
-    fig, axes = plt.subplots(1, ncols, figsize=(width, height))
-    return fig, axes
+    fig = Figure(figsize=(width, height))
+    return fig, fig.subplots(1, ncols)
 
 
 def save_figure(fig: Figure, folder: Path, filename: str) -> Path:
-    """Write ``fig`` as a PNG into ``folder`` and free it (figures are not garbage-collected by pyplot)."""
+    """Write ``fig`` as a PNG into ``folder``."""
     path = folder / filename
     fig.tight_layout()
     fig.savefig(path, dpi=DPI)
-    plt.close(fig)
     return path
 
 

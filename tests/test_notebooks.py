@@ -29,7 +29,9 @@ def test_kept_without_outputs(path: Path) -> None:
             assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: strip the outputs"
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="the notebooks draw graphs: Graphviz `dot` is missing")
+@pytest.mark.skipif(
+    shutil.which("dot") is None, reason="the notebooks draw graphs: Graphviz `dot` is missing"
+)
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_runs_top_to_bottom(path: Path, tmp_path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
@@ -39,8 +41,10 @@ def test_runs_top_to_bottom(path: Path, tmp_path: Path) -> None:
     client.execute()  # raises CellExecutionError naming the cell on any error
     shown = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in shown if o.output_type == "error"]
-    kinds = {key for o in shown for key in o.get("data", {})}
-    assert "image/svg+xml" in kinds or "image/png" in kinds  # graphs and plots show inline
+    kinds = [key for o in shown for key in o.get("data", {})]
+    plots = sum(cell.source.count("plt.show()") for cell in notebook.cells)
+    assert kinds.count("image/png") == plots  # every plot shows inline (nothing switched the backend)
+    assert "image/svg+xml" in kinds  # and the graphs
     if any("backward_page(" in cell.source for cell in notebook.cells):
         pages = [o["data"]["text/html"] for o in shown if "text/html" in o.get("data", {})]
         assert pages and all("<iframe srcdoc=" in page for page in pages)  # the step page, inline

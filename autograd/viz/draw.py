@@ -95,7 +95,7 @@ def _legend(roles: Sequence[str], colours: Mapping[str, str], note: str) -> str:
     return f'<<table border="0" cellspacing="3" cellpadding="3"><tr><td>legend</td>{cells}</tr></table>>'
 
 
-def _natural(text: str) -> list[Any]:
+def natural(text: str) -> list[Any]:
     """Sort key putting layers.2 before layers.10."""
     return [(0, int(t)) if t.isdigit() else (1, t) for t in re.split(r"(\d+)", text)]
 
@@ -142,7 +142,7 @@ class _Drawing:
         for node in g.order:
             if plan.drawn(node):
                 self.add_value(node)
-        for prefix, members in sorted(plan.boxes.items(), key=lambda item: _natural(item[0])):
+        for prefix, members in sorted(plan.boxes.items(), key=lambda item: natural(item[0])):
             self.add_box(prefix, members)
         if plan.noted:
             self.add_hidden_note()
@@ -302,7 +302,7 @@ class _Drawing:
                     "label": record([self.g.title(prefix, title), *fields], False, self.rankdir),
                 }
             target.node(name, **attrs)
-        for child in sorted(children.get(mod, ()), key=_natural):
+        for child in sorted(children.get(mod, ()), key=natural):
             inner = child  # layers.0 holding only layers.0.neurons: one box, the shorter name
             while not self.groups.get(inner) and len(children.get(inner, ())) == 1:
                 inner = next(iter(children[inner]))

@@ -27,7 +27,7 @@ import numpy as np
 
 from autograd.compile import javascript
 from autograd.primitive import primitives
-from autograd.viz.draw import check_rankdir, grad_norm, picture, visible
+from autograd.viz.draw import check_rankdir, grad_norm, natural, picture, visible
 from autograd.viz.graph import GraphView, check_root, is_array, operands, primitive_of
 from autograd.viz.plan import Plan, choose_plan
 from autograd.viz.render import output_path, run_dot, write_file
@@ -172,9 +172,13 @@ class _Page:
 
     # --- the model -------------------------------------------------------------------------------
 
+    def leaves(self) -> list[Any]:
+        """The inputs, by name as people sort them (b, w1, w2, x1, x2, x10)."""
+        return sorted((n for n in self.g.order if not n._prev), key=lambda n: natural(self.g.name(n)))
+
     def steps(self) -> list[dict[str, Any]]:
         g, walk = self.g, self.walk
-        leaves = [n for n in g.order if not n._prev]
+        leaves = self.leaves()
         listed = ", ".join(f"{g.name(n)} = {{d:{g.index[n]}}}" for n in leaves[:12])
         more = f" and {len(leaves) - 12} more" if len(leaves) > 12 else ""
         root = g.name(g.root)
@@ -311,7 +315,7 @@ class _Page:
         if not self.live:
             return ""
         fields = []
-        leaves = [n for n in self.g.order if not n._prev]
+        leaves = self.leaves()
         many = len(leaves) > _MAX_INPUTS  # then a model's parameters are not offered, only its data
         for n in leaves:
             if many and n in self.g.params:
