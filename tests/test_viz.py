@@ -16,6 +16,7 @@ import graphviz
 import numpy as np
 import pytest
 
+import nn
 from autograd import Value, engine
 from autograd.viz import (
     FORMATS,
@@ -699,3 +700,34 @@ def test_write_backward_html_without_a_backward_pass_says_why(tmp_path: Path) ->
     with pytest.raises(FileNotFoundError, match=r"write_backward_html: cannot write .* does not exist"):
         write_backward_html(3 * x, tmp_path / "missing" / "steps.html")
     assert not any(tmp_path.iterdir())
+
+
+@needs_dot
+def test_jupyter_shows_a_big_picture_at_a_notebooks_width() -> None:
+    nn.manual_seed(0)
+    model = nn.MLP(2, [4, 1])
+    out = model([Value(1.0), Value(2.0)])
+    out.backward()
+    svg = draw_graph(out, module=model)._repr_mimebundle_()["image/svg+xml"]
+    width, height = (
+        float(v) for v in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups()
+    )
+    natural = re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) ([\d.]+)"', svg).groups()
+    assert width == 680 and float(natural[0]) > 2000  # scaled down, drawing kept whole
+    assert height / width == pytest.approx(float(natural[1]) / float(natural[0]), rel=1e-3)
+    small = draw_graph(Value(2.0, label="x") * 3)._repr_mimebundle_()["image/svg+xml"]
+    assert re.search(r'<svg width="([\d.]+)pt"', small)[1] != "680"  # a small one keeps its size
+
+
+@needs_dot
+def test_collapsed_neurons_are_drawn_in_order() -> None:
+    nn.manual_seed(0)
+    model = nn.MLP(2, [16, 16, 1])
+    out = model([Value(1.0, label="x1"), Value(2.0, label="x2")])
+    svg = draw_graph(out, module=model, collapse=True).pipe(format="svg").decode()
+    columns: dict[int, list[tuple[float, int]]] = {}
+    box = r'<g id="b\d+" class="node">.*?<text[^>]*x="([-\d.]+)" y="([-\d.]+)"[^>]*>neurons\.(\d+)'
+    for x, y, k in re.findall(box, svg, re.S):
+        columns.setdefault(round(float(x)), []).append((float(y), int(k)))
+    layers = [[k for _, k in sorted(column)] for _, column in sorted(columns.items())]
+    assert layers == [list(range(16)), list(range(16)), [0]]  # top to bottom, as numbered
