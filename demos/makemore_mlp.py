@@ -151,7 +151,7 @@ def sample(model: nn.Module, chars: Sequence[str], rng: np.random.Generator, lim
 def run(
     out: str | Path | None = None,
     *,
-    steps: int = 100_000,
+    steps: int = 50_000,
     seed: int = 2147483647,
     samples: int = 20,
     verbose: bool = False,
@@ -224,8 +224,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         parser.add_argument(
             "--steps",
             type=LIMITS["steps"].parse,
-            default=100_000,
-            help="minibatches of 32 (default 100,000; the lectures: 200,000)",
+            default=50_000,
+            help="minibatches of 32 (default 50,000; the lectures: 200,000)",
         )
         parser.add_argument(
             "--seed",
