@@ -282,28 +282,47 @@ def tensor_send(prim: Primitive, n: int, consts: tuple[int, ...], with_params: b
     return send
 
 
-def javascript(prims: Sequence[Primitive]) -> tuple[str, list[str]]:
+def javascript(prims: Sequence[Primitive]) -> tuple[dict[str, str], list[str]]:
     """JavaScript for the step page: ``F[name](a, b)``, each primitive's forward (its ``js``),
-    and ``D[name](g, out, a, b)``, the list of its rules' results (None where an operand has no
+    and ``D[name](g, out, a, b)``, the list of its rules' results (null where an operand has no
     rule), traced from the Python rules: the browser recomputes a graph from the same
-    definitions. Returns the source and the names of the primitives it could not write."""
-    lines, missing = [], []
-    for prim in prims:
+    definitions. Written for ``prims`` and every primitive their rules call. Returns each one's
+    source by name, and the names of those it could not write (no ``js``, untraceable rules)."""
+    sources: dict[str, str] = {}
+    missing: list[str] = []
+    todo = list(prims)
+    while todo:
+        prim = todo.pop()
+        if prim.name in sources or prim.name in missing:
+            continue
         names = list(OPERANDS[: prim.arity])
         if prim.js is None or prim.variadic or prim.floats is None:
             missing.append(prim.name)
             continue
         try:
-            grads = [
-                "null"
-                if prim.rules[i] is None
-                else to_js(trace_rule(prim, i, Sym("g"), Sym("out"), [Sym(x) for x in names]))
-                for i in range(prim.arity)
+            trees = [
+                None if rule is None else trace_rule(prim, i, Sym("g"), Sym("out"), [Sym(x) for x in names])
+                for i, rule in enumerate(prim.rules[: prim.arity])
             ]
         except (TypeError, ValueError, AttributeError):
             missing.append(prim.name)
             continue
-        key = json.dumps(prim.name)
-        lines.append(f"F[{key}] = function ({', '.join(names)}) {{ return {prim.js}; }};")
-        lines.append(f"D[{key}] = function (g, out, {', '.join(names)}) {{ return [{', '.join(grads)}]; }};")
-    return "\n".join(lines), missing
+        todo.extend(p for tree in trees if tree is not None for p in _calls(tree))
+        grads = ", ".join("null" if tree is None else to_js(tree) for tree in trees)
+        key, args = json.dumps(prim.name), ", ".join(names)
+        sources[prim.name] = (
+            f"F[{key}] = function ({args}) {{ return {prim.js}; }};\n"
+            f"D[{key}] = function (g, out, {args}) {{ return [{grads}]; }};"
+        )
+    return sources, missing
+
+
+def _calls(tree: Tree) -> list[Primitive]:
+    """The primitives an expression calls."""
+    found = [tree[1]] if tree[0] == "call" else []
+    for part in tree[1:]:
+        if isinstance(part, tuple):
+            found += _calls(part)
+        elif isinstance(part, list):
+            found += [p for t in part for p in _calls(t)]
+    return found

@@ -226,7 +226,8 @@ POW = primitive(
     notation="{a}^{b}",
     precedence=POWER_LEVEL,
     js=(
-        "a === 0 && b < 0 ? fail('pow: 0 cannot be raised to the negative power ' + b)"
+        "a === 0 && b < 0 ? fail('pow: 0 cannot be raised to the negative power ' + b"
+        " + (b === -1 ? ' (a division by zero)' : ''))"
         " : a < 0 && !Number.isInteger(b) ? fail('pow: ' + a + ' ** ' + b + ' is not a real number')"
         " : power(a, b)"
     ),

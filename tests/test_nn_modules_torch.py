@@ -148,6 +148,7 @@ def test_embedding_matches_torch_for_indices_of_any_shape(indices: Any) -> None:
 def test_embedding_weights_are_standard_normal_as_torchs() -> None:
     w = nn.Embedding(400, 50, rng=0).weight.data
     assert abs(w.mean()) < 0.01 and abs(w.std() - 1) < 0.01
+    torch.manual_seed(0)  # unseeded, 20,000 draws miss 0.01 about one run in twenty
     assert abs(torch.nn.Embedding(400, 50).weight.detach().numpy().std() - 1) < 0.01
 
 

@@ -53,9 +53,12 @@ def check_rankdir(rankdir: str, who: str) -> None:
 
 _RECORD_SPECIAL = re.compile(r'([{}|<>"\\])')
 # Control characters (a line break aside), lone surrogates, line and paragraph separators, bidi
-# overrides and the two non-characters XML refuses: dot fails on a NUL, an SVG cannot hold most
-# of the rest, and bidi overrides would reorder the text shown.
-_INVISIBLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+# overrides and marks, zero-width spaces, byte-order marks and the two non-characters XML refuses:
+# dot fails on a NUL, an SVG cannot hold most of the rest, bidi overrides would reorder the text
+# shown, and an invisible character would make two different names look alike.
+_INVISIBLE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufeff\ufffe\uffff]"
+)
 
 
 def visible(text: str) -> str:
@@ -284,7 +287,9 @@ class _Drawing:
         for mod in self.groups:
             parts = mod.split(".") if mod else []
             for d in range(len(parts)):
-                children.setdefault(".".join(parts[:d]), set()).add(".".join(parts[: d + 1]))
+                parent, child = ".".join(parts[:d]), ".".join(parts[: d + 1])
+                if child != parent:  # a name starting with "." has an empty first part
+                    children.setdefault(parent, set()).add(child)
         self.write_cluster(pic, "", "", children)
         if self.plan.boxes:  # room for the fan of edges between collapsed layers
             # Every box of a layer feeds every box of the next, so reordering them crosses no fewer

@@ -214,20 +214,28 @@ def op_label(node: Any, fold: bool = True) -> str:
 # --- the graph ------------------------------------------------------------------------------------
 
 
-def _param_names(names: Any, module: Any) -> dict[Any, str]:
+def _param_names(names: Any, module: Any, who: str) -> dict[Any, str]:
     """node -> dotted parameter name, from ``names`` (name -> node, or pairs) and ``module``."""
     found: dict[Any, str] = {}
-    sources: list[Any] = []
+    sources: list[tuple[str, Any]] = []
     if module is not None:
         if not callable(getattr(module, "named_parameters", None)):
-            raise TypeError(f"draw_graph: module must have named_parameters(), got {type(module).__name__}")
-        sources.append(module.named_parameters())
+            raise TypeError(f"{who}: module must have named_parameters(), got {type(module).__name__}")
+        sources.append(("module.named_parameters()", module.named_parameters()))
     if names is not None:
-        sources.append(names.items() if isinstance(names, Mapping) else names)
-    for pairs in sources:
-        for name, node in pairs:
+        sources.append(("names", names.items() if isinstance(names, Mapping) else names))
+    for what, pairs in sources:
+        if isinstance(pairs, (str, bytes)) or not isinstance(pairs, Iterable):
+            raise TypeError(f"{who}: {what} must give (name, node) pairs, got {type(pairs).__name__}")
+        for pair in pairs:
+            if not (isinstance(pair, tuple) and len(pair) == 2):
+                raise TypeError(f"{who}: {what} must give (name, node) pairs, got {pair!r:.60}")
+            name, node = pair
             if not isinstance(name, str):
-                raise TypeError(f"draw_graph: names must map str to nodes, got key {type(name).__name__}")
+                raise TypeError(f"{who}: {what} must name nodes with str, got {type(name).__name__}")
+            if not hasattr(node, "_prev"):
+                kind = type(node).__name__
+                raise TypeError(f"{who}: {what} names {name!r} a {kind}, not a Value or Tensor")
             found[node] = name
     return found
 
@@ -279,9 +287,14 @@ class GraphView:
     """
 
     def __init__(
-        self, root: Any, names: Any = None, module: Any = None, root_name: str | None = None
+        self,
+        root: Any,
+        names: Any = None,
+        module: Any = None,
+        root_name: str | None = None,
+        who: str = "draw_graph",
     ) -> None:
-        self.params = _param_names(names, module)
+        self.params = _param_names(names, module, who)
         named = getattr(module, "named_modules", None)
         self.kinds = {n: type(m).__name__ for n, m in named() if n} if callable(named) else {}
         self.root = root

@@ -11,17 +11,24 @@
   var nodes = model.nodes, steps = model.steps, boxes = model.boxes;
   var data = nodes.map(function (n) { return num(n.data); });
   var grads = nodes.map(function (n) { return num(n.grad); });
-  var current = 0, timer = null, scale = 1, fit = 1, width = 0, height = 0;
+  var current = 0, timer = null, scale = 1, fit = 1, width = 0, height = 0, hot = [];
   var main = document.querySelector("#picture svg");
   function $(id) { return document.getElementById(id); }
   function num(v) { return typeof v === "string" ? (v === "nan" ? NaN : v === "inf" ? Infinity : -Infinity) : v; }
-  function all(id) { return document.querySelectorAll('[id="' + id + '"]'); }
+  var found = {};  // id -> the elements with it (a value drawn in the picture and in an open module)
+  function all(id) {
+    if (!found[id]) { found[id] = Array.prototype.slice.call(document.querySelectorAll('[id="' + id + '"]')); }
+    return found[id];
+  }
 
   // --- numbers, written as Python's viz writes them (4 significant digits) ----------------------
   function fmt(x) {
     if (x !== x) { return "nan"; }
     if (!isFinite(x)) { return x > 0 ? "inf" : "-inf"; }
     if (Number.isInteger(x) && Math.abs(x) < 1e15) { return String(x === 0 ? 0 : x); }
+    // An exact tie (100.25 to 4 digits) rounds to even, as Python does; JavaScript rounds it up.
+    var digits = Math.abs(x).toPrecision(100).replace(/e.*$/, "").replace(".", "").replace(/^0+/, "");
+    if (/^\d{3}[02468]50*$/.test(digits)) { x -= x * 1e-15; }
     var parts = x.toExponential(3).split("e"), exp = parseInt(parts[1], 10);
     if (exp < -4 || exp >= 4) {
       var mantissa = parts[0].replace(/\.?0+$/, "");
@@ -34,8 +41,12 @@
   function operands(i, values) {
     return nodes[i].args.map(function (a) { return a.n !== undefined ? values[a.n] : num(a.k); });
   }
+  function defined(table, op) {  // a primitive's function; a js= that did not load is named
+    if (!table[op]) { fail(op + ": its JavaScript did not load (see the js= of " + op + ")"); }
+    return table[op];
+  }
   function local(i, j, g) {  // what value i sends its operand j when its gradient is g
-    return D[nodes[i].op].apply(null, [g, data[i]].concat(operands(i, data)))[j];
+    return defined(D, nodes[i].op).apply(null, [g, data[i]].concat(operands(i, data)))[j];
   }
   function recompute(leaves) {
     var values = data.slice();
@@ -45,13 +56,13 @@
       if (n.op === "**" && n.args[1].n !== undefined && args[0] < 0) {
         fail("**: the base " + fmt(args[0]) + " is negative; a Value exponent needs a base >= 0");
       }
-      values[i] = F[n.op].apply(null, args);
+      values[i] = defined(F, n.op).apply(null, args);
     });
     var g = nodes.map(function () { return 0; });
     g[model.root] = 1;
     for (var i = nodes.length - 1; i >= 0; i--) {  // the nodes are in topological order
       if (nodes[i].leaf || !nodes[i].reached) { continue; }
-      var sent = D[nodes[i].op].apply(null, [g[i], values[i]].concat(operands(i, values)));
+      var sent = defined(D, nodes[i].op).apply(null, [g[i], values[i]].concat(operands(i, values)));
       nodes[i].args.forEach(function (a, j) {
         if (a.n !== undefined && sent[j] !== null) { g[a.n] += sent[j]; }
       });
@@ -68,7 +79,8 @@
   }
   function render(template, text) {
     if (!model.live) { return text; }  // the numbers Python wrote
-    return template.replace(/\{([dglsv]):(\d+)(?::(\d+))?\}/g, function (m, kind, i, j, at, whole) {
+    return template.replace(/\{\{|\}\}|\{([dglsv]):(\d+)(?::(\d+))?\}/g, function (m, kind, i, j, at, whole) {
+      if (kind === undefined) { return m.charAt(0); }  // {{ or }}: a brace of a name
       i = +i; j = j === undefined ? 0 : +j;
       if (kind === "v") { return local(i, j, 1) === 0 ? "blocks it" : "passes it on"; }
       var shown = fmt(slot(kind, i, j));
@@ -118,10 +130,15 @@
         if (box.out !== null) { setText(group, shift, "out " + fmt(data[box.out]) + "  grad " + fmt(grads[box.out])); }
       });
     });
-    document.querySelectorAll(".edge.hot").forEach(function (e) { e.classList.remove("hot", "back"); });
+    hot.forEach(function (e) { e.classList.remove("hot", "back"); });
+    hot = [];
     (s.edges || []).forEach(function (e) {
       ["e" + e[0] + "_" + e[1], "r" + e[1]].forEach(function (id) {
-        all(id).forEach(function (edge) { edge.classList.add("hot"); if (s.kind === "backward") { edge.classList.add("back"); } });
+        all(id).forEach(function (edge) {
+          edge.classList.add("hot");
+          if (s.kind === "backward") { edge.classList.add("back"); }
+          hot.push(edge);
+        });
       });
     });
     var sentence = $("sentence");
@@ -242,9 +259,15 @@
   $("zoom-out").addEventListener("click", function () { zoom(0.8); });
   $("zoom-fit").addEventListener("click", function () { zoom(0); });
   if ($("reset")) {
-    $("reset").addEventListener("click", function () {
-      document.querySelectorAll("input[data-leaf]").forEach(function (input) { input.value = input.getAttribute("data-initial"); });
-      edited();
+    $("reset").addEventListener("click", function () {  // Python's numbers again (a leaf may start as nan)
+      document.querySelectorAll("input[data-leaf]").forEach(function (input) {
+        input.value = input.getAttribute("data-initial");
+        input.classList.remove("bad");
+      });
+      data = nodes.map(function (n) { return num(n.data); });
+      grads = nodes.map(function (n) { return num(n.grad); });
+      error("");
+      show(current);
     });
   }
   document.querySelectorAll("input[data-leaf]").forEach(function (input) { input.addEventListener("input", edited); });
@@ -276,6 +299,26 @@
   }
   window.addEventListener("hashchange", fromHash);
   window.addEventListener("resize", function () { placeLabels(steps[current]); });
+  // A live page first recomputes Python's own numbers: if its JavaScript disagrees (a primitive's
+  // js= that is not its floats=), editing is turned off rather than showing wrong numbers.
+  function agrees(a, b) { return a === b || (a !== a && b !== b) || Math.abs(a - b) <= 1e-7 * Math.max(1, Math.abs(a), Math.abs(b)); }
+  if (model.live) {
+    var why = null;
+    try {
+      var check = recompute({});
+      for (var i = 0; i < nodes.length && !why; i++) {
+        if (!agrees(check[0][i], data[i]) || !agrees(check[1][i], grads[i])) {
+          why = "in the browser " + nodes[i].name + " = " + fmt(check[0][i]) + " with gradient " + fmt(check[1][i]) +
+            ", in Python " + fmt(data[i]) + " and " + fmt(grads[i]) + (nodes[i].op ? " (see the js= of " + nodes[i].op + ")" : "");
+        }
+      }
+    } catch (e) { why = e.message; }
+    if (why) {
+      model.live = false;
+      document.querySelectorAll("input[data-leaf]").forEach(function (input) { input.disabled = true; });
+      error("Editing is off: " + why + ".");
+    }
+  }
   model.body = document.body.className;
   if (main) {
     width = parseFloat(main.getAttribute("width"));

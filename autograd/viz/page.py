@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 
 from autograd.compile import javascript
-from autograd.primitive import primitives
 from autograd.viz.draw import check_rankdir, grad_norm, natural, picture, visible
 from autograd.viz.graph import GraphView, check_root, is_array, operands, primitive_of
 from autograd.viz.plan import Plan, choose_plan
@@ -39,6 +38,7 @@ from autograd.viz.steps import (
     forward_template,
     number_text,
     render,
+    template_view,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -97,15 +97,20 @@ def backward_page(
     check_rankdir(rankdir, "backward_page")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 2:
         raise ValueError(f"backward_page: max_nodes must be a whole number of at least 2, got {max_nodes!r}")
-    g = GraphView(root, names, module, root_name="L")
-    walk = Walk(g, rankdir)
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < 1e6
+    ):
+        raise ValueError(f"backward_page: timeout must be seconds above 0, or None; got {timeout!r}")
+    g = GraphView(root, names, module, root_name="L", who="backward_page")
     plan, _ = choose_plan(g, True, None, max_nodes)
     if plan.hidden:
+        size = f"the graph has {Plan(g, True).count} nodes to draw, more than max_nodes={max_nodes}"
+        if g.params:
+            raise ValueError(f"backward_page: {size}, even with a box per module; raise max_nodes")
         raise ValueError(
-            f"backward_page: the graph has {Plan(g, True).count} nodes to draw, more than max_nodes="
-            f"{max_nodes}, and no modules to gather them in; pass module=model, or raise max_nodes"
+            f"backward_page: {size}, and no modules to gather them in; pass module=model, or raise max_nodes"
         )
-    return _Page(g, walk, plan, rankdir).build(timeout)
+    return _Page(g, Walk(g, rankdir), plan, rankdir).build(timeout)
 
 
 def write_backward_html(
@@ -166,29 +171,32 @@ class _Page:
         self.g, self.walk, self.plan, self.rankdir = g, walk, plan, rankdir
         self.scalar = not any(is_array(n) for n in g.order)
         self.collapsed = bool(plan.boxes)
-        prims = {primitive_of(n) for n in g.order if n._prev}
-        self.script, missing = javascript(primitives())
-        self.live = self.scalar and None not in prims and not any(p.name in missing for p in prims if p)
+        prims = list(dict.fromkeys(primitive_of(n) for n in g.order if n._prev))
+        used = [p for p in prims if p is not None]
+        self.scripts, missing = javascript(used)
+        self.live = self.scalar and len(used) == len(prims) and not any(p.name in missing for p in used)
 
     # --- the model -------------------------------------------------------------------------------
 
     def leaves(self) -> list[Any]:
-        """The inputs, by name as people sort them (b, w1, w2, x1, x2, x10)."""
-        return sorted((n for n in self.g.order if not n._prev), key=lambda n: natural(self.g.name(n)))
+        """The named inputs, sorted as people sort names (b, w1, w2, x1, x2, x10). An unnamed one
+        is a constant: the picture and the sentences call it by its number."""
+        named = (n for n in self.g.order if not n._prev and self.g.own_name(n))
+        return sorted(named, key=lambda n: natural(self.g.name(n)))
 
     def steps(self) -> list[dict[str, Any]]:
-        g, walk = self.g, self.walk
+        g, walk, t = self.g, self.walk, template_view(self.g)  # t: names as templates take them
         leaves = self.leaves()
-        listed = ", ".join(f"{g.name(n)} = {{d:{g.index[n]}}}" for n in leaves[:12])
+        listed = ", ".join(f"{t.name(n)} = {{d:{g.index[n]}}}" for n in leaves[:12])
         more = f" and {len(leaves) - 12} more" if len(leaves) > 12 else ""
-        root = g.name(g.root)
+        root = t.name(g.root)
+        start = f"The inputs: {listed}{more}. " if leaves else "The graph starts from numbers. "
         steps = [
             {
                 "kind": "inputs",
                 "node": -1,
-                "template": f"The inputs: {listed}{more}. The forward pass computes {root} from them one "
-                f"value at a time; then the backward pass finds d{root}/d of every value, from {root} back "
-                "to the inputs.",
+                "template": f"{start}The forward pass computes {root} one value at a time; then the "
+                f"backward pass finds d{root}/d of every value, from {root} back to the inputs.",
             }
         ]
         if self.collapsed:
@@ -214,7 +222,7 @@ class _Page:
                     "kind": "backward",
                     "node": p,
                     "template": backward_template(g, node, sent),
-                    "head": f"{d(root)}/{d(g.name(node))} = {{g:{p}}}",
+                    "head": f"{d(root)}/{d(t.name(node))} = {{g:{p}}}",
                     "edges": [[p, g.index[c]] for c, _ in sent],
                     "labels": [
                         {"edge": [p, g.index[c]], "template": edge_template(g, c, j)}
@@ -360,7 +368,10 @@ class _Page:
         formula = g.formula(g.root)
         title = visible(f"{root} = {formula}" if formula and formula != root else root)
         data = json.dumps(model, ensure_ascii=False).replace("<", "\\u003c")
-        script = "\n".join([(HERE / "prelude.js").read_text(), self.script, (HERE / "page.js").read_text()])
+        # One <script> each, so that one primitive's broken js= cannot stop the rest (the page then
+        # finds its numbers disagree with Python's and turns editing off); "</" cannot end one early.
+        sources = [(HERE / "prelude.js").read_text(), *self.scripts.values(), (HERE / "page.js").read_text()]
+        script = "\n".join("<script>\n" + src.replace("</", "<\\/") + "\n</script>" for src in sources)
         document = _TEMPLATE.format(
             title=html.escape(f"{title}: forward and backward, step by step"),
             heading=html.escape(title),
@@ -415,9 +426,7 @@ script-src 'unsafe-inline'; img-src data:">
 Each box shows a value's data and its gradient {dR}/d(value).</p>
 </main>
 <script type="application/json" id="graph-data">{data}</script>
-<script>
 {script}
-</script>
 </body>
 </html>
 """

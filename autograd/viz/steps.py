@@ -48,7 +48,7 @@ from autograd.viz.render import GraphPicture
 # A slot: d (data), g (gradient), l (local derivative: the rule with g = 1), s (what a node sends
 # an operand), v (whether a 0-or-1 local derivative passes the gradient or blocks it). A negative
 # number right after an operator is put in parentheses: 0.5 · (-3), 2^(-1).
-SLOT = re.compile(r"\{([dglsv]):(\d+)(?::(\d+))?\}")
+SLOT = re.compile(r"\{\{|\}\}|\{([dglsv]):(\d+)(?::(\d+))?\}")  # {{ and }}: a brace of a name
 _AFTER_OPERATOR = re.compile(r"[·*/^+\-×] ?$")
 
 
@@ -98,6 +98,8 @@ def render(template: str, numbers: Numbers) -> str:
     """A template with its slots filled by ``numbers`` (the step page does the same in JavaScript)."""
 
     def one(m: re.Match[str]) -> str:
+        if m.group(1) is None:
+            return m.group()[0]
         kind, i, j = m.group(1), int(m.group(2)), m.group(3)
         if kind == "v":
             return "blocks it" if numbers.local(i, int(j or 0)) == 0 else "passes it on"
@@ -111,6 +113,33 @@ def render(template: str, numbers: Numbers) -> str:
 # --- writing the templates -------------------------------------------------------------------------
 
 
+def braces(text: str) -> str:
+    """Text as it goes into a template: braces doubled, so a label such as ``{d:0}`` reads as
+    itself and is never taken for a slot."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+class TemplateView:
+    """A `GraphView` whose names come out as templates need them (see `braces`)."""
+
+    def __init__(self, g: GraphView) -> None:
+        self.graph = g
+
+    def __getattr__(self, attr: str) -> Any:  # index, root, order, own_name, ...: the graph's own
+        return getattr(self.graph, attr)
+
+    def name(self, node: Any) -> str:
+        return braces(self.graph.name(node))
+
+    def named(self, node: Any) -> Formula:
+        text, level = self.graph.named(node)
+        return braces(text), level
+
+
+def template_view(g: GraphView | TemplateView) -> TemplateView:
+    return g if isinstance(g, TemplateView) else TemplateView(g)
+
+
 def d(name: str) -> str:
     """``x`` -> ``dx``; a formula -> ``d(3·x²)``."""
     return "d" + name if re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", name) else f"d({name})"
@@ -121,7 +150,7 @@ def _partial(of: str, by: str) -> str:
     return "∂" + d(of)[1:] + "/∂" + d(by)[1:]
 
 
-def _operand_formula(g: GraphView, x: Any) -> Formula:
+def _operand_formula(g: TemplateView, x: Any) -> Formula:
     """An operand as a formula; an unnamed reciprocal y⁻¹ (the inside of a division) as 1/y."""
     if is_number(x):
         return number_formula(float(x))
@@ -131,7 +160,7 @@ def _operand_formula(g: GraphView, x: Any) -> Formula:
     return g.named(x)
 
 
-def _reciprocal_of(g: GraphView, x: Any) -> Any:
+def _reciprocal_of(g: TemplateView, x: Any) -> Any:
     """y when ``x`` is an unnamed y ** -1 (how x / y is made), else None."""
     ops = operands(x)
     if primitive_of(x) is POW and len(ops) == 2 and is_number(ops[1]) and ops[1] == -1 and not g.own_name(x):
@@ -139,7 +168,7 @@ def _reciprocal_of(g: GraphView, x: Any) -> Any:
     return None
 
 
-def _slot_formula(g: GraphView, x: Any) -> Formula:
+def _slot_formula(g: TemplateView, x: Any) -> Formula:
     """An operand as a number slot in a formula; a reciprocal as one over its base's slot, so that
     x·y⁻¹ reads as x/y with numbers too."""
     if is_number(x):
@@ -150,8 +179,9 @@ def _slot_formula(g: GraphView, x: Any) -> Formula:
     return (f"{{d:{g.index[x]}}}", ATOM_LEVEL)
 
 
-def forward_template(g: GraphView, node: Any) -> str:
+def forward_template(g: GraphView | TemplateView, node: Any) -> str:
     """The forward step of a computed node: its formula, with names and then with numbers."""
+    g = template_view(g)
     i, name = g.index[node], g.name(node)
     with_names = combine(
         node, [number_formula(float(x)) if is_number(x) else g.named(x) for x in operands(node)]
@@ -165,7 +195,7 @@ def forward_template(g: GraphView, node: Any) -> str:
     return " = ".join([*shown, f"{{d:{i}}}"])
 
 
-def _local_formula(g: GraphView, consumer: Any, j: int) -> str:
+def _local_formula(g: TemplateView, consumer: Any, j: int) -> str:
     """d(consumer)/d(operand j) as a formula in the operands' names (``2x``, ``1 - tanh²(n)``):
     the text the primitive's definition gives, or "" when it gives none."""
     prim = primitive_of(consumer)
@@ -179,7 +209,7 @@ def _local_formula(g: GraphView, consumer: Any, j: int) -> str:
     return fill(text, formulas, POWER_LEVEL) or ""
 
 
-def _term(g: GraphView, consumer: Any, j: int) -> tuple[str, str]:
+def _term(g: TemplateView, consumer: Any, j: int) -> tuple[str, str]:
     """How operand j's local derivative through ``consumer`` reads, and its number slot."""
     c, me = g.index[consumer], g.name(operands(consumer)[j])
     partial = _partial(g.name(consumer), me)
@@ -195,8 +225,9 @@ def _term(g: GraphView, consumer: Any, j: int) -> tuple[str, str]:
     return f"{partial} = {formula} = {{l:{c}:{j}}}", slot
 
 
-def edge_template(g: GraphView, consumer: Any, j: int) -> str:
+def edge_template(g: GraphView | TemplateView, consumer: Any, j: int) -> str:
     """The label of the edge into ``consumer`` from its operand j: ``∂(x·w)/∂x = w = {l:4:0}``."""
+    g = template_view(g)
     partial = _partial(g.name(consumer), g.name(operands(consumer)[j]))
     formula = _local_formula(g, consumer, j)
     slot = f"{{l:{g.index[consumer]}:{j}}}"
@@ -205,9 +236,10 @@ def edge_template(g: GraphView, consumer: Any, j: int) -> str:
     return f"{partial} = {formula} = {slot}"
 
 
-def backward_template(g: GraphView, node: Any, sent: list[tuple[Any, int]]) -> str:
+def backward_template(g: GraphView | TemplateView, node: Any, sent: list[tuple[Any, int]]) -> str:
     """The backward step of ``node``, whose users ``sent`` (consumer, operand position) sent it
     its gradient: the chain rule, with numbers."""
+    g = template_view(g)
     i, root = g.index[node], g.name(g.root)
     dR, me = d(root), g.name(node)
     head = f"{dR}/{d(me)} = {{g:{i}}}"
@@ -245,7 +277,7 @@ def _places(users: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
 
 
-def _array_template(g: GraphView, node: Any, sent: list[tuple[Any, int]], head: str) -> str:
+def _array_template(g: TemplateView, node: Any, sent: list[tuple[Any, int]], head: str) -> str:
     me, dR = g.name(node), d(g.name(g.root))
     shape = f" (shape {tuple(np.shape(node.data))})" if np.ndim(node.data) else ""
     if len(sent) == 1:
@@ -255,8 +287,8 @@ def _array_template(g: GraphView, node: Any, sent: list[tuple[Any, int]], head: 
         if prim is not None and prim.kind == "elementwise" and np.shape(consumer.data) != np.shape(node.data):
             summed = f", summed over the broadcast axes back to shape {tuple(np.shape(node.data))}"
         rule = f"{dR}/{d(me)} = {dR}/{d(g.name(consumer))} · {_partial(g.name(consumer), me)}"
-        return f"{head}{shape}: through {op_label(consumer)} (chain rule: {rule}{summed})."
-    ops = ", ".join(op_label(c) for c, _ in sent)
+        return f"{head}{shape}: through {braces(op_label(consumer))} (chain rule: {rule}{summed})."
+    ops = ", ".join(braces(op_label(c)) for c, _ in sent)
     return f"{head}{shape}: {me} is used {len(sent)} times (through {ops}), and what it receives adds up."
 
 
@@ -395,4 +427,4 @@ def backward_steps(
     """
     check_root(root, "backward_steps")
     check_rankdir(rankdir, "backward_steps")
-    return Walk(GraphView(root, names, module, root_name="L"), rankdir).steps()
+    return Walk(GraphView(root, names, module, root_name="L", who="backward_steps"), rankdir).steps()
