@@ -63,10 +63,11 @@ class Node(Protocol):
 def toposort(roots: Iterable[Node], fast: bool = True) -> list[Node]:
     """Every node reachable from ``roots``, each once, inputs before the nodes made from them.
 
-    Iterative depth-first search: a stack of the open nodes, each with an iterator over its
-    inputs; a node is emitted once that iterator is used up, so after all of its inputs. Inputs
-    are visited last to first (roots likewise), so that walking the order backwards, as the
-    backward pass does, meets a node's first input before its second.
+    Iterative depth-first search: a stack of the open nodes; the one on top looks for an input
+    not seen yet (opening it, or emitting it at once if it is a leaf) and is emitted when it has
+    none left, so after all of its inputs. Inputs are visited last to first (roots likewise), so
+    that walking the order backwards, as the backward pass does, meets a node's first input
+    before its second. (A node has few inputs, so looking again from the first is cheap.)
     """
     roots = list(roots)
     kind = type(roots[0]) if roots else None
@@ -79,17 +80,17 @@ def toposort(roots: Iterable[Node], fast: bool = True) -> list[Node]:
         if root in seen:
             continue
         seen.add(root)
-        nodes, inputs = [root], [reversed(root._prev)]  # the open nodes, and what is left of their inputs
-        while nodes:
-            for parent in inputs[-1]:
-                if parent not in seen:  # open it: its inputs come first
+        stack = [root]
+        while stack:
+            for parent in reversed(stack[-1]._prev):
+                if parent not in seen:
                     seen.add(parent)
-                    nodes.append(parent)
-                    inputs.append(reversed(parent._prev))
-                    break
+                    if parent._prev:  # open it: its inputs come first
+                        stack.append(parent)
+                        break
+                    order.append(parent)  # a leaf: nothing to open
             else:  # every input is emitted
-                inputs.pop()
-                order.append(nodes.pop())
+                order.append(stack.pop())
     return order
 
 

@@ -64,7 +64,7 @@ def _op_of(prim: Primitive, consts: tuple[int, ...] = (), with_params: bool = Fa
     """The `Op` a Tensor node of ``prim`` records: one per signature (``consts``: which operands
     are plain numbers; whether there are params; ``n`` operands for a variadic primitive), each
     with its backward step written out."""
-    key = consts + (None,) * with_params + (-n,) * prim.variadic
+    key = consts if not (with_params or n) else consts + (None,) * with_params + (-n,) * prim.variadic
     op = prim._tensor_ops.get(key)
     if op is None:
         send = tensor_send(prim, n or prim.arity, consts, with_params)

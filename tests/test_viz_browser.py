@@ -1,14 +1,11 @@
-"""The step page in a real browser: headless Chromium, driven by Selenium.
-
-Skips itself (with the reason) when Chromium, chromedriver, Selenium or Graphviz's dot is missing.
-"""
+"""The step page in a real browser: headless Chromium, driven by Selenium (the ``browser``
+fixture of conftest.py, which skips with the reason when something it needs is missing)."""
 
 from __future__ import annotations
 
 import html
 import math
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,48 +17,8 @@ from autograd import Value, engine, ops
 from autograd.primitive import Primitive
 from autograd.viz import backward_page, write_backward_html
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-
-pytestmark = [
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-    pytest.mark.skipif(not Path(CHROMEDRIVER).exists(), reason="chromedriver is not installed"),
-    pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed"),
-]
-
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
 By = pytest.importorskip("selenium.webdriver.common.by").By
 Keys = pytest.importorskip("selenium.webdriver.common.keys").Keys
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = CHROMIUM
-    profile = tmp_path_factory.mktemp("chromium-profile")  # fresh: nothing from earlier runs
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1300,900",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def open_page(driver: Any, path: Path, step: int | None = None) -> None:

@@ -26,15 +26,7 @@ from autograd import Tensor, Value, engine, primitive
 from autograd.ops import SIGMOID
 from autograd.viz import backward_page, write_backward_html
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
-needs_browser = [
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-    pytest.mark.skipif(not Path(CHROMEDRIVER).exists(), reason="chromedriver is not installed"),
-    needs_dot,
-]
 
 # Labels a careless or hostile user might give: markup, script ends, quotes, attributes.
 MARKUP = [
@@ -200,40 +192,6 @@ def test_a_primitive_without_javascript_makes_a_page_that_is_not_live(registry: 
 
 
 # --- in the browser -----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    for mark in needs_browser:
-        if mark.args[0]:
-            pytest.skip(mark.kwargs["reason"])
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = CHROMIUM
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1300,900",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def by() -> Any:

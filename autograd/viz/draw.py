@@ -24,7 +24,7 @@ from autograd.viz.graph import (
     relative,
     summary,
 )
-from autograd.viz.plan import Plan, choose_plan
+from autograd.viz.plan import Plan, choose_plan, module_outputs
 from autograd.viz.render import FORMATS, GraphPicture
 
 # Light fills, told apart by hue, so black text stays readable on every one of them.
@@ -237,7 +237,7 @@ class _Drawing:
         """A collapsed module as one box: its size, its output, and the edges that enter it."""
         g = self.g
         inside = set(members)
-        outs = [n for n in members if n is g.root or any(c not in inside for c, _ in g.consumers[n])]
+        outs = module_outputs(g, members)
         n_params = sum(1 for n in members if n in g.params)
         n_ops = sum(1 for n in members if n._prev)
         fields = [f"{n_params} parameters, {n_ops} ops"]

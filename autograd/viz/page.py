@@ -20,6 +20,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ import numpy as np
 from autograd.compile import javascript
 from autograd.viz.draw import check_rankdir, grad_norm, natural, picture, visible
 from autograd.viz.graph import GraphView, check_root, is_array, operands, primitive_of
-from autograd.viz.plan import Plan, choose_plan
+from autograd.viz.plan import Plan, choose_plan, module_outputs
 from autograd.viz.render import output_path, run_dot, write_file
 from autograd.viz.steps import (
     Walk,
@@ -273,12 +274,10 @@ class _Page:
     def boxes(self) -> list[dict[str, Any]]:
         """Each collapsed module: its nodes, its parameters and its output, by index."""
         g, out = self.g, []
-        for prefix, members in self.plan.boxes.items():
-            inside = set(members)
-            outs = [n for n in members if n is g.root or any(c not in inside for c, _ in g.consumers[n])]
+        for members in self.plan.boxes.values():
+            outs = module_outputs(g, members)
             out.append(
                 {
-                    "name": prefix,
                     "params": [g.index[n] for n in members if n in g.params],
                     "out": g.index[outs[0]] if len(outs) == 1 and not is_array(outs[0]) else None,
                 }
@@ -305,16 +304,22 @@ class _Page:
         def data_text(x: Any) -> str:
             return _padded(number_text(x))
 
-        common = dict(
-            rankdir=self.rankdir, grad_text=grad_text, data_text=data_text, stacked=True, numbered=True
+        draw = partial(
+            picture,
+            g,
+            rankdir=self.rankdir,
+            grad_text=grad_text,
+            data_text=data_text,
+            stacked=True,
+            numbered=True,
+            legend=False,
         )
-        pics = [picture(g, self.plan, cluster=True, norm_text=norm_text, legend=False, **common)]  # type: ignore[arg-type]
-        for members in self.plan.boxes.values():
+        pics = [draw(self.plan, cluster=True, norm_text=norm_text)]
+        for members in self.plan.boxes.values():  # a module's inside: its nodes, and what feeds them
             inside = set(members)
             cut = {p for n in members for p in n._prev if p not in inside}
             hidden = {n for n in g.order if n not in inside and n not in cut}
-            inner = Plan(g, True, hidden=hidden, cut=cut)
-            pics.append(picture(g, inner, cluster=False, legend=False, **common))  # type: ignore[arg-type]
+            pics.append(draw(Plan(g, True, hidden=hidden, cut=cut), cluster=False))
         return pics
 
     # --- the document ----------------------------------------------------------------------------

@@ -108,3 +108,9 @@ def choose_plan(
             return plan, f"{too_many}: modules drawn as boxes (collapse=False draws all)"
     plan = Plan(g, fold, None, _nearest(g, fold, max_nodes - 1))
     return plan, f"{too_many}: the nodes nearest the output (max_nodes=None draws all)"
+
+
+def module_outputs(g: GraphView, members: list[Any]) -> list[Any]:
+    """The nodes of a module that are used outside it (or are the graph's output)."""
+    inside = set(members)
+    return [n for n in members if n is g.root or any(c not in inside for c, _ in g.consumers[n])]
