@@ -137,10 +137,7 @@ class Reductions:
         >>> x.grad
         array([0. , 0.5, 0.5])
         """
-        axes, keep = self._axis_keep("max", axis, keepdims, dim, keepdim)
-        if self.data.size == 0:
-            raise ValueError(f"max: cannot take the max of an empty tensor, shape {self.data.shape}")
-        return self._apply1(MAX, axes=axes, keepdims=keep)
+        return self._extreme("max", axis, keepdims, dim, keepdim)
 
     def min(
         self, axis: Axis = _UNSET, keepdims: bool = _UNSET, *, dim: Axis = _UNSET, keepdim: bool = _UNSET
@@ -151,10 +148,14 @@ class Reductions:
         >>> Tensor([[1.0, 5.0], [3.0, 2.0]]).min(dim=1).data
         array([1., 2.])
         """
-        axes, keep = self._axis_keep("min", axis, keepdims, dim, keepdim)
+        return -(-self)._extreme("min", axis, keepdims, dim, keepdim)
+
+    def _extreme(self, who: str, axis: Axis, keepdims: Any, dim: Axis, keepdim: Any) -> Tensor:
+        """The max over the axes asked for (``min`` is -max(-x); ``who`` names the caller)."""
+        axes, keep = self._axis_keep(who, axis, keepdims, dim, keepdim)
         if self.data.size == 0:
-            raise ValueError(f"min: cannot take the min of an empty tensor, shape {self.data.shape}")
-        return -(-self)._apply1(MAX, axes=axes, keepdims=keep)
+            raise ValueError(f"{who}: cannot take the {who} of an empty tensor, shape {self.data.shape}")
+        return self._apply1(MAX, axes=axes, keepdims=keep)
 
     def var(
         self,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import inspect
 import math
 import numbers
 import os
@@ -172,6 +173,19 @@ def _shown(value: Any) -> str:
 
 SEED = Limits(int, 0, 2**31 - 1)
 """A random seed: what numpy's ``RandomState`` takes (with room for seed + 1)."""
+
+
+def add_option(
+    parser: argparse.ArgumentParser,
+    run: Callable[..., Any],
+    limits: Mapping[str, Limits],
+    name: str,
+    help: str,
+) -> None:
+    """``--name`` on the command line: parsed by ``limits[name]``, its default ``run()``'s own
+    (written once, in ``run``'s signature)."""
+    default = inspect.signature(run).parameters[name].default
+    parser.add_argument("--" + name.replace("_", "-"), type=limits[name].parse, default=default, help=help)
 
 
 def check_options(demo: str, limits: Mapping[str, Limits], out: Any, **values: Any) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from autograd import Value
 from autograd.viz import backward_steps, draw_graph, save, write_backward_html
-from demos._common import Limits, check_options, demo_dir, demo_main, graphviz_optional, say
+from demos._common import Limits, add_option, check_options, demo_dir, demo_main, graphviz_optional, say
 
 TITLE = "Backprop by hand: L = 3x² + 2"
 PUBLISHED = "dL/dx = 6x (= 12 at x = 2)"
@@ -57,9 +57,7 @@ def run(out: str | None = None, *, x: float = 2.0, verbose: bool = False) -> dic
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "--x", type=LIMITS["x"].parse, default=2.0, help="where to evaluate L and dL/dx (default 2)"
-        )
+        add_option(parser, run, LIMITS, "x", "where to evaluate L and dL/dx (default 2)")
 
     return demo_main(run, __doc__, argv, options)
 

@@ -21,6 +21,7 @@ from autograd import Value
 from demos._common import (
     SEED,
     Limits,
+    add_option,
     check_options,
     demo_dir,
     demo_main,
@@ -148,18 +149,9 @@ def _plot_fit(folder: Any, x: np.ndarray, t: np.ndarray, w: float, iterations: i
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "--lr", type=LIMITS["lr"].parse, default=0.9, help="learning rate, at most 1 (default 0.9)"
-        )
-        parser.add_argument(
-            "--iterations",
-            type=LIMITS["iterations"].parse,
-            default=10,
-            help="iterations of the final fit (default 10)",
-        )
-        parser.add_argument(
-            "--seed", type=LIMITS["seed"].parse, default=13, help="numpy seed (13: the tutorial's data)"
-        )
+        add_option(parser, run, LIMITS, "lr", "learning rate, at most 1 (default 0.9)")
+        add_option(parser, run, LIMITS, "iterations", "iterations of the final fit (default 10)")
+        add_option(parser, run, LIMITS, "seed", "numpy seed (13: the tutorial's data)")
 
     return demo_main(run, __doc__, argv, options)
 

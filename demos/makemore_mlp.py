@@ -32,6 +32,7 @@ from demos._common import (
     SEED,
     Limits,
     Progress,
+    add_option,
     check_options,
     demo_dir,
     demo_main,
@@ -221,21 +222,15 @@ def _plot(folder: Path, losses: list[float], dev_loss: float) -> None:
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "--steps",
-            type=LIMITS["steps"].parse,
-            default=50_000,
-            help="minibatches of 32 (default 50,000; the lectures: 200,000)",
+        add_option(parser, run, LIMITS, "steps", "minibatches of 32 (default 50,000; the lectures: 200,000)")
+        add_option(
+            parser,
+            run,
+            LIMITS,
+            "seed",
+            "seed of the weights, the batches and the samples (default 2147483647, the lectures')",
         )
-        parser.add_argument(
-            "--seed",
-            type=LIMITS["seed"].parse,
-            default=2147483647,
-            help="seed of the weights, the batches and the samples (default 2147483647, the lectures')",
-        )
-        parser.add_argument(
-            "--samples", type=LIMITS["samples"].parse, default=20, help="names to sample (default 20)"
-        )
+        add_option(parser, run, LIMITS, "samples", "names to sample (default 20)")
 
     return demo_main(run, __doc__, argv, options)
 

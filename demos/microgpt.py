@@ -29,6 +29,7 @@ from demos._common import (
     SEED,
     Limits,
     Progress,
+    add_option,
     check_options,
     demo_dir,
     demo_main,
@@ -320,27 +321,12 @@ def _plot(folder: Path, value_losses: list[float], tensor_losses: list[float]) -
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "--steps",
-            type=LIMITS["steps"].parse,
-            default=100,
-            help="training steps, one name each (default 100; microgpt: 1000)",
+        add_option(
+            parser, run, LIMITS, "steps", "training steps, one name each (default 100; microgpt: 1000)"
         )
-        parser.add_argument(
-            "--seed",
-            type=LIMITS["seed"].parse,
-            default=0,
-            help="seed of the weights and the samples (default 0)",
-        )
-        parser.add_argument(
-            "--samples", type=LIMITS["samples"].parse, default=20, help="names to sample (default 20)"
-        )
-        parser.add_argument(
-            "--temperature",
-            type=LIMITS["temperature"].parse,
-            default=0.5,
-            help="sampling temperature (default 0.5)",
-        )
+        add_option(parser, run, LIMITS, "seed", "seed of the weights and the samples (default 0)")
+        add_option(parser, run, LIMITS, "samples", "names to sample (default 20)")
+        add_option(parser, run, LIMITS, "temperature", "sampling temperature (default 0.5)")
 
     return demo_main(run, __doc__, argv, options)
 

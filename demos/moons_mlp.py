@@ -24,6 +24,7 @@ from demos._common import (
     SEED,
     Limits,
     Progress,
+    add_option,
     check_options,
     demo_dir,
     demo_main,
@@ -178,21 +179,10 @@ def _plot_training(folder: Path, history: list[tuple[float, float]]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "--steps", type=LIMITS["steps"].parse, default=100, help="full-batch SGD steps (default 100)"
-        )
-        parser.add_argument(
-            "--alpha",
-            type=LIMITS["alpha"].parse,
-            default=1e-4,
-            help="L2 regularisation strength, at most 1 (default 1e-4)",
-        )
-        parser.add_argument(
-            "--seed", type=LIMITS["seed"].parse, default=1337, help="seed of the weights (default 1337)"
-        )
-        parser.add_argument(
-            "--data-seed", type=LIMITS["data_seed"].parse, default=1, help="seed of the moons (default 1)"
-        )
+        add_option(parser, run, LIMITS, "steps", "full-batch SGD steps (default 100)")
+        add_option(parser, run, LIMITS, "alpha", "L2 regularisation strength, at most 1 (default 1e-4)")
+        add_option(parser, run, LIMITS, "seed", "seed of the weights (default 1337)")
+        add_option(parser, run, LIMITS, "data_seed", "seed of the moons (default 1)")
 
     return demo_main(run, __doc__, argv, options)
 

@@ -27,6 +27,7 @@ from demos._common import (
     DATA,
     Limits,
     Progress,
+    add_option,
     check_options,
     demo_dir,
     demo_main,
@@ -192,22 +193,16 @@ def _plot_learning_rates(folder: Path, x0: float, y0: float, steps: int = 10) ->
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "--epochs",
-            type=LIMITS["epochs"].parse,
-            default=10_000,
-            help="epochs of gradient descent (default 10000)",
+        add_option(parser, run, LIMITS, "epochs", "epochs of gradient descent (default 10000)")
+        add_option(
+            parser,
+            run,
+            LIMITS,
+            "lr",
+            "learning rate, at most 0.009: above 0.0097 it diverges (default 0.001)",
         )
-        parser.add_argument(
-            "--lr",
-            type=LIMITS["lr"].parse,
-            default=0.001,
-            help="learning rate, at most 0.009: above 0.0097 it diverges (default 0.001)",
-        )
-        parser.add_argument("--m0", type=LIMITS["m0"].parse, default=5.0, help="starting slope (default 5)")
-        parser.add_argument(
-            "--b0", type=LIMITS["b0"].parse, default=10.0, help="starting intercept (default 10)"
-        )
+        add_option(parser, run, LIMITS, "m0", "starting slope (default 5)")
+        add_option(parser, run, LIMITS, "b0", "starting intercept (default 10)")
 
     return demo_main(run, __doc__, argv, options)
 

@@ -26,6 +26,7 @@ from demos._common import (
     SEED,
     Limits,
     Progress,
+    add_option,
     check_options,
     demo_dir,
     demo_main,
@@ -195,37 +196,19 @@ def _plot_loss(
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "--samples",
-            type=LIMITS["samples"].parse,
-            default=200,
-            help="noisy samples (default 200; the order-6 least-squares fit needs 7)",
+        add_option(
+            parser,
+            run,
+            LIMITS,
+            "samples",
+            "noisy samples (default 200; the order-6 least-squares fit needs 7)",
         )
-        parser.add_argument(
-            "--hidden",
-            type=LIMITS["hidden"].parse,
-            default=16,
-            help="tanh units in the hidden layer (default 16)",
-        )
-        parser.add_argument(
-            "--steps",
-            type=LIMITS["steps"].parse,
-            default=3000,
-            help="full-batch training steps (default 3000)",
-        )
+        add_option(parser, run, LIMITS, "hidden", "tanh units in the hidden layer (default 16)")
+        add_option(parser, run, LIMITS, "steps", "full-batch training steps (default 3000)")
         parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam", help="default adam")
-        parser.add_argument(
-            "--lr", type=LIMITS["lr"].parse, default=0.02, help="learning rate (default 0.02)"
-        )
-        parser.add_argument(
-            "--noise-std",
-            type=LIMITS["noise_std"].parse,
-            default=1.0,
-            help="noise standard deviation (default 1)",
-        )
-        parser.add_argument(
-            "--seed", type=LIMITS["seed"].parse, default=0, help="seed of the data and weights (default 0)"
-        )
+        add_option(parser, run, LIMITS, "lr", "learning rate (default 0.02)")
+        add_option(parser, run, LIMITS, "noise_std", "noise standard deviation (default 1)")
+        add_option(parser, run, LIMITS, "seed", "seed of the data and weights (default 0)")
 
     return demo_main(run, __doc__, argv, options)
 

@@ -26,6 +26,7 @@ from demos._common import (
     SEED,
     Limits,
     Progress,
+    add_option,
     check_options,
     demo_dir,
     demo_main,
@@ -137,24 +138,10 @@ def _plot(folder: Path, errors: list[float], every: int, alpha: float) -> None:
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "--iterations",
-            type=LIMITS["iterations"].parse,
-            default=10_000,
-            help="SGD iterations (default 10000)",
-        )
-        parser.add_argument(
-            "--alpha", type=LIMITS["alpha"].parse, default=0.1, help="learning rate (default 0.1)"
-        )
-        parser.add_argument(
-            "--every",
-            type=LIMITS["every"].parse,
-            default=100,
-            help="measure the error every N iterations (default 100)",
-        )
-        parser.add_argument(
-            "--seed", type=LIMITS["seed"].parse, default=42, help="numpy seed (default 42, as the tutorial)"
-        )
+        add_option(parser, run, LIMITS, "iterations", "SGD iterations (default 10000)")
+        add_option(parser, run, LIMITS, "alpha", "learning rate (default 0.1)")
+        add_option(parser, run, LIMITS, "every", "measure the error every N iterations (default 100)")
+        add_option(parser, run, LIMITS, "seed", "numpy seed (default 42, as the tutorial)")
 
     return demo_main(run, __doc__, argv, options)
 

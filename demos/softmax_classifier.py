@@ -26,6 +26,7 @@ from autograd.viz import draw_graph, save
 from demos._common import (
     SEED,
     Limits,
+    add_option,
     check_options,
     demo_dir,
     demo_main,
@@ -193,21 +194,10 @@ def _plot_weights(folder: Path, weight: np.ndarray) -> None:
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def options(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "--iterations",
-            type=LIMITS["iterations"].parse,
-            default=4000,
-            help="SGD iterations (default 4000)",
-        )
-        parser.add_argument(
-            "--lr", type=LIMITS["lr"].parse, default=1e-2, help="learning rate (default 0.01)"
-        )
-        parser.add_argument(
-            "--batch-size", type=LIMITS["batch_size"].parse, default=4, help="rows per batch (default 4)"
-        )
-        parser.add_argument(
-            "--seed", type=LIMITS["seed"].parse, default=0, help="seed of the weights and batches (default 0)"
-        )
+        add_option(parser, run, LIMITS, "iterations", "SGD iterations (default 4000)")
+        add_option(parser, run, LIMITS, "lr", "learning rate (default 0.01)")
+        add_option(parser, run, LIMITS, "batch_size", "rows per batch (default 4)")
+        add_option(parser, run, LIMITS, "seed", "seed of the weights and batches (default 0)")
 
     return demo_main(run, __doc__, argv, options)
 

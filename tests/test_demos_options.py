@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import math
 import pkgutil
 import subprocess
@@ -69,6 +70,7 @@ class Stub:
     def __init__(self, module: ModuleType) -> None:
         self.calls: list[dict[str, Any]] = []
         self.__module__ = module.__name__  # the command line names the demo from it
+        self.__signature__ = inspect.signature(module.run)  # and takes its defaults from run's
 
     def __call__(self, **options: Any) -> dict[str, Any]:
         self.calls.append(options)

@@ -57,9 +57,6 @@ def number_text(x: Any) -> str:
     return fmt_number(float(x)) if np.ndim(x) == 0 else summary(x)
 
 
-grad_text = number_text  # the step page's name for it
-
-
 class Numbers:
     """The numbers a template's slots refer to: each node's data and gradient, and each node's
     local derivatives and what it sends, by operand position."""
