@@ -8,12 +8,13 @@ import math
 import numpy as np
 import pytest
 
-from autograd import Tensor, Value, gradcheck, ops
+from autograd import Tensor, Value, engine, gradcheck, ops
 from autograd.gradcheck import GradcheckError
+from autograd.primitive import define
 
 
-def test_gradcheck_catches_a_wrong_rule(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ops.TANH, "rules", (lambda g, out, a: g * (1 + out * out),))
+def test_gradcheck_catches_a_wrong_rule(registry: None) -> None:
+    define(ops.TANH.replaced(rules=[lambda g, out, a: g * (1 + out * out)]), replace=True)
     with pytest.raises(GradcheckError, match="input 0"):
         gradcheck(lambda x: x.tanh(), [Tensor([0.3, -0.4], requires_grad=True)])
 
@@ -34,8 +35,8 @@ def test_matmul_does_not_compute_the_gradient_of_a_constant_input() -> None:
     x = Tensor(np.ones((2, 3)))  # data: requires no grad
     w = Tensor(np.ones((3, 4)), requires_grad=True)
     y = x @ w
-    gx, gw = y._vjp(np.ones((2, 4)), False)
-    assert gx is None
+    ((i, operand, gw),) = engine.sends(y, np.ones((2, 4)))  # only w's rule runs
+    assert (i, operand) == (1, w)
     np.testing.assert_allclose(gw, np.full((3, 4), 2.0))
 
 
@@ -250,7 +251,7 @@ def test_bad_values() -> None:
     with pytest.raises(ValueError, match="an exponent that requires grad needs a base >= 0"):
         Tensor([-2.0]) ** Tensor([2.0], requires_grad=True)
     assert (Tensor([-2.0]) ** 2).item() == 4.0  # integral powers of negatives are fine
-    with pytest.raises(ValueError, match="max: cannot take the max of an empty tensor"):
+    with pytest.raises(ValueError, match="max: cannot take the max over an empty dimension"):
         Tensor(np.ones((0, 3))).max()
     with pytest.raises(ValueError, match="gelu: approximate must be 'none' or 'tanh'"):
         Tensor([1.0]).gelu(approximate="fast")

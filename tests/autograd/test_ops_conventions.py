@@ -14,7 +14,7 @@ import pytest
 import nn
 from autograd import Tensor, Value
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def value_grad(f: Callable[[Value], Value], x0: float) -> tuple[float, float]:
