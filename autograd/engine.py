@@ -41,6 +41,8 @@ import numpy as np
 from autograd.anomaly import check_step, gradients_before
 from autograd.modes import Modes
 
+_ndarray = np.ndarray
+
 __all__ = ["Node", "backward", "grad", "sends", "toposort", "walk", "walk_values"]
 
 
@@ -112,15 +114,24 @@ def sends(node: Node, g: Any, create_graph: bool = False) -> list[tuple[int, Nod
     if create_graph:
         out, operands = node, args
     else:
-        out, operands = node.data, [x.data if isinstance(x, Node) else x for x in args]
-        if g.__class__ is np.ndarray and not g.ndim:
+        out, operands = node.data, _numbers(args)
+        if g.__class__ is _ndarray and not g.ndim:
             g = g[()]  # a 0-d array as numpy's scalar: its arithmetic is ten times cheaper
     sent = []
     for i, x in enumerate(args):
         if isinstance(x, Node) and x.requires_grad and rules[i] is not None:
-            local = rules[i](g, out, *operands, **params) if params else rules[i](g, out, *operands)
-            sent.append((i, x, local))
+            sent.append((i, x, rules[i](g, out, *operands, **params) if params else rules[i](g, out, *operands)))
     return sent
+
+
+def _numbers(args: tuple[Any, ...]) -> Any:
+    """The operands' values: each node's data, and the plain numbers as they are."""
+    if len(args) == 1:  # (one or two operands nearly always: without a loop, a third of the time)
+        return (args[0].data,)
+    if len(args) == 2:
+        a, b = args
+        return (a.data if isinstance(a, Node) else a, b.data if isinstance(b, Node) else b)
+    return [x.data if isinstance(x, Node) else x for x in args]
 
 
 def walk(order: Sequence[Node], create_graph: bool = False) -> None:

@@ -69,26 +69,27 @@ class Gradients:
     def _accumulate(self, g: Any) -> None:
         """``.grad += g``, with ``g`` first summed back to this Tensor's shape (a rule may return
         the broadcast one) and given its dtype (float32 stays float32)."""
-        data, old = self.data, self.grad
+        data = self.data
         if g.__class__ is not _ndarray:
             if isinstance(g, Gradients):  # a node (grad with create_graph=True)
-                self._accumulate_node(g)
-                return
+                return self._accumulate_node(g)
             g = np.asarray(g)  # a numpy scalar, or a constant 0.0 from a selection
         if g.shape != data.shape:
             g = sum_to(g, data.shape)
-        if g.dtype is not data.dtype and g.dtype != data.dtype:
-            g = g.astype(data.dtype)
+        old = self.grad
         if self._prev:
             # An intermediate result keeps the walk's array as it is (no copy; read it, do not
             # change it in place).
-            self.grad = g if old is None else old + g
+            if old is not None:
+                g = old + g
+            self.grad = g if g.dtype is data.dtype else g.astype(data.dtype)
         elif old is None:
             # A leaf gets its own array (optimizers update .grad in place), never one the walk
             # may share with other nodes' .grad (+ passes its gradient on unchanged).
-            self.grad = g.copy()
+            self.grad = g.astype(data.dtype)
         else:
-            self.grad = old + g
+            self.grad = np.add(old, g, dtype=data.dtype)
+        return None
 
     def _accumulate_node(self, g: Any) -> None:
         if g.shape != self.data.shape:
@@ -139,15 +140,13 @@ def sum_to(g: Any, shape: tuple[int, ...]) -> Any:
     """Sum a broadcast gradient back to an operand's shape: the one place broadcasting is undone.
     (A gradient with fewer dimensions, a constant from a selection, is broadcast up to it.)"""
     lead = g.ndim - len(shape)
-    if lead < 0 or any(n != 1 and m != n for n, m in zip(shape, g.shape[lead:])):
-        try:
-            fits = lead < 0 and np.broadcast_shapes(g.shape, shape) == shape
-        except ValueError:
-            fits = False
-        if not fits:
-            raise ValueError(f"a gradient of shape {g.shape} does not fit an operand of shape {shape}")
-        return expand(g, shape)
-    if lead:  # axes broadcasting put in front
+    if lead > 0:  # axes broadcasting put in front
         g = sum_axes(g, tuple(range(lead)), False)
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
-    return sum_axes(g, stretched, True) if stretched else g
+    if g.shape != shape and lead >= 0:  # axes of length 1 that broadcasting stretched
+        stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+        g = sum_axes(g, stretched, True) if stretched else g
+    if g.shape != shape:
+        if lead >= 0 or np.broadcast_shapes(g.shape, shape) != shape:
+            raise ValueError(f"a gradient of shape {g.shape} does not fit an operand of shape {shape}")
+        g = expand(g, shape)
+    return g
