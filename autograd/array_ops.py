@@ -33,7 +33,7 @@ def _raw(x: Any) -> Any:
 
 
 def _is_array(x: Any) -> bool:
-    return isinstance(x, (np.ndarray, np.generic))
+    return x.__class__ is np.ndarray or isinstance(x, np.generic)
 
 
 # --- shape operations inside rules: numpy's own on arrays, the primitive on nodes ----------------
@@ -101,7 +101,7 @@ def _scatter(g: Any, index: Any, shape: tuple[int, ...], repeats: bool) -> Any:
 
 def _swap_last(x: Any) -> Any:
     """The matrix transpose of each matrix in a stack (the last two axes)."""
-    if x.ndim == 2 and _is_array(x):
+    if x.__class__ is np.ndarray and x.ndim == 2:
         return x.T
     axes = list(range(x.ndim))
     axes[-1], axes[-2] = axes[-2], axes[-1]

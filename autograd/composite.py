@@ -16,7 +16,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from autograd.engine import Node
-from autograd.primitive import _FUNCTIONS, _REGISTRY, Primitive, define_function
+from autograd.primitive import _FUNCTIONS, _REGISTRY, Primitive, define_function, on_function
 
 if TYPE_CHECKING:
     from typing import Self
@@ -33,7 +33,7 @@ class Composites(Node):
 
     Every unary function (a unary elementwise primitive, or a composite like ``gelu``) is a
     method: the built-in ones below, written out for their docs and types, and any defined later
-    with `autograd.primitive` (``x.softplus()``), found by name when asked for."""
+    with `autograd.primitive` (``x.softplus()``), added as it is defined (`_add_method`)."""
 
     __slots__ = ()
 
@@ -88,15 +88,6 @@ class Composites(Node):
     def __abs__(self) -> Self:
         return self._apply1(_REGISTRY["abs"])
 
-    def __getattr__(self, name: str) -> Any:
-        fn = None if name.startswith("_") else _FUNCTIONS.get(name)
-        if fn is None:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        return lambda: fn(self)
-
-    def __dir__(self) -> list[str]:
-        return sorted({*super().__dir__(), *_FUNCTIONS})
-
     # --- composites --------------------------------------------------------------------------
 
     def gelu(self, approximate: str = "none") -> Self:
@@ -149,6 +140,25 @@ class Composites(Node):
             raise ZeroDivisionError(f"div: division by zero ({_data(other)!r} / 0)") from None
 
 
+def _add_method(name: str) -> None:
+    """Make the unary function ``name`` a method of both node kinds (``x.softplus()``), unless a
+    method of that name exists. It looks the function up when called, so a replaced one is used."""
+    if hasattr(Composites, name) or name.startswith("_"):
+        return
+
+    def method(self: Any) -> Any:
+        fn = _FUNCTIONS.get(name)
+        if fn is None:
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r} (no longer defined)"
+            )
+        return fn(self)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"The unary function {name!r} (defined with autograd.primitive)."
+    setattr(Composites, name, method)
+
+
 def _data(x: Any) -> Any:
     return getattr(x, "data", x)
 
@@ -171,3 +181,4 @@ def gelu(x: Any, approximate: str = "none") -> Any:
 
 
 define_function("gelu", gelu)
+on_function(_add_method)  # every unary function defined from now on, and those defined before

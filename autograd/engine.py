@@ -43,7 +43,7 @@ from autograd.modes import Modes
 
 _ndarray = np.ndarray
 
-__all__ = ["Node", "backward", "grad", "sends", "toposort", "walk", "walk_values"]
+__all__ = ["Node", "backward", "grad", "sends", "toposort", "walk", "walk_arrays", "walk_values"]
 
 
 class Node:
@@ -103,25 +103,33 @@ def toposort(roots: Iterable[Node]) -> list[Any]:
 # --- 2 and 3. the walk ---------------------------------------------------------------------------
 
 
-def sends(node: Node, g: Any, create_graph: bool = False) -> list[tuple[int, Node, Any]]:
-    """What ``node`` sends back given its gradient ``g``: (position, operand, gradient) for each
-    operand that takes a gradient, by the op's rules, on the numbers (or, with ``create_graph``,
-    on the nodes themselves, recording a graph)."""
-    args: Any = node._args  # type: ignore[attr-defined]
-    rules, params = node._op.rules, node._params
-    if not rules:  # a node built by hand, with no rule (micrograd's default _backward)
-        return []
-    if create_graph:
-        out, operands = node, args
-    else:
-        out, operands = node.data, _numbers(args)
-        if g.__class__ is _ndarray and not g.ndim:
-            g = g[()]  # a 0-d array as numpy's scalar: its arithmetic is ten times cheaper
-    sent = []
-    for i, x in enumerate(args):
-        if isinstance(x, Node) and x.requires_grad and rules[i] is not None:
-            sent.append((i, x, rules[i](g, out, *operands, **params) if params else rules[i](g, out, *operands)))
-    return sent
+def walk(order: Sequence[Node], create_graph: bool = False) -> None:
+    """Step 3: from the output back (``order`` has inputs first), every node sends the gradient
+    in its ``.grad`` through its rules to its operands' ``.grad``: on their numbers, or, with
+    ``create_graph``, on the nodes themselves, so that what it sends is a graph too."""
+    anomaly = Modes.special and Modes.anomaly()  # detect_anomaly: each step is checked
+    if order and not (create_graph or anomaly):  # first order: the same walk, written out
+        return walk_values(order) if order[-1]._TWO_SLOTS else walk_arrays(order)
+    for node in reversed(order):
+        op, g = node._op, node.grad
+        if op.__class__ is str or g is None or not op.rules:  # a leaf, or nothing to send
+            continue
+        args: Any = node._args
+        rules, params = op.rules, node._params
+        if create_graph:
+            out, operands = node, args
+        else:
+            out, operands = node.data, _numbers(args)
+            if g.__class__ is _ndarray and not g.ndim:
+                g = g[()]  # a 0-d array as numpy's scalar: its arithmetic is ten times cheaper
+        before = anomaly and gradients_before(node)
+        for i, child in enumerate(args):
+            if isinstance(child, Node) and child.requires_grad and rules[i] is not None:
+                local = rules[i](g, out, *operands, **params)  # dL/dchild along this use: g · ∂node/∂child
+                child._accumulate(local)  # child.grad += local: the chain rule
+        if before:
+            check_step(node, before)
+    return None
 
 
 def _numbers(args: tuple[Any, ...]) -> Any:
@@ -134,20 +142,20 @@ def _numbers(args: tuple[Any, ...]) -> Any:
     return [x.data if isinstance(x, Node) else x for x in args]
 
 
-def walk(order: Sequence[Node], create_graph: bool = False) -> None:
-    """Step 3: from the output back (``order`` has inputs first), every node sends the gradient
-    in its ``.grad`` through its rules to its operands' ``.grad``."""
-    if not create_graph and order and order[-1]._TWO_SLOTS and not (Modes.special and Modes.anomaly()):
-        return walk_values(order)
-    anomaly = Modes.special and Modes.anomaly()  # detect_anomaly: each step is checked
-    for node in reversed(order):
-        if node._op.__class__ is str or node.grad is None:  # a leaf, or no gradient reached it
-            continue
-        before = anomaly and gradients_before(node)
-        for _, child, local in sends(node, node.grad, create_graph):
-            child._accumulate(local)  # child.grad += node.grad · ∂node/∂child: the chain rule
-        if before:
-            check_step(node, before)
+def sends(node: Node, g: Any) -> list[tuple[int, Node, Any]]:
+    """What one step of `walk` sends back from ``node`` given its gradient ``g`` (the step
+    pictures and sentences explain): (position, operand, gradient) for each operand that takes
+    one, by the op's rules on the numbers."""
+    args: Any = node._args
+    rules = node._op.rules
+    if node._op.__class__ is str or not rules:
+        return []
+    operands = _numbers(args)
+    return [
+        (i, x, rules[i](g, node.data, *operands, **node._params))
+        for i, x in enumerate(args)
+        if isinstance(x, Node) and x.requires_grad and rules[i] is not None
+    ]
 
 
 def walk_values(order: Sequence[Any]) -> None:
@@ -176,6 +184,36 @@ def walk_values(order: Sequence[Any]) -> None:
                 b.grad += rules[1](g, out, x, y)
 
 
+def walk_arrays(order: Sequence[Any]) -> None:
+    """`walk` for Tensor graphs, first order: the same steps, with the loop over the operands
+    written out for one and two of them (nearly every op), which halves the time of a step on
+    small arrays; the tests check that it gives the same gradients as `walk` for every op."""
+    for node in reversed(order):
+        op, g = node._op, node.grad
+        if op.__class__ is str or g is None or not op.rules:  # a leaf, or nothing to send
+            continue
+        if not g.ndim:
+            g = g[()]  # a 0-d array as numpy's scalar: its arithmetic is ten times cheaper
+        rules, args, params, out = op.rules, node._args, node._params, node.data
+        if len(args) == 1:  # one operand (always a node): relu, sum, reshape, ...
+            a = args[0]
+            if a.requires_grad:
+                a._accumulate(rules[0](g, out, a.data, **params) if params else rules[0](g, out, a.data))
+        elif len(args) == 2 and not params:  # two, without params: + * ** @ maximum ...
+            a, b = args
+            x = a.data if isinstance(a, Node) else a
+            y = b.data if isinstance(b, Node) else b
+            if x is not a and a.requires_grad and rules[0] is not None:
+                a._accumulate(rules[0](g, out, x, y))
+            if y is not b and b.requires_grad and rules[1] is not None:
+                b._accumulate(rules[1](g, out, x, y))
+        else:
+            operands = [x.data if isinstance(x, Node) else x for x in args]
+            for i, child in enumerate(args):
+                if isinstance(child, Node) and child.requires_grad and rules[i] is not None:
+                    child._accumulate(rules[i](g, out, *operands, **params))
+
+
 # --- what users call -----------------------------------------------------------------------
 
 
@@ -190,17 +228,15 @@ def backward(root: Node, g: Any = None) -> None:
     order = toposort([root])
     # Only this pass's gradient may flow through a computed node: set aside what an earlier
     # backward() left there, and add it back afterwards.
-    earlier = [(n, n.grad) for n in order if n._op and _has(n.grad)]
+    earlier = [
+        (n, g) for n in order if n._op and (g := n.grad) is not None and (g.__class__ is not float or g)
+    ]
     for n, _ in earlier:
         n.grad = n._ZERO_GRAD
     root._accumulate(seed)
     walk(order)
     for n, old in earlier:
         n._accumulate(old)
-
-
-def _has(g: Any) -> bool:
-    return g is not None and (g.__class__ is not float or g != 0.0)
 
 
 def _as_nodes(x: Any, what: str) -> list[Node]:

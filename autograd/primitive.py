@@ -443,6 +443,21 @@ def _renamed(err: Exception, message: str) -> Exception:
 
 _REGISTRY: dict[str, Primitive] = {}
 _FUNCTIONS: dict[str, Callable[..., Any]] = {}  # unary elementwise: methods, CLI, nn activations
+_LISTENERS: list[Callable[[str], None]] = []  # told each unary function's name as it is defined
+
+
+def on_function(listener: Callable[[str], None]) -> None:
+    """Call ``listener(name)`` for every unary function defined so far and from now on (the node
+    kinds make each a method this way, without this module knowing them)."""
+    _LISTENERS.append(listener)
+    for name in list(_FUNCTIONS):
+        listener(name)
+
+
+def _function(name: str, fn: Callable[..., Any]) -> None:
+    _FUNCTIONS[name] = fn
+    for listener in _LISTENERS:
+        listener(name)
 
 
 def primitive(
@@ -520,7 +535,7 @@ def define(prim: Primitive, replace: bool = False) -> Primitive:
     _REGISTRY[prim.name] = prim
     if prim.arity == 1 and not prim.variadic and prim.kind == "elementwise" and prim.floats is not None:
         if prim.name.isidentifier():
-            _FUNCTIONS[prim.name] = prim
+            _function(prim.name, prim)
     elif _FUNCTIONS.get(prim.name) is not None and isinstance(_FUNCTIONS[prim.name], Primitive):
         del _FUNCTIONS[prim.name]  # replaced by a primitive that is not a unary function
     return prim
@@ -528,7 +543,7 @@ def define(prim: Primitive, replace: bool = False) -> Primitive:
 
 def define_function(name: str, fn: Callable[..., Any]) -> None:
     """Register a composite unary function (``gelu``) beside the unary primitives."""
-    _FUNCTIONS[name] = fn
+    _function(name, fn)
 
 
 def primitives() -> list[Primitive]:
