@@ -114,7 +114,7 @@ def walk(order: Sequence[Node], create_graph: bool = False) -> None:
         op, g = node._op, node.grad
         if op.__class__ is str or g is None or not op.rules:  # a leaf, or nothing to send
             continue
-        args: Any = node._args
+        args: Any = node._args  # type: ignore[attr-defined]
         rules, params = op.rules, node._params
         if create_graph:
             out, operands = node, args
@@ -146,7 +146,7 @@ def sends(node: Node, g: Any) -> list[tuple[int, Node, Any]]:
     """What one step of `walk` sends back from ``node`` given its gradient ``g`` (the step
     pictures and sentences explain): (position, operand, gradient) for each operand that takes
     one, by the op's rules on the numbers."""
-    args: Any = node._args
+    args: Any = node._args  # type: ignore[attr-defined]
     rules = node._op.rules
     if node._op.__class__ is str or not rules:
         return []
