@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from autograd.engine import Node
+from autograd.node import Node
 from autograd.primitive import _FUNCTIONS, _REGISTRY, Primitive, define_function, on_function
 
 if TYPE_CHECKING:

@@ -62,12 +62,23 @@ def number_operands(node: Any) -> list[tuple[int, float]]:
 
 
 def sent_gradients(node: Any, g: Any) -> list[tuple[int, Any, Any]]:
-    """(operand position, operand, gradient sent to it) for each operand node, given the node's
-    own gradient ``g``: the engine's rules on raw numbers (None where nothing is sent)."""
-    if node._op.__class__ is str:  # a leaf
+    """What one step of the walk sends back from ``node`` given its gradient ``g``: (operand
+    position, operand, gradient) for each operand that takes one, by the op's rules on the numbers
+    (as `autograd.engine.walk` runs them), summed back to each operand's shape."""
+    op = node._op
+    if op.__class__ is str or not op.rules:  # a leaf, or built by hand
         return []
-    sent = engine.sends(node, g)
-    return [(j, x, sum_to(np.asarray(pg), x.data.shape) if is_array(x) else pg) for j, x, pg in sent]
+    args = node._args
+    numbers = [x.data if isinstance(x, engine.Node) else x for x in args]
+    return [
+        (j, x, _fit(op.rules[j](g, node.data, *numbers, **node._params), x))
+        for j, x in enumerate(args)
+        if isinstance(x, engine.Node) and x.requires_grad and op.rules[j] is not None
+    ]
+
+
+def _fit(g: Any, x: Any) -> Any:
+    return sum_to(np.asarray(g), x.data.shape) if is_array(x) else g
 
 
 # --- numbers and formulas -------------------------------------------------------------------------
