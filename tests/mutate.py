@@ -29,12 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "autograd")]
 
 from autograd import Tensor, Value, array_ops, engine, grad, ops  # noqa: E402
-from autograd.primitive import (  # noqa: E402
-    Primitive,  # noqa: E402
-    _named_op,
-    define,
-    lookup,
-)
+from autograd.primitive import Primitive, _named_op, define, lookup  # noqa: E402
+from autograd.viz.graph import sent_gradients  # noqa: E402
 
 KINDS = ("scaled", "negated", "swapped")
 TESTS = "tests/autograd/test_ops.py"
