@@ -176,15 +176,13 @@ def _var(a: np.ndarray, *, axes: tuple[int, ...] | None, correction: float, keep
 
 def _var_rule(g: Any, out: Any, a: Any, *, axes: Any, correction: float, keepdims: bool) -> Any:
     """d var / d a = 2 (a - mean) / (n - correction): the mean's own dependence on a sums to 0,
-    so it is left out, as PyTorch does (at n = correction that keeps an inf gradient, not NaN)."""
+    so it is left out, as PyTorch does. No degrees of freedom left (n <= correction): inf, as
+    PyTorch's."""
     n = _count(a.shape, axes)
-    centred = a - sum_axes(a, axes, True) * (1.0 / n)
-    scale = 2.0 / (n - correction) if n > correction else math.inf
-    return (
-        _unreduce(g, a, axes if not keepdims else None) * centred * scale
-        if not keepdims
-        else g * centred * scale
-    )
+    g = _unreduce(g, a, axes)
+    if n <= correction:
+        return expand(g * math.inf, a.shape)
+    return g * (a - sum_axes(a, axes, True) * (1.0 / n)) * (2.0 / (n - correction))
 
 
 SUM = primitive(
@@ -252,7 +250,7 @@ SCATTER = primitive(
 )
 
 
-def _cat_rule(g: Any, out: Any, *operands: Any, position: int, axis: int, bounds: tuple[int, ...]) -> Any:
+def _cat_rule(g: Any, out: Any, x: Any, *, position: int, axis: int, bounds: tuple[int, ...]) -> Any:
     """The gradient of operand ``position`` of a concatenation: its slice of g along ``axis``
     (``bounds``: where each operand starts, so that each rule is O(1), not O(n))."""
     return _index(g, (slice(None),) * axis + (slice(bounds[position], bounds[position + 1]),))

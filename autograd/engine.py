@@ -83,7 +83,8 @@ def walk(order: Sequence[Node], create_graph: bool = False) -> None:
         before = anomaly and gradients_before(node)
         for i, child in enumerate(args):
             if isinstance(child, Node) and child.requires_grad and op.rules[i] is not None:
-                local = op.rules[i](g, out, *operands, **node._params)  # g · ∂node/∂child
+                given = (operands[i],) if op.variadic else operands  # (cat's rule: its own only)
+                local = op.rules[i](g, out, *given, **node._params)  # g · ∂node/∂child
                 child._accumulate(local)  # child.grad += local: the chain rule
         if before:
             check_step(node, before)

@@ -68,6 +68,10 @@ def walk_arrays(order: Sequence[Any]) -> None:
                 a._accumulate(rules[0](g, out, x, y))
             if y is not b and b.requires_grad and rules[1] is not None:
                 b._accumulate(rules[1](g, out, x, y))
+        elif op.variadic:  # cat: each rule gets its own operand
+            for i, child in enumerate(args):
+                if child.requires_grad:
+                    child._accumulate(rules[i](g, out, child.data, **params))
         else:
             operands = [x.data if isinstance(x, Node) else x for x in args]
             for i, child in enumerate(args):

@@ -220,7 +220,8 @@ class Primitive:
 
 
 class _Positional:
-    """The rules of a variadic primitive (cat): one rule for every operand, told its position."""
+    """The rules of a variadic primitive (cat): one rule for every operand, given that operand
+    alone (all n of them, for each of n rules, would cost n²) and told its position."""
 
     __slots__ = ("rule",)
 
@@ -249,11 +250,13 @@ class Op(str):
 
     primitive: Primitive | None
     rules: Any
+    variadic: bool
 
     def __new__(cls, name: str, primitive: Primitive | None = None) -> Op:
         op = super().__new__(cls, name)
         op.primitive = primitive
         op.rules = primitive.rules if primitive is not None else ()
+        op.variadic = primitive is not None and primitive.variadic
         return op
 
     def __reduce__(self) -> Any:
@@ -417,7 +420,7 @@ def _checked_rule(name: str, i: int, rule: Rule) -> Rule:
             kind = getattr(result, "dtype", np.dtype(float)).kind
             if kind not in "biuf":
                 raise TypeError(f"{name}: rule {i} must return a real array, got an array of {result.dtype}")
-            shape = _shape(operands[params.get("position", i)])
+            shape = _shape(operands[0] if "position" in params else operands[i])
             try:
                 fits = np.broadcast_shapes(shape, _shape(result)) == _shape(result) or _real(result)
             except ValueError:
@@ -489,7 +492,8 @@ def primitive(
     - ``js``: the forward in JavaScript (operands ``a``, ``b``), for the step page.
     - ``jvp``: the forward-mode rule ``jvp(tangents, out, *operands, **params)`` (optional:
       derived from the rules otherwise).
-    - ``variadic``: any number of operands (``cat``); its one rule gets ``position=i``.
+    - ``variadic``: any number of operands (``cat``); its one rule gets its own operand alone,
+      and ``position=i``: ``rule(g, out, x, *, position, **params)``.
     - ``replace``: redefine an existing name (graphs already built keep the old definition).
     - ``checked``: check what the forward and rules return as they run, naming the op when it
       is wrong (the built-in primitives, proven by the test suite, skip it for speed).

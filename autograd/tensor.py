@@ -144,6 +144,8 @@ def _binary_method(name: str, what: str, reflected: bool = False) -> Callable[[T
                 return b
         tensor = b.__class__ is Tensor or isinstance(b, Tensor)
         x, y = (b, a) if reflected else (a, b)
+        if tensor and x.data.dtype is not y.data.dtype:
+            x, y = _promoted((x, y))
         try:
             if tensor:
                 return _make(forward(x.data, y.data), prim.op, (x, y), (x, y))
@@ -167,6 +169,21 @@ _power_reflected = _binary_method("**", "pow", reflected=True)
 
 def _raw(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
+
+
+def _promoted(args: Any) -> Any:
+    """The operands with integer and bool Tensors cast to the floating dtype among them: PyTorch's
+    promotion (float32 with int64 is float32; numpy would make it float64). Other mixes (float32
+    with float64, int32 with int64) promote alike in both."""
+    floats = [x.data.dtype for x in args if isinstance(x, Tensor) and x.data.dtype.kind == "f"]
+    if not floats:
+        return args
+    dtype = np.result_type(*floats)
+    cast = [
+        _leaf(x.data.astype(dtype)) if isinstance(x, Tensor) and x.data.dtype.kind in "biu" else x
+        for x in args
+    ]
+    return type(args)(cast) if isinstance(args, tuple) else cast
 
 
 class Tensor(Composites, Reductions, Shapes, NumpyInterop, Gradients):
@@ -360,6 +377,7 @@ class Tensor(Composites, Reductions, Shapes, NumpyInterop, Gradients):
                     f"{prim.name}: operands must be Tensors, arrays or numbers, got {type(x).__name__}"
                 )
             args.append(y)
+        args = _promoted(args)
         data = prim.arrays(*(_raw(x) for x in args), **params)
         prev = tuple(x for x in args if isinstance(x, Tensor))
         return _make(data, prim.op, tuple(args), prev, params or _NO_PARAMS)
@@ -376,6 +394,15 @@ class Tensor(Composites, Reductions, Shapes, NumpyInterop, Gradients):
 
     def _operand(self, other: Any, op: str) -> Any:
         return _operand(other, op)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        """``x / y`` is true division, as PyTorch: integer tensors divide as floats."""
+        a, b = _floats(self, _operand(other, "div"))
+        return b if b is NotImplemented else Composites.__truediv__(a, b)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        b, a = _floats(self, _operand(other, "div"))
+        return a if a is NotImplemented else Composites.__rtruediv__(b, a)
 
     def _reciprocal(self, k: Any) -> float:
         """1 / k, with 1 / 0 = ±inf as numpy gives for arrays (Python floats would raise)."""
@@ -410,6 +437,21 @@ class Tensor(Composites, Reductions, Shapes, NumpyInterop, Gradients):
         return self._compare(other, np.greater_equal)
 
     __hash__ = object.__hash__  # by identity: nodes are dictionary keys in the engine
+
+
+def _floats(a: Tensor, b: Any) -> tuple[Any, Any]:
+    """``a`` and ``b`` with integer and bool Tensors cast to a floating dtype (the other's, or
+    float64), for true division."""
+    if b is NotImplemented:
+        return a, b
+    dtype = next(
+        (x.data.dtype for x in (a, b) if isinstance(x, Tensor) and x.data.dtype.kind == "f"), np.float64
+    )
+    a, b = (
+        _leaf(x.data.astype(dtype)) if isinstance(x, Tensor) and x.data.dtype.kind in "biu" else x
+        for x in (a, b)
+    )
+    return a, b
 
 
 def _check_power(a: Any, b: Any) -> None:

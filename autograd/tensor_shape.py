@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from autograd.node import Node
 from autograd.primitive import _REGISTRY
 from autograd.tensor_reduce import normalize_axes, one_axis
 
@@ -39,10 +40,10 @@ def clean_index(op: str, index: Any) -> tuple[Any, bool]:
     items = index if isinstance(index, tuple) else (index,)
     clean, repeats = [], False
     for item in items:
-        item = getattr(item, "data", item) if hasattr(item, "_prev") else item  # a Tensor
-        if isinstance(item, list):
-            try:
-                item = np.asarray(item)
+        item = item.data if isinstance(item, Node) else item  # a Tensor: its array
+        if isinstance(item, (list, range)):
+            try:  # (a list of 0-d Tensors is the list of their numbers)
+                item = np.asarray([x.data if isinstance(x, Node) else x for x in item])
             except ValueError:
                 raise ValueError(
                     f"{op}: the index list {item!r:.60} is ragged (rows of different lengths)"
@@ -76,6 +77,8 @@ class Shapes:
         (2, 3)
         """
         shape = _shape_arg(shape)
+        if any(isinstance(n, (int, np.integer)) and n < -1 for n in shape):
+            raise ValueError(f"reshape: a size must be >= 0, or -1 for the one inferred, got {shape}")
         try:
             return self._apply1(_REGISTRY["reshape"], shape=shape)
         except ValueError:
@@ -213,6 +216,15 @@ class Shapes:
         if shape != self.data.shape:
             raise ValueError(
                 f"masked_fill: mask shape {cond.shape} would grow the tensor's {self.data.shape}"
+            )
+        fill = np.shape(getattr(value, "data", value))
+        try:
+            grows = np.broadcast_shapes(fill, self.data.shape) != self.data.shape
+        except ValueError:
+            grows = True
+        if grows:
+            raise ValueError(
+                f"masked_fill: the value's shape {fill} does not fit the tensor's {self.data.shape}"
             )
         return self._apply(_REGISTRY["where"], (value, self), {"cond": cond})
 

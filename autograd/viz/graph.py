@@ -71,7 +71,14 @@ def sent_gradients(node: Any, g: Any) -> list[tuple[int, Any, Any]]:
     args = node._args
     numbers = [x.data if isinstance(x, engine.Node) else x for x in args]
     return [
-        (j, x, _fit(op.rules[j](g, node.data, *numbers, **node._params), x))
+        (
+            j,
+            x,
+            _fit(
+                op.rules[j](g, node.data, *(numbers[j : j + 1] if op.variadic else numbers), **node._params),
+                x,
+            ),
+        )
         for j, x in enumerate(args)
         if isinstance(x, engine.Node) and x.requires_grad and op.rules[j] is not None
     ]
