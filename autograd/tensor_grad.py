@@ -77,7 +77,9 @@ class Gradients:
         if g.shape != data.shape:
             g = sum_to(g, data.shape)
         old = self.grad
-        if self._prev:
+        if old is not None and old.__class__ is not _ndarray:  # a node so far (create_graph)
+            self.grad = old + g
+        elif self._prev:
             # An intermediate result keeps the walk's array as it is (no copy; read it, do not
             # change it in place).
             if old is not None:
