@@ -30,14 +30,14 @@ class AnomalyError(FloatingPointError):
 def _finite(x: Any) -> bool:
     if x is None:
         return True
-    data = getattr(x, "data", x)
+    data = getattr(x, "_data", x)
     if isinstance(data, float | int):
         return math.isfinite(data)
     return bool(np.isfinite(np.asarray(data)).all())
 
 
 def _short(x: Any) -> str:
-    data = getattr(x, "data", x)
+    data = getattr(x, "_data", x)
     if isinstance(data, np.ndarray) and data.size > 4:
         return f"array of shape {data.shape}"
     return repr(data if not isinstance(data, np.ndarray) else data.tolist())
@@ -66,23 +66,23 @@ def _describe(node: Any) -> str:
 def check_new_node(node: Any) -> None:
     """Record where ``node`` was made, and raise if its value is NaN/inf from finite inputs."""
     Modes.here().sites[node] = _user_line()
-    if not _finite(node.data) and all(_finite(x) for x in getattr(node, "_args", ())):
+    if not _finite(node._data) and all(_finite(x) for x in getattr(node, "_args", ())):
         raise AnomalyError(f"forward: {node._op} gave {_short(node)} from finite numbers; {_describe(node)}")
 
 
 def gradients_before(node: Any) -> list[Any]:
     """The ``.grad`` of ``node``'s inputs before its step (to tell what the step did)."""
-    return [getattr(p, "grad", None) for p in node._prev]
+    return [getattr(p, "_grad", None) for p in node._prev]
 
 
 def check_step(node: Any, before: list[Any]) -> None:
     """Raise if ``node``'s step sent a NaN/inf gradient from finite numbers."""
-    if not (_finite(node.grad) and _finite(node.data) and all(_finite(x) for x in node._args)):
+    if not (_finite(node._grad) and _finite(node._data) and all(_finite(x) for x in node._args)):
         return  # not born here: it came from upstream, or from non-finite data
     for j, (p, old) in enumerate(zip(node._prev, before)):
-        if _finite(old) and not _finite(p.grad):
+        if _finite(old) and not _finite(p._grad):
             which = "its input" if len(node._prev) == 1 else f"its input {j}"
-            bad = _short(getattr(p, "grad", None))
+            bad = _short(getattr(p, "_grad", None))
             raise AnomalyError(
                 f"backward: the gradient that {node._op} sends to {which} became {bad} from finite numbers; "
                 f"{_describe(node)}"

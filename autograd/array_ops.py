@@ -29,7 +29,7 @@ primitive = partial(_primitive, checked=False)  # proven by the op table (see au
 
 def _raw(x: Any) -> Any:
     """The array of a node (a constant mask is computed from it), an array as it is."""
-    return x if x.__class__ is np.ndarray else getattr(x, "data", x)
+    return x if x.__class__ is np.ndarray else getattr(x, "_data", x)
 
 
 def _is_array(x: Any) -> bool:
@@ -247,6 +247,34 @@ SCATTER = primitive(
     rules=[lambda g, out, a, *, index, shape, repeats: _index(g, index)],
     kind="indexing",
     derivatives=["1 at the scattered elements"],
+)
+
+
+def _put(base: np.ndarray, value: Any, *, index: Any) -> np.ndarray:
+    out = base.copy()
+    out[index] = value
+    return out
+
+
+def _picked(shape: tuple[int, ...], index: Any) -> np.ndarray:
+    """True at the elements ``index`` picks (a constant mask)."""
+    mask = np.zeros(shape, dtype=bool)
+    mask[index] = True
+    return mask
+
+
+SETITEM = primitive(
+    "[]=",
+    arrays=_put,
+    # t[index] = value as a new node: t's gradient passes where nothing was written, the
+    # value's is what reaches the elements it wrote (the engine sums it to the value's shape).
+    rules=[
+        lambda g, out, base, value, *, index: where(_picked(base.shape, index), 0.0, g),
+        lambda g, out, base, value, *, index: _index(g, index),
+    ],
+    kind="indexing",
+    derivatives=["1 where nothing was written, else 0", "1 at the written elements"],
+    notation="{a}[…] = {b}",
 )
 
 

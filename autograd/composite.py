@@ -160,7 +160,7 @@ def _add_method(name: str) -> None:
 
 
 def _data(x: Any) -> Any:
-    return getattr(x, "data", x)
+    return getattr(x, "_data", x)
 
 
 def gelu(x: Any, approximate: str = "none") -> Any:

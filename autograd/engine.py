@@ -75,14 +75,14 @@ def walk(order: Sequence[Node], create_graph: bool = False) -> None:
     if order and not (create_graph or anomaly):
         return walk_values(order) if order[-1]._TWO_SLOTS else walk_arrays(order)
     for node in reversed(order):
-        op, g = node._op, node.grad
+        op, g = node._op, node._grad
         if op.__class__ is str or g is None or not op.rules:  # a leaf, or nothing to send
             continue
         args: Any = node._args  # type: ignore[attr-defined]
-        out, operands = (node, args) if create_graph else (node.data, _numbers(args))
+        out, operands = (node, args) if create_graph else (node._data, _numbers(args))
         before = anomaly and gradients_before(node)
         for i, child in enumerate(args):
-            if isinstance(child, Node) and child.requires_grad and op.rules[i] is not None:
+            if isinstance(child, Node) and child._requires_grad and op.rules[i] is not None:
                 given = (operands[i],) if op.variadic else operands  # (cat's rule: its own only)
                 local = op.rules[i](g, out, *given, **node._params)  # g · ∂node/∂child
                 child._accumulate(local)  # child.grad += local: the chain rule
@@ -93,7 +93,7 @@ def walk(order: Sequence[Node], create_graph: bool = False) -> None:
 
 def _numbers(args: tuple[Any, ...]) -> list[Any]:
     """The operands' values: each node's data, the plain numbers as they are."""
-    return [x.data if isinstance(x, Node) else x for x in args]
+    return [x._data if isinstance(x, Node) else x for x in args]
 
 
 def backward(root: Node, g: Any = None) -> None:
@@ -107,9 +107,9 @@ def backward(root: Node, g: Any = None) -> None:
     order = toposort([root])
     # Only this pass's gradient may flow through a computed node: set aside what an earlier
     # backward() left there, and add it back afterwards.
-    earlier = [(n, old) for n in order if n._op and _nonzero(old := n.grad)]
+    earlier = [(n, old) for n in order if n._op and _nonzero(old := n._grad)]
     for n, _ in earlier:
-        n.grad = n._ZERO_GRAD
+        n._grad = n._ZERO_GRAD
     root._accumulate(seed)
     walk(order)
     for n, old in earlier:
@@ -142,7 +142,7 @@ def grad(
     """
     outs, ins = _nodes(outputs, "outputs"), _nodes(inputs, "inputs")
     for i, node in enumerate(ins):
-        if not node.requires_grad:
+        if not node._requires_grad:
             raise ValueError(
                 f"grad: input {i} does not require grad, so it has no gradient (use requires_grad=True)"
             )
@@ -153,21 +153,21 @@ def grad(
     if len(grad_outputs) != len(outs):
         raise ValueError(f"grad: {len(outs)} outputs but {len(grad_outputs)} grad_outputs")
     # An output that requires no grad (a constant, e.g. the gradient of a linear map) sends nothing.
-    seeds = [(out, out._seed(g, create_graph)) for out, g in zip(outs, grad_outputs) if out.requires_grad]
+    seeds = [(out, out._seed(g, create_graph)) for out, g in zip(outs, grad_outputs) if out._requires_grad]
     order = toposort([out for out, _ in seeds])
-    saved = [n.grad for n in order]
+    saved = [n._grad for n in order]
     previous = Modes.set(enabled=create_graph, rules=create_graph)  # rules record a graph if asked
     try:
         for n in order:
-            n.grad = n._ZERO_GRAD
+            n._grad = n._ZERO_GRAD
         for out, seed in seeds:
             out._accumulate(seed)
         walk(order, create_graph)
-        found = {id(n): n.grad for n in order}
+        found = {id(n): n._grad for n in order}
     finally:
         Modes.set(*previous)
         for n, old in zip(order, saved):
-            n.grad = old
+            n._grad = old
     return tuple(node._gradient(found.get(id(node)), create_graph) for node in ins)
 
 

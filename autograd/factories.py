@@ -206,7 +206,7 @@ def randint(low: int, high: int | None = None, size: Any = (), *, dtype: Any = N
 
 def zeros_like(t: Any, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Zeros of ``t``'s shape and dtype."""
-    data = np.asarray(getattr(t, "data", t))
+    data = np.asarray(getattr(t, "_data", t))
     return _made(
         "zeros_like", np.zeros(data.shape, dtype=_dtype("zeros_like", dtype, data.dtype)), requires_grad
     )
@@ -214,7 +214,7 @@ def zeros_like(t: Any, *, dtype: Any = None, requires_grad: bool = False) -> Ten
 
 def ones_like(t: Any, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Ones of ``t``'s shape and dtype."""
-    data = np.asarray(getattr(t, "data", t))
+    data = np.asarray(getattr(t, "_data", t))
     return _made(
         "ones_like", np.ones(data.shape, dtype=_dtype("ones_like", dtype, data.dtype)), requires_grad
     )

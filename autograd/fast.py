@@ -50,30 +50,30 @@ def walk_arrays(order: Sequence[Any]) -> None:
     written out for one and two of them (nearly every op), which halves the time of a step on
     small arrays; the tests check that it gives the same gradients as `walk` for every op."""
     for node in reversed(order):
-        op, g = node._op, node.grad
+        op, g = node._op, node._grad
         if op.__class__ is str or g is None or not op.rules:  # a leaf, or nothing to send
             continue
         if not g.ndim:
             g = g[()]  # a 0-d array as numpy's scalar: its arithmetic is ten times cheaper
-        rules, args, params, out = op.rules, node._args, node._params, node.data
+        rules, args, params, out = op.rules, node._args, node._params, node._data
         if len(args) == 1:  # one operand (always a node): relu, sum, reshape, ...
             a = args[0]
-            if a.requires_grad:
-                a._accumulate(rules[0](g, out, a.data, **params) if params else rules[0](g, out, a.data))
+            if a._requires_grad:
+                a._accumulate(rules[0](g, out, a._data, **params) if params else rules[0](g, out, a._data))
         elif len(args) == 2 and not params:  # two, without params: + * ** @ maximum ...
             a, b = args
-            x = a.data if isinstance(a, Node) else a
-            y = b.data if isinstance(b, Node) else b
-            if x is not a and a.requires_grad and rules[0] is not None:
+            x = a._data if isinstance(a, Node) else a
+            y = b._data if isinstance(b, Node) else b
+            if x is not a and a._requires_grad and rules[0] is not None:
                 a._accumulate(rules[0](g, out, x, y))
-            if y is not b and b.requires_grad and rules[1] is not None:
+            if y is not b and b._requires_grad and rules[1] is not None:
                 b._accumulate(rules[1](g, out, x, y))
         elif op.variadic:  # cat: each rule gets its own operand
             for i, child in enumerate(args):
-                if child.requires_grad:
-                    child._accumulate(rules[i](g, out, child.data, **params))
+                if child._requires_grad:
+                    child._accumulate(rules[i](g, out, child._data, **params))
         else:
-            operands = [x.data if isinstance(x, Node) else x for x in args]
+            operands = [x._data if isinstance(x, Node) else x for x in args]
             for i, child in enumerate(args):
-                if isinstance(child, Node) and child.requires_grad and rules[i] is not None:
+                if isinstance(child, Node) and child._requires_grad and rules[i] is not None:
                     child._accumulate(rules[i](g, out, *operands, **params))

@@ -41,7 +41,7 @@ def _to_scalar(out: Any, rng: random.Random) -> Any:
     weighting of its elements (so every element's gradient is checked at once)."""
     if isinstance(out, Value):
         return out
-    data = getattr(out, "data", None)
+    data = getattr(out, "_data", None)
     if isinstance(data, np.ndarray) and hasattr(out, "sum"):
         if data.size == 1:
             return out.sum()
@@ -51,7 +51,7 @@ def _to_scalar(out: Any, rng: random.Random) -> Any:
 
 
 def _as_float(out: Any) -> float:
-    data = out.data
+    data = out._data
     return float(data) if isinstance(data, float) else float(np.sum(data))
 
 
@@ -62,16 +62,16 @@ def central_difference(f: Callable[[], Any], node: Any, eps: float = 1e-6) -> An
     always restored.
     """
     if isinstance(node, Value):
-        x = node.data
+        x = node._data
         try:
-            node.data = x + eps
+            node._data = x + eps
             hi = _as_float(f())
-            node.data = x - eps
+            node._data = x - eps
             lo = _as_float(f())
         finally:
-            node.data = x
+            node._data = x
         return (hi - lo) / (2 * eps)
-    data = node.data
+    data = node._data
     estimate = np.zeros(data.shape, dtype=np.float64)
     for index in np.ndindex(data.shape):
         x = data[index]
@@ -121,9 +121,9 @@ def gradcheck(
         if not isinstance(node, Node):
             kind = type(node).__name__
             raise TypeError(f"gradcheck: {_label(node, i)} must be a Value or Tensor, got {kind}")
-        if not getattr(node, "requires_grad", True):
+        if not getattr(node, "_requires_grad", True):
             raise ValueError(f"gradcheck: {_label(node, i)} does not require grad (use requires_grad=True)")
-        dtype = getattr(node.data, "dtype", None)
+        dtype = getattr(node._data, "dtype", None)
         if dtype is not None and dtype != np.float64:
             raise ValueError(f"gradcheck: {_label(node, i)} is {dtype}; finite differences need float64")
     rng = random.Random(seed)
@@ -152,31 +152,31 @@ def gradcheck(
 def _random_like(node: Any, rng: random.Random) -> Any:
     if isinstance(node, Value):
         return rng.uniform(0.5, 1.5)
-    shape = node.data.shape
-    return np.array([rng.uniform(0.5, 1.5) for _ in range(node.data.size)]).reshape(shape)
+    shape = node._data.shape
+    return np.array([rng.uniform(0.5, 1.5) for _ in range(node._data.size)]).reshape(shape)
 
 
 def _by_backward(out: Any, inputs: list[Any]) -> list[Any]:
     """d out / d input for each input by ``out.backward()``, each input's ``.grad`` put back after."""
-    saved = [node.grad for node in inputs]
+    saved = [node._grad for node in inputs]
     try:
         for node in inputs:
-            node.grad = node._ZERO_GRAD
+            node._grad = node._ZERO_GRAD
         out.backward()
-        return [np.zeros(np.shape(node.data)) if node.grad is None else node.grad for node in inputs]
+        return [np.zeros(np.shape(node._data)) if node._grad is None else node._grad for node in inputs]
     finally:
         for node, old in zip(inputs, saved):
-            node.grad = old
+            node._grad = old
 
 
 def _check_first_order(
     scalar_fn: Callable[..., Any], inputs: list[Any], eps: float, atol: float, rtol: float
 ) -> None:
     out = scalar_fn(*inputs)
-    if getattr(out, "requires_grad", True):
-        ways = {"backward": _by_backward(out, inputs), "grad": [g.data for g in grad(out, inputs)]}
+    if getattr(out, "_requires_grad", True):
+        ways = {"backward": _by_backward(out, inputs), "grad": [g._data for g in grad(out, inputs)]}
     else:  # a Tensor that depends on no input (e.g. the gradient of a linear fn): derivative 0
-        ways = {"grad": [np.zeros(np.shape(node.data)) for node in inputs]}
+        ways = {"grad": [np.zeros(np.shape(node._data)) for node in inputs]}
     for i, node in enumerate(inputs):
         # Not under no_grad: at higher orders fn itself calls grad().
         numeric = np.asarray(central_difference(lambda: scalar_fn(*inputs), node, eps), dtype=np.float64)

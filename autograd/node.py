@@ -11,11 +11,13 @@ __all__ = ["Node"]
 class Node:
     """What the walk needs from a graph node; `Value` and `Tensor` are nodes.
 
-    - ``data``: its value; ``grad``: where the walk adds its gradient (``_ZERO_GRAD`` before any);
+    - ``_data``: its value (a float, an ndarray); ``_grad``: where the walk adds its gradient
+      (``_ZERO_GRAD`` before any); ``_requires_grad``: whether it takes one. (A Value's are its
+      ``data``, ``grad``; a Tensor shows them as Tensors: ``.data``, ``.grad``, as PyTorch does.)
     - ``_op``: the op that made it (its ``rules``; empty for a leaf), ``_args`` its operands
       (nodes and plain numbers), ``_params`` the op's settings (an axis), ``_prev`` the operands
-      that gradients flow to;
-    - ``_accumulate(g)``: ``grad += g`` (a Tensor first sums a broadcast g back to its shape);
+      that are nodes;
+    - ``_accumulate(g)``: ``_grad += g`` (a Tensor first sums a broadcast g back to its shape);
     - ``_seed(g, create_graph)``: the starting gradient of an output.
     """
 
@@ -23,11 +25,11 @@ class Node:
     _ZERO_GRAD: Any = None
     _TWO_SLOTS = False  # operands kept in two slots, _a and _b (Value): see walk_values
     _params: Any = {}  # the op's settings, by name (none for most ops)
-    data: Any
-    grad: Any
-    requires_grad: bool
+    _data: Any
+    _grad: Any
+    _requires_grad: bool
     _op: Any
     _accumulate: Any  # (g) -> None
     _seed: Any  # (g, create_graph) -> the starting gradient
-    _gradient: Any  # (what the walk left in .grad, create_graph) -> what grad() returns
+    _gradient: Any  # (what the walk left in _grad, create_graph) -> what grad() returns
     # and _args, _prev: the operands, and those that are nodes (attributes or properties)

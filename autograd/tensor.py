@@ -44,6 +44,7 @@ from autograd.composite import Composites
 from autograd.modes import Modes
 from autograd.primitive import _REGISTRY, Op, Primitive
 from autograd.tensor_grad import Gradients
+from autograd.tensor_inplace import InPlace
 from autograd.tensor_numpy import NumpyInterop
 from autograd.tensor_reduce import Reductions, one_axis
 from autograd.tensor_shape import Shapes
@@ -63,17 +64,17 @@ def _make(
     """A result node of ``op`` on ``args``, of which ``prev`` are the Tensors. It records them
     only if one requires grad and grad mode is on in this thread; otherwise it is a constant leaf."""
     t = _new(Tensor)
-    t.data = data if data.__class__ is _ndarray else _asarray(data)  # numpy gives scalars for 0-d
-    t.grad = None
+    t._data = data if data.__class__ is _ndarray else _asarray(data)  # numpy gives scalars for 0-d
+    t._grad = None
     t.label = ""
     for x in prev:
-        if x.requires_grad:
-            t.requires_grad = True
+        if x._requires_grad:
+            t._requires_grad = True
             t._op, t._prev, t._args, t._params = op, prev, args, params
             if Modes.special:  # some thread has grad mode off or anomaly detection on
                 _special(t)
             return t
-    t.requires_grad, t._op, t._prev, t._args, t._params = False, "", (), (), _NO_PARAMS
+    t._requires_grad, t._op, t._prev, t._args, t._params = False, "", (), (), _NO_PARAMS
     return t
 
 
@@ -83,12 +84,12 @@ def _special(t: Tensor) -> None:
     if Modes.anomaly():
         check_new_node(t)
     if not Modes.recording():
-        t.requires_grad, t._op, t._prev, t._args, t._params = False, "", (), (), _NO_PARAMS
+        t._requires_grad, t._op, t._prev, t._args, t._params = False, "", (), (), _NO_PARAMS
 
 
 def _leaf(data: np.ndarray) -> Tensor:
     t = _new(Tensor)
-    t.data, t.grad, t.label, t.requires_grad = data, None, "", False
+    t._data, t._grad, t.label, t._requires_grad = data, None, "", False
     t._op, t._prev, t._args, t._params = "", (), (), _NO_PARAMS
     return t
 
@@ -144,12 +145,12 @@ def _binary_method(name: str, what: str, reflected: bool = False) -> Callable[[T
                 return b
         tensor = b.__class__ is Tensor or isinstance(b, Tensor)
         x, y = (b, a) if reflected else (a, b)
-        if tensor and x.data.dtype is not y.data.dtype:
+        if tensor and x._data.dtype is not y._data.dtype:
             x, y = _promoted((x, y))
         try:
             if tensor:
-                return _make(forward(x.data, y.data), prim.op, (x, y), (x, y))
-            data = forward(b, _scalar(a.data)) if reflected else forward(_scalar(a.data), b)
+                return _make(forward(x._data, y._data), prim.op, (x, y), (x, y))
+            data = forward(b, _scalar(a._data)) if reflected else forward(_scalar(a._data), b)
         except ValueError as err:
             if "broadcast" in str(err):
                 raise ValueError(
@@ -168,28 +169,28 @@ _power_reflected = _binary_method("**", "pow", reflected=True)
 
 
 def _raw(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
 
 
 def _promoted(args: Any) -> Any:
     """The operands with integer and bool Tensors cast to the floating dtype among them: PyTorch's
     promotion (float32 with int64 is float32; numpy would make it float64). Other mixes (float32
     with float64, int32 with int64) promote alike in both."""
-    floats = [x.data.dtype for x in args if isinstance(x, Tensor) and x.data.dtype.kind == "f"]
+    floats = [x._data.dtype for x in args if isinstance(x, Tensor) and x._data.dtype.kind == "f"]
     if not floats:
         return args
     dtype = np.result_type(*floats)
     cast = [
-        _leaf(x.data.astype(dtype)) if isinstance(x, Tensor) and x.data.dtype.kind in "biu" else x
+        _leaf(x._data.astype(dtype)) if isinstance(x, Tensor) and x._data.dtype.kind in "biu" else x
         for x in args
     ]
     return type(args)(cast) if isinstance(args, tuple) else cast
 
 
-class Tensor(Composites, Reductions, Shapes, NumpyInterop, Gradients):
+class Tensor(Composites, Reductions, Shapes, InPlace, NumpyInterop, Gradients):
     """An n-dimensional array node of the computation graph, backed by numpy.
 
-    ``Tensor(data, requires_grad=False, label="")``: ``data`` is a number, a nested list (both
+    ``Tensor(data, _requires_grad=False, label="")``: ``data`` is a number, a nested list (both
     become float64) or an ndarray (kept as is, not copied). Attributes: ``data`` the ndarray,
     ``grad`` the gradient of the last ``backward()``'s output with respect to it (None until then;
     repeated backward calls add up), ``requires_grad`` whether gradients flow to it, ``label`` a
@@ -204,12 +205,14 @@ class Tensor(Composites, Reductions, Shapes, NumpyInterop, Gradients):
     (0.0, [[0.0, 0.0], [0.0, 0.0]])
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "label", "_op", "_prev", "_args", "_params")
+    # The array and its gradient live in _data and _grad; .data and .grad show them as Tensors
+    # sharing their memory, as PyTorch's do.
+    __slots__ = ("_data", "_grad", "_requires_grad", "label", "_op", "_prev", "_args", "_params")
     __array_ufunc__ = None  # numpy defers to our reflected operators: ndarray + Tensor works
 
-    data: np.ndarray
-    grad: np.ndarray | None
-    requires_grad: bool
+    _data: np.ndarray
+    _grad: Any  # an ndarray or None (a Tensor node while grad(create_graph=True) runs)
+    _requires_grad: bool
     label: str
     _op: str
     _prev: tuple[Tensor, ...]
@@ -218,17 +221,74 @@ class Tensor(Composites, Reductions, Shapes, NumpyInterop, Gradients):
 
     def __init__(self, data: Any, requires_grad: bool = False, label: str = "") -> None:
         arr = _to_array(data)
-        if not isinstance(requires_grad, (bool, np.bool_)):
-            raise TypeError(f"Tensor: requires_grad must be a bool, got {type(requires_grad).__name__}")
-        if requires_grad and arr.dtype.kind != "f":
-            raise TypeError(f"Tensor: only floating-point tensors can require grad, got {arr.dtype}")
         if not isinstance(label, str):
             raise TypeError(f"Tensor: label must be a str, got {type(label).__name__}")
-        self.data = arr
-        self.grad = None
-        self.requires_grad = bool(requires_grad)
+        self._data = arr
+        self._grad = None
+        self._requires_grad = _grad_flag("Tensor", requires_grad, arr.dtype)
         self.label = label
         self._op, self._prev, self._args, self._params = "", (), (), _NO_PARAMS
+
+    # --- PyTorch's .data, .grad and .requires_grad ------------------------------------------------
+
+    @property
+    def data(self) -> Tensor:
+        """The values, as a Tensor with no graph that shares this one's memory (as PyTorch's):
+        ``p.data -= lr * p.grad`` changes ``p`` in place. Assigning replaces them."""
+        return _leaf(self._data)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        arr = value._data if isinstance(value, Tensor) else _to_array(value, "data")
+        if self._requires_grad and arr.dtype.kind != "f":
+            raise TypeError(f"data: a Tensor that requires grad holds floats, not {arr.dtype}")
+        self._data = arr
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient of the last ``backward()``'s output with respect to this Tensor: None
+        until one reaches it, then a Tensor of this shape and dtype (sharing memory with the
+        gradient optimizers update). Repeated ``backward()`` calls add up."""
+        g = self._grad
+        return g if g is None or isinstance(g, Tensor) else _leaf(g)
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        if value is None:
+            self._grad = None
+            return
+        arr = value._data if isinstance(value, Tensor) else _to_array(value, "grad")
+        if arr.shape != self._data.shape:
+            raise ValueError(f"grad: shape {arr.shape} does not match the tensor's {self._data.shape}")
+        if arr.dtype != self._data.dtype:
+            raise TypeError(f"grad: dtype {arr.dtype} does not match the tensor's {self._data.dtype}")
+        self._grad = arr
+
+    @property
+    def requires_grad(self) -> bool:
+        """Whether gradients flow to this Tensor. Set it on a leaf (``p.requires_grad = True``);
+        only floating-point tensors can require grad."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag: Any) -> None:
+        if self._op and not flag:
+            raise ValueError(
+                "requires_grad: only a leaf's flag can change; for a computed tensor without a graph, "
+                "use .detach()"
+            )
+        self._requires_grad = _grad_flag("requires_grad", flag, self._data.dtype)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place and return this Tensor (PyTorch's)."""
+        self.requires_grad = requires_grad
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep this computed Tensor's gradient after ``backward()`` (PyTorch's): every node keeps
+        its gradient here already (the pictures show them), so there is nothing more to do."""
+        if not self._requires_grad:
+            raise ValueError("retain_grad: this tensor does not require grad, so it gets no gradient")
 
     @staticmethod
     def _constant(data: np.ndarray) -> Tensor:
@@ -239,15 +299,15 @@ class Tensor(Composites, Reductions, Shapes, NumpyInterop, Gradients):
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     def size(self, dim: int | None = None) -> Any:
         """PyTorch's ``size()``: the shape, or the length along ``dim``.
@@ -256,36 +316,36 @@ class Tensor(Composites, Reductions, Shapes, NumpyInterop, Gradients):
         ((1, 3), 3)
         """
         if dim is None:
-            return self.data.shape
-        return self.data.shape[one_axis("size", dim, self.data.ndim)]
+            return self._data.shape
+        return self._data.shape[one_axis("size", dim, self._data.ndim)]
 
     def numel(self) -> int:
         """The number of elements."""
-        return int(self.data.size)
+        return int(self._data.size)
 
     def dim(self) -> int:
         """The number of dimensions (PyTorch's name for ``ndim``)."""
-        return self.data.ndim
+        return self._data.ndim
 
     def __len__(self) -> int:
-        if not self.data.ndim:
+        if not self._data.ndim:
             raise TypeError("len() of a 0-d tensor")
-        return len(self.data)
+        return len(self._data)
 
     def __iter__(self) -> Iterator[Tensor]:
         """The sub-tensors along the first axis (each a differentiable ``self[i]``)."""
         return (self[i] for i in range(len(self)))
 
     def __bool__(self) -> bool:
-        return bool(self.data)  # numpy's rule: only a one-element tensor has a truth value
+        return bool(self._data)  # numpy's rule: only a one-element tensor has a truth value
 
     def __float__(self) -> float:
         return float(self.item())
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="Tensor(")
-        extra = "" if self.data.dtype == np.float64 else f", dtype={self.data.dtype}"
-        extra += ", requires_grad=True" if self.requires_grad else ""
+        body = np.array2string(self._data, separator=", ", prefix="Tensor(")
+        extra = "" if self._data.dtype == np.float64 else f", dtype={self._data.dtype}"
+        extra += ", requires_grad=True" if self._requires_grad else ""
         extra += f", label={self.label!r}" if self.label else ""
         return f"Tensor({body}{extra})"
 
@@ -295,7 +355,7 @@ class Tensor(Composites, Reductions, Shapes, NumpyInterop, Gradients):
 
     def __mul__(self, other: Any) -> Tensor:
         if other is self:  # x * x is recorded as x ** 2: one gradient product, not two and a sum
-            return _make(self.data * self.data, _REGISTRY["**"].op, (self, 2), (self,))
+            return _make(self._data * self._data, _REGISTRY["**"].op, (self, 2), (self,))
         return _multiply(self, other)
 
     __rmul__ = __mul__
@@ -342,7 +402,7 @@ class Tensor(Composites, Reductions, Shapes, NumpyInterop, Gradients):
         args = (self,)
         if prim.arrays is None:
             raise TypeError(f"{prim.name}: defined for Values only (no forward on arrays)")
-        return _make(prim.arrays(self.data, **params), prim.op, args, args, params or _NO_PARAMS)
+        return _make(prim.arrays(self._data, **params), prim.op, args, args, params or _NO_PARAMS)
 
     def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:
         """Each element limited to [min, max] (either may be None); the gradient passes where an
@@ -413,10 +473,10 @@ class Tensor(Composites, Reductions, Shapes, NumpyInterop, Gradients):
     def _compare(self, other: Any, fn: Any) -> Any:
         if isinstance(other, Value):
             raise TypeError("compare: cannot compare a Tensor with a Value; use value.data")
-        other = other.data if isinstance(other, Tensor) else other
+        other = other._data if isinstance(other, Tensor) else other
         if not isinstance(other, (np.ndarray, numbers.Real, np.number, np.bool_)):
             return NotImplemented
-        return _leaf(_asarray(fn(self.data, other)))
+        return _leaf(_asarray(fn(self._data, other)))
 
     def __eq__(self, other: object) -> Any:
         return self._compare(other, np.equal)
@@ -445,19 +505,28 @@ def _floats(a: Tensor, b: Any) -> tuple[Any, Any]:
     if b is NotImplemented:
         return a, b
     dtype = next(
-        (x.data.dtype for x in (a, b) if isinstance(x, Tensor) and x.data.dtype.kind == "f"), np.float64
+        (x._data.dtype for x in (a, b) if isinstance(x, Tensor) and x._data.dtype.kind == "f"), np.float64
     )
     a, b = (
-        _leaf(x.data.astype(dtype)) if isinstance(x, Tensor) and x.data.dtype.kind in "biu" else x
+        _leaf(x._data.astype(dtype)) if isinstance(x, Tensor) and x._data.dtype.kind in "biu" else x
         for x in (a, b)
     )
     return a, b
 
 
+def _grad_flag(what: str, flag: Any, dtype: np.dtype) -> bool:
+    """``flag`` as requires_grad: a bool, True only for floating-point tensors."""
+    if not isinstance(flag, (bool, np.bool_)):
+        raise TypeError(f"{what}: requires_grad must be a bool, got {type(flag).__name__}")
+    if flag and dtype.kind != "f":
+        raise TypeError(f"{what}: only floating-point tensors can require grad, got {dtype}")
+    return bool(flag)
+
+
 def _check_power(a: Any, b: Any) -> None:
     """An exponent that requires grad needs a base >= 0: its derivative out·log(base) is not
     real elsewhere (the forward checks the rest)."""
-    if isinstance(b, Tensor) and b.requires_grad and (np.asarray(_raw(a)) < 0).any():
+    if isinstance(b, Tensor) and b._requires_grad and (np.asarray(_raw(a)) < 0).any():
         raise ValueError(
             "pow: the base has negative elements; an exponent that requires grad needs a "
             "base >= 0 (its derivative out·log(base) is not real there)"
@@ -467,14 +536,14 @@ def _check_power(a: Any, b: Any) -> None:
 def _matmul(a: Tensor, b: Tensor) -> Tensor:
     args = (a, b)
     prim = _REGISTRY["@"]
-    return _make(prim.arrays(a.data, b.data), prim.op, args, args)
+    return _make(prim.arrays(a._data, b._data), prim.op, args, args)
 
 
 def _to_array(data: Any, what: str = "Tensor") -> np.ndarray:
     """Validate and convert user data: ndarrays keep their dtype, Python numbers and lists become
     float64; strings, objects, complex numbers and ragged lists are refused."""
     if isinstance(data, Tensor):
-        return data.data
+        return data._data
     if isinstance(data, Value):
         raise TypeError(f"{what}: got a Value; Tensor and Value do not mix (use Tensor(value.data))")
     if isinstance(data, (str, bytes)):

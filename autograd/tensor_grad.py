@@ -34,9 +34,9 @@ class Gradients:
 
     __slots__ = ()
     _ZERO_GRAD = None
-    data: np.ndarray
-    grad: Any
-    requires_grad: bool
+    _data: np.ndarray
+    _grad: Any
+    _requires_grad: bool
     _op: Any
     _prev: tuple[Any, ...]
     _args: tuple[Any, ...]
@@ -62,67 +62,67 @@ class Gradients:
 
     def detach(self) -> Tensor:
         """A new leaf sharing this data, cut off from the graph."""
-        return self._constant(self.data)
+        return self._constant(self._data)
 
     # The rest of the engine's node protocol (see autograd.engine.Node).
 
     def _accumulate(self, g: Any) -> None:
-        """``.grad += g``, with ``g`` first summed back to this Tensor's shape (a rule may return
+        """``._grad += g``, with ``g`` first summed back to this Tensor's shape (a rule may return
         the broadcast one) and given its dtype (float32 stays float32)."""
-        data = self.data
+        data = self._data
         if g.__class__ is not _ndarray:
             if isinstance(g, Gradients):  # a node (grad with create_graph=True)
                 return self._accumulate_node(g)
             g = np.asarray(g)  # a numpy scalar, or a constant 0.0 from a selection
         if g.shape != data.shape:
             g = sum_to(g, data.shape)
-        old = self.grad
+        old = self._grad
         if old is not None and old.__class__ is not _ndarray:  # a node so far (create_graph)
-            self.grad = old + g
+            self._grad = old + g
         elif self._prev:
             # An intermediate result keeps the walk's array as it is (no copy; read it, do not
             # change it in place).
             if old is not None:
                 g = old + g
-            self.grad = g if g.dtype is data.dtype else g.astype(data.dtype)
+            self._grad = g if g.dtype is data.dtype else g.astype(data.dtype)
         elif old is None:
-            # A leaf gets its own array (optimizers update .grad in place), never one the walk
-            # may share with other nodes' .grad (+ passes its gradient on unchanged).
-            self.grad = g.astype(data.dtype)
+            # A leaf gets its own array (optimizers update ._grad in place), never one the walk
+            # may share with other nodes' ._grad (+ passes its gradient on unchanged).
+            self._grad = g.astype(data.dtype)
         else:
-            self.grad = np.add(old, g, dtype=data.dtype)
+            self._grad = np.add(old, g, dtype=data.dtype)
         return None
 
     def _accumulate_node(self, g: Any) -> None:
-        if g.shape != self.data.shape:
-            g = sum_to(g, self.data.shape)
-        if g.data.dtype != self.data.dtype:
-            g = CAST(g, dtype=self.data.dtype)
-        self.grad = g if self.grad is None else self.grad + g
+        if g.shape != self._data.shape:
+            g = sum_to(g, self._data.shape)
+        if g._data.dtype != self._data.dtype:
+            g = CAST(g, dtype=self._data.dtype)
+        self._grad = g if self._grad is None else self._grad + g
 
     def _seed(self, g: Any, create_graph: bool) -> Any:
-        if not self.requires_grad:
+        if not self._requires_grad:
             raise ValueError(
                 "backward: this tensor does not require grad (no input it was computed from has "
                 "requires_grad=True, or it was computed under no_grad)"
             )
-        dtype = self.data.dtype
+        dtype = self._data.dtype
         if g is None:
-            if self.data.size != 1:
+            if self._data.size != 1:
                 raise ValueError(
                     f"backward: the output has shape {self.shape}; only a one-element output can start "
                     "from 1, so pass grad= an array of that shape"
                 )
-            raw = np.ones_like(self.data)
+            raw = np.ones_like(self._data)
         elif isinstance(g, Gradients):
             if g.shape != self.shape:
                 raise ValueError(f"backward: grad has shape {g.shape}, expected the output's {self.shape}")
             if create_graph:
                 return g
-            raw = np.array(g.data, dtype=dtype)
+            raw = np.array(g._data, dtype=dtype)
         else:
             try:
-                raw = np.array(type(self)(g).data, dtype=dtype)  # a copy: the engine may share it
+                raw = np.array(type(self)(g)._data, dtype=dtype)  # a copy: the engine may share it
             except (TypeError, ValueError) as err:
                 raise type(err)(f"backward: grad: {str(err).removeprefix('Tensor: ')}") from None
             if raw.shape != self.shape:
@@ -130,12 +130,12 @@ class Gradients:
         return self._constant(raw) if create_graph else raw
 
     def _gradient(self, raw: Any, create_graph: bool) -> Any:
-        """What grad() returns for this input, from what the walk left in its .grad."""
+        """What grad() returns for this input, from what the walk left in its ._grad."""
         if isinstance(raw, Gradients):
-            return raw if create_graph else self._constant(np.array(raw.data, dtype=self.data.dtype))
+            return raw if create_graph else self._constant(np.array(raw._data, dtype=self._data.dtype))
         if raw is None:
-            return self._constant(np.zeros_like(self.data))
-        return self._constant(np.array(raw, dtype=self.data.dtype))  # a copy: the walk's may be shared
+            return self._constant(np.zeros_like(self._data))
+        return self._constant(np.array(raw, dtype=self._data.dtype))  # a copy: the walk's may be shared
 
 
 def sum_to(g: Any, shape: tuple[int, ...]) -> Any:

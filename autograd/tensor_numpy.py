@@ -48,7 +48,7 @@ def _check(name: str, given: dict[str, Any], supported: tuple[str, ...]) -> None
         if key not in supported and not (key in _DEFAULTS and value is _DEFAULTS[key]):
             raise TypeError(
                 f"np.{name}: the keyword {key}= is not supported on Tensors (supported: "
-                f"{', '.join(supported) or 'none'}); use the Tensor's methods, or np.{name}(t.data) "
+                f"{', '.join(supported) or 'none'}); use the Tensor's methods, or np.{name}(t._data) "
                 "for numbers"
             )
 
@@ -75,7 +75,7 @@ def _where(T: Any, cond: Any, *sides: Any) -> Any:
     if len(sides) != 2:  # np.where(cond) alone: the indices where it holds (not differentiable)
         if sides:
             raise TypeError("np.where: give the condition alone, or the condition and both sides")
-        return np.nonzero(np.asarray(getattr(cond, "data", cond)))
+        return np.nonzero(np.asarray(getattr(cond, "_data", cond)))
     return (
         T._where(cond, *sides) if not isinstance(cond, (bool, np.bool_)) else (sides[0] if cond else sides[1])
     )
@@ -121,8 +121,8 @@ class NumpyInterop:
     """Conversions and numpy dispatch of `Tensor` (a mixin: see `autograd.tensor`)."""
 
     __slots__ = ()
-    data: np.ndarray
-    requires_grad: bool
+    _data: np.ndarray
+    _requires_grad: bool
 
     if TYPE_CHECKING:
 
@@ -134,14 +134,14 @@ class NumpyInterop:
     def __array__(self, dtype: Any = None, copy: builtins.bool | None = None) -> np.ndarray:
         # numpy would take the numbers and drop the graph without a word (``Tensor([a, b])``,
         # ``np.asarray(t)``): refuse, as PyTorch does, for a Tensor gradients flow through.
-        if self.requires_grad:
+        if self._requires_grad:
             raise TypeError(
                 "numpy cannot take a Tensor that requires grad: its graph would be lost. Use "
                 "autograd.stack(...) or autograd.cat(...) to combine Tensors, or .detach() for the numbers"
             )
-        if dtype is None or dtype == self.data.dtype:
-            return self.data.copy() if copy else self.data
-        return self.data.astype(dtype)
+        if dtype is None or dtype == self._data.dtype:
+            return self._data.copy() if copy else self._data
+        return self._data.astype(dtype)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         twin = _TWINS.get(func)
@@ -149,18 +149,18 @@ class NumpyInterop:
             name = getattr(func, "__name__", str(func))
             raise TypeError(
                 f"np.{name} cannot work on Tensors without dropping their graph; use the Tensor's own "
-                f"methods or autograd's functions (cat, stack, where, ...), or np.{name}(t.data) for numbers"
+                f"methods or autograd's functions (cat, stack, where, ...), or np.{name}(t._data) for numbers"
             )
         return twin(type(self), *args, **kwargs)
 
     def numpy(self) -> np.ndarray:
         """The data array itself (shared, not copied); refused, as PyTorch, while gradients flow
         through this Tensor: use ``.detach().numpy()`` (or ``.data``) for its numbers."""
-        if self.requires_grad:
+        if self._requires_grad:
             raise TypeError(
-                "numpy: this Tensor requires grad; use .detach().numpy() (or .data) for its numbers"
+                "numpy: this Tensor requires grad; use .detach().numpy() (or ._data) for its numbers"
             )
-        return self.data
+        return self._data
 
     def item(self) -> builtins.float | builtins.int | builtins.bool:
         """The single element as a Python number.
@@ -169,15 +169,15 @@ class NumpyInterop:
         >>> Tensor([[2.5]]).item()
         2.5
         """
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(
-                f"item: the tensor has {self.data.size} elements (shape {self.data.shape}), not 1"
+                f"item: the tensor has {self._data.size} elements (shape {self._data.shape}), not 1"
             )
-        return self.data.item()
+        return self._data.item()
 
     def tolist(self) -> Any:
         """The elements as (nested) Python lists of numbers."""
-        return self.data.tolist()
+        return self._data.tolist()
 
     def to(self, dtype: Any) -> Tensor:
         """A copy of another dtype; differentiable between float types (the gradient goes back to
@@ -194,7 +194,7 @@ class NumpyInterop:
         if kind.kind not in "biuf":
             raise TypeError(f"to: dtype must be a real number type, got {kind}")
         if kind.kind != "f":  # integers and bools cannot carry gradients: a constant
-            return self._constant(self.data.astype(kind))
+            return self._constant(self._data.astype(kind))
         return self._apply1(_REGISTRY["cast"], dtype=kind)
 
     def float(self) -> Tensor:

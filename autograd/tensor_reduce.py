@@ -14,7 +14,7 @@ array([4., 6.])
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -24,10 +24,9 @@ if TYPE_CHECKING:
     from autograd.primitive import Primitive
     from autograd.tensor import Tensor
 
-__all__ = ["Axis", "Reductions", "normalize_axes", "one_axis"]
+__all__ = ["Axis", "MaxMin", "Reductions", "normalize_axes", "one_axis"]
 
 Axis = int | tuple[int, ...] | list[int] | None
-_UNSET: Any = object()  # "not given", told apart from an axis of None (all axes)
 
 
 def normalize_axes(op: str, axis: Axis, ndim: int) -> tuple[int, ...]:
@@ -57,27 +56,36 @@ def one_axis(op: str, axis: Any, ndim: int) -> int:
     return normalize_axes(op, axis, ndim)[0]
 
 
-def pick(op: str, numpy_name: str, numpy_value: Any, torch_name: str, torch_value: Any, default: Any) -> Any:
-    """One argument given by its numpy name (axis, keepdims) or its PyTorch name (dim, keepdim)."""
-    if numpy_value is not _UNSET and torch_value is not _UNSET:
-        raise TypeError(f"{op}: give {numpy_name}= or {torch_name}=, not both")
-    value = numpy_value if numpy_value is not _UNSET else torch_value
-    return default if value is _UNSET else value
+def _either(op: str, torch_name: str, torch_value: Any, numpy_name: str, numpy_value: Any) -> Any:
+    """One argument given by its PyTorch name (dim, keepdim) or its numpy name (axis, keepdims)."""
+    if numpy_value is None:
+        return torch_value
+    if torch_value is not None and torch_value is not False:
+        raise TypeError(f"{op}: give {torch_name}= or {numpy_name}=, not both")
+    return numpy_value
 
 
 def _keep(op: str, keepdims: Any) -> bool:
     if keepdims is False or keepdims is True:
         return keepdims
     if not isinstance(keepdims, np.bool_):
-        raise TypeError(f"{op}: keepdims must be a bool, got {type(keepdims).__name__} {keepdims!r}")
+        raise TypeError(f"{op}: keepdim must be a bool, got {type(keepdims).__name__} {keepdims!r}")
     return bool(keepdims)
+
+
+class MaxMin(NamedTuple):
+    """What ``x.max(dim)`` and ``x.min(dim)`` return, as PyTorch: the values, and the index of
+    each (the first, at a tie)."""
+
+    values: Any
+    indices: Any
 
 
 class Reductions:
     """The reductions of `Tensor` (a mixin: see `autograd.tensor`)."""
 
     __slots__ = ()
-    data: np.ndarray
+    _data: np.ndarray
 
     if TYPE_CHECKING:
 
@@ -95,85 +103,117 @@ class Reductions:
         @staticmethod
         def _constant(data: np.ndarray) -> Tensor: ...
 
-    def _axis_keep(self, op: str, axis: Any, keepdims: Any, dim: Any, keepdim: Any) -> tuple[Any, bool]:
-        axis = pick(op, "axis", axis, "dim", dim, None)
-        keep = _keep(op, pick(op, "keepdims", keepdims, "keepdim", keepdim, False))
-        if axis is None or (isinstance(axis, (tuple, list)) and not axis):  # dim=(): all, as PyTorch
+        def __getitem__(self, index: Any) -> Tensor: ...
+
+    def _axes(self, op: str, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> tuple[Any, bool]:
+        """The axes to reduce (None: all; ``dim=()`` too, as PyTorch) and whether to keep them."""
+        dim = _either(op, "dim", dim, "axis", axis)
+        keep = _keep(op, _either(op, "keepdim", keepdim, "keepdims", keepdims))
+        if dim is None or (isinstance(dim, (tuple, list)) and not dim):
             return None, keep
-        return normalize_axes(op, axis, self.data.ndim), keep
+        return normalize_axes(op, dim, self._data.ndim), keep
 
     def sum(
-        self, axis: Axis = _UNSET, keepdims: bool = _UNSET, *, dim: Axis = _UNSET, keepdim: bool = _UNSET
+        self, dim: Axis = None, keepdim: bool = False, *, axis: Axis = None, keepdims: bool | None = None
     ) -> Tensor:
-        """Sum over ``axis`` (an int, a tuple, or None for all; negative axes count from the end).
+        """Sum over ``dim`` (an int, a tuple, or None for all; negative dims count from the end);
+        numpy's ``axis``/``keepdims`` are accepted too.
 
         >>> from autograd import Tensor
-        >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).sum(axis=1, keepdims=True).data
-        array([[3.],
-               [7.]])
+        >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).sum(1, keepdim=True).tolist()
+        [[3.0], [7.0]]
         """
-        if axis is _UNSET and keepdims is _UNSET and dim is _UNSET and keepdim is _UNSET:
+        if dim is None and axis is None and not keepdim and keepdims is None:
             return self._apply1(_REGISTRY["sum"], axes=None, keepdims=False)  # the usual loss.sum(), fast
-        axes, keep = self._axis_keep("sum", axis, keepdims, dim, keepdim)  # None: all axes
+        axes, keep = self._axes("sum", dim, keepdim, axis, keepdims)
         return self._apply1(_REGISTRY["sum"], axes=axes, keepdims=keep)
 
     def mean(
-        self, axis: Axis = _UNSET, keepdims: bool = _UNSET, *, dim: Axis = _UNSET, keepdim: bool = _UNSET
+        self, dim: Axis = None, keepdim: bool = False, *, axis: Axis = None, keepdims: bool | None = None
     ) -> Tensor:
-        """Mean over ``axis``, as `sum` times 1/count (NaN for an empty tensor, as numpy).
+        """Mean over ``dim``, as `sum` times 1/count (NaN for an empty tensor, as numpy).
 
         >>> from autograd import Tensor
-        >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).mean(axis=1).data
-        array([1.5, 3.5])
+        >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).mean(1).tolist()
+        [1.5, 3.5]
         """
-        axes, keep = self._axis_keep("mean", axis, keepdims, dim, keepdim)
-        count = self.data.size if axes is None else math.prod(self.data.shape[i] for i in axes)
+        axes, keep = self._axes("mean", dim, keepdim, axis, keepdims)
+        count = self._data.size if axes is None else math.prod(self._data.shape[i] for i in axes)
         return self._apply1(_REGISTRY["sum"], axes=axes, keepdims=keep) * (1.0 / count if count else math.nan)
 
     def max(
-        self, axis: Axis = _UNSET, keepdims: bool = _UNSET, *, dim: Axis = _UNSET, keepdim: bool = _UNSET
-    ) -> Tensor:
-        """Maximum over ``axis`` (the values only, as ``torch.amax``; `argmax` gives the indices).
-        The gradient goes to the arg-max; k tied maxima get 1/k each.
+        self, dim: Axis = None, keepdim: bool = False, *, axis: Axis = None, keepdims: bool | None = None
+    ) -> Any:
+        """The maximum. Over all elements: a Tensor, whose gradient k tied maxima share (1/k each).
+        Along ``dim`` (one int): PyTorch's pair ``(values, indices)``, the gradient going to the
+        index picked (the first, at a tie). numpy's ``axis=`` gives the values alone (``amax``).
 
         >>> from autograd import Tensor
-        >>> x = Tensor([1.0, 3.0, 3.0], requires_grad=True)
-        >>> x.max().backward()
-        >>> x.grad
-        array([0. , 0.5, 0.5])
+        >>> x = Tensor([[1.0, 5.0], [3.0, 2.0]], requires_grad=True)
+        >>> values, indices = x.max(1)
+        >>> values.tolist(), indices.tolist(), x.max().item()
+        ([5.0, 3.0], [1, 0], 5.0)
         """
-        return self._extreme("max", axis, keepdims, dim, keepdim)
+        return self._extreme("max", dim, keepdim, axis, keepdims)
 
     def min(
-        self, axis: Axis = _UNSET, keepdims: bool = _UNSET, *, dim: Axis = _UNSET, keepdim: bool = _UNSET
-    ) -> Tensor:
-        """Minimum over ``axis``, as -max(-x) (the values only, as ``torch.amin``; ties share).
+        self, dim: Axis = None, keepdim: bool = False, *, axis: Axis = None, keepdims: bool | None = None
+    ) -> Any:
+        """The minimum, as `max`: a Tensor over all elements, ``(values, indices)`` along ``dim``.
 
         >>> from autograd import Tensor
-        >>> Tensor([[1.0, 5.0], [3.0, 2.0]]).min(dim=1).data
-        array([1., 2.])
+        >>> Tensor([[1.0, 5.0], [3.0, 2.0]]).min(1).values.tolist()
+        [1.0, 2.0]
         """
-        return -(-self)._extreme("min", axis, keepdims, dim, keepdim)
+        return self._extreme("min", dim, keepdim, axis, keepdims)
 
-    def _extreme(self, who: str, axis: Axis, keepdims: Any, dim: Axis, keepdim: Any) -> Tensor:
-        """The max over the axes asked for (``min`` is -max(-x); ``who`` names the caller)."""
-        axes, keep = self._axis_keep(who, axis, keepdims, dim, keepdim)
-        reduced = self.data.shape if axes is None else [self.data.shape[i] for i in axes]
+    def amax(self, dim: Axis = None, keepdim: bool = False) -> Tensor:
+        """The maximum over ``dim`` (an int, a tuple, or None), ties sharing the gradient (1/k
+        each), as ``torch.amax``.
+
+        >>> from autograd import Tensor
+        >>> Tensor([[1.0, 5.0], [3.0, 2.0]]).amax(dim=1).tolist()
+        [5.0, 3.0]
+        """
+        return self._extreme("amax", None, keepdim, dim, None)
+
+    def amin(self, dim: Axis = None, keepdim: bool = False) -> Tensor:
+        """The minimum over ``dim``, ties sharing the gradient, as ``torch.amin``."""
+        return self._extreme("amin", None, keepdim, dim, None)
+
+    def _extreme(self, who: str, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> Any:
+        """max and min, by dim (the pair) or by axis (the values, ties sharing)."""
+        axes, keep = self._axes(who, dim, keepdim, axis, keepdims)
+        reduced = self._data.shape if axes is None else [self._data.shape[i] for i in axes]
         if 0 in reduced:  # (an empty tensor along other dims gives an empty result, as PyTorch)
-            raise ValueError(f"{who}: cannot take the {who} over an empty dimension, shape {self.data.shape}")
-        return self._apply1(_REGISTRY["max"], axes=axes, keepdims=keep)
+            raise ValueError(
+                f"{who}: cannot take the {who} over an empty dimension, shape {self._data.shape}"
+            )
+        lowest = who in ("min", "amin")
+        if dim is None or axes is None:  # all elements, or numpy's axis=: the values, ties sharing
+            x = -self if lowest else self
+            values = x._apply1(_REGISTRY["max"], axes=axes, keepdims=keep)
+            return -values if lowest else values
+        ax = one_axis(who, dim, self._data.ndim)
+        indices = self._arg(who, np.argmin if lowest else np.argmax, ax, True)
+        picked = np.indices(indices.shape, sparse=True)  # every other dim as it is, this one at the index
+        index = tuple(indices._data if i == ax else p for i, p in enumerate(picked))
+        values = self[index]
+        if not keep:
+            values, indices = values.squeeze(ax), indices.squeeze(ax)
+        return MaxMin(values, indices)
 
     def var(
         self,
-        axis: Axis = _UNSET,
+        dim: Axis = None,
         unbiased: bool = True,
-        keepdims: bool = _UNSET,
+        keepdim: bool = False,
         *,
-        dim: Axis = _UNSET,
-        keepdim: bool = _UNSET,
-        correction: int | None = None,
+        correction: float | None = None,
+        axis: Axis = None,
+        keepdims: bool | None = None,
     ) -> Tensor:
-        """Variance over ``axis``: Σ(x - mean)² / (n - correction), unbiased (correction 1) by
+        """Variance over ``dim``: Σ(x - mean)² / (n - correction), unbiased (correction 1) by
         default, as PyTorch; ``unbiased=False`` or ``correction=0`` divides by n.
 
         >>> from autograd import Tensor
@@ -181,7 +221,7 @@ class Reductions:
         >>> round(x.var().item(), 6), x.var(unbiased=False).item()
         (1.666667, 1.25)
         """
-        axes, keep = self._axis_keep("var", axis, keepdims, dim, keepdim)
+        axes, keep = self._axes("var", dim, keepdim, axis, keepdims)
         if not isinstance(unbiased, (bool, np.bool_)):
             raise TypeError(f"var: unbiased must be a bool, got {type(unbiased).__name__}")
         if correction is None:
@@ -192,13 +232,13 @@ class Reductions:
 
     def std(
         self,
-        axis: Axis = _UNSET,
+        dim: Axis = None,
         unbiased: bool = True,
-        keepdims: bool = _UNSET,
+        keepdim: bool = False,
         *,
-        dim: Axis = _UNSET,
-        keepdim: bool = _UNSET,
-        correction: int | None = None,
+        correction: float | None = None,
+        axis: Axis = None,
+        keepdims: bool | None = None,
     ) -> Tensor:
         """Standard deviation: the square root of `var` (unbiased by default, as PyTorch). Where
         it is 0 (a constant feature) its gradient is 0, as PyTorch's, not 0·inf = NaN.
@@ -206,19 +246,18 @@ class Reductions:
         >>> from autograd import Tensor
         >>> x = Tensor([2.0, 2.0, 2.0], requires_grad=True)
         >>> x.std().backward()
-        >>> x.grad
-        array([0., 0., 0.])
+        >>> x.grad.tolist()
+        [0.0, 0.0, 0.0]
         """
-        kept = pick("std", "keepdims", keepdims, "keepdim", keepdim, False)
-        v = self.var(pick("std", "axis", axis, "dim", dim, None), unbiased, kept, correction=correction)
-        zero = v.data == 0
+        v = self.var(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims)
+        zero = v._data == 0
         if not zero.any():
             return v.sqrt()
         # sqrt's slope at 0 is inf: take the root of 1 there instead, and select 0 for the result
         where = _REGISTRY["where"]
         return self._apply(where, (0.0, self._apply(where, (1.0, v), {"cond": zero}).sqrt()), {"cond": zero})
 
-    def argmax(self, dim: Any = None, keepdim: bool = False, *, axis: Any = _UNSET) -> Tensor:
+    def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None) -> Tensor:
         """The index of the maximum (the first, at ties) along ``dim``, or in the flattened tensor
         for None, as an int64 Tensor; not differentiable.
 
@@ -226,43 +265,40 @@ class Reductions:
         >>> Tensor([[1.0, 5.0], [3.0, 2.0]]).argmax(dim=1).tolist()
         [1, 0]
         """
-        return self._arg("argmax", np.argmax, dim, keepdim, axis)
+        return self._arg("argmax", np.argmax, _either("argmax", "dim", dim, "axis", axis), keepdim)
 
-    def argmin(self, dim: Any = None, keepdim: bool = False, *, axis: Any = _UNSET) -> Tensor:
+    def argmin(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None) -> Tensor:
         """The index of the minimum along ``dim`` (flattened for None), as `argmax`."""
-        return self._arg("argmin", np.argmin, dim, keepdim, axis)
+        return self._arg("argmin", np.argmin, _either("argmin", "dim", dim, "axis", axis), keepdim)
 
-    def _arg(self, op: str, fn: Any, dim: Any, keepdim: bool, axis: Any) -> Tensor:
-        dim = pick(op, "axis", axis, "dim", None if dim is None else dim, None)
+    def _arg(self, op: str, fn: Any, dim: Any, keepdim: bool) -> Tensor:
         keep = _keep(op, keepdim)
-        if self.data.size == 0:
-            raise ValueError(f"{op}: the tensor is empty (shape {self.data.shape})")
+        if self._data.size == 0:
+            raise ValueError(f"{op}: the tensor is empty (shape {self._data.shape})")
         if dim is None:
-            found = fn(self.data)
-            return self._constant(
-                np.asarray(found).reshape((1,) * self.data.ndim) if keep else np.asarray(found)
-            )
-        ax = one_axis(op, dim, self.data.ndim)
-        return self._constant(np.asarray(fn(self.data, axis=ax, keepdims=keep)))
+            found = np.asarray(fn(self._data))
+            return self._constant(found.reshape((1,) * self._data.ndim) if keep else found)
+        ax = one_axis(op, dim, self._data.ndim)
+        return self._constant(np.asarray(fn(self._data, axis=ax, keepdims=keep)))
 
-    def softmax(self, axis: int = _UNSET, *, dim: int = _UNSET) -> Tensor:
-        """exp(x) / Σ exp(x) along ``axis`` (the last by default), shifted by the max first so that
+    def softmax(self, dim: int = -1, *, axis: int | None = None) -> Tensor:
+        """exp(x) / Σ exp(x) along ``dim`` (the last by default), shifted by the max first so that
         nothing overflows.
 
         >>> from autograd import Tensor
-        >>> Tensor([1000.0, 1000.0]).softmax().data
-        array([0.5, 0.5])
+        >>> Tensor([1000.0, 1000.0]).softmax().tolist()
+        [0.5, 0.5]
         """
-        ax = one_axis("softmax", pick("softmax", "axis", axis, "dim", dim, -1), self.data.ndim)
-        return self._apply1(_REGISTRY["softmax"], axis=ax)
+        dim = dim if axis is None else axis
+        return self._apply1(_REGISTRY["softmax"], axis=one_axis("softmax", dim, self._data.ndim))
 
-    def log_softmax(self, axis: int = _UNSET, *, dim: int = _UNSET) -> Tensor:
-        """x - log Σ exp(x) along ``axis`` (the last by default), computed stably (finite for
+    def log_softmax(self, dim: int = -1, *, axis: int | None = None) -> Tensor:
+        """x - log Σ exp(x) along ``dim`` (the last by default), computed stably (finite for
         logits of 1e4).
 
         >>> from autograd import Tensor
-        >>> Tensor([0.0, 1e4]).log_softmax().data
-        array([-10000.,      0.])
+        >>> Tensor([0.0, 1e4]).log_softmax().tolist()
+        [-10000.0, 0.0]
         """
-        ax = one_axis("log_softmax", pick("log_softmax", "axis", axis, "dim", dim, -1), self.data.ndim)
-        return self._apply1(_REGISTRY["log_softmax"], axis=ax)
+        dim = dim if axis is None else axis
+        return self._apply1(_REGISTRY["log_softmax"], axis=one_axis("log_softmax", dim, self._data.ndim))

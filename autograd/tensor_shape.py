@@ -40,10 +40,10 @@ def clean_index(op: str, index: Any) -> tuple[Any, bool]:
     items = index if isinstance(index, tuple) else (index,)
     clean, repeats = [], False
     for item in items:
-        item = item.data if isinstance(item, Node) else item  # a Tensor: its array
+        item = item._data if isinstance(item, Node) else item  # a Tensor: its array
         if isinstance(item, (list, range)):
             try:  # (a list of 0-d Tensors is the list of their numbers)
-                item = np.asarray([x.data if isinstance(x, Node) else x for x in item])
+                item = np.asarray([x._data if isinstance(x, Node) else x for x in item])
             except ValueError:
                 raise ValueError(
                     f"{op}: the index list {item!r:.60} is ragged (rows of different lengths)"
@@ -60,7 +60,7 @@ class Shapes:
     """The shape and indexing methods of `Tensor` (a mixin: see `autograd.tensor`)."""
 
     __slots__ = ()
-    data: np.ndarray
+    _data: np.ndarray
 
     if TYPE_CHECKING:
 
@@ -83,7 +83,7 @@ class Shapes:
             return self._apply1(_REGISTRY["reshape"], shape=shape)
         except ValueError:
             raise ValueError(
-                f"reshape: cannot reshape shape {self.data.shape} ({self.data.size} elements) into {shape}"
+                f"reshape: cannot reshape shape {self._data.shape} ({self._data.size} elements) into {shape}"
             ) from None
         except TypeError:
             raise TypeError(f"reshape: the shape must be ints, got {shape!r}") from None
@@ -99,7 +99,7 @@ class Shapes:
         >>> Tensor(np.zeros((2, 3, 4))).flatten(1).shape
         (2, 12)
         """
-        shape = self.data.shape
+        shape = self._data.shape
         if not shape:
             return self.reshape(1)
         start, end = (one_axis("flatten", d, len(shape)) for d in (start_dim, end_dim))
@@ -116,13 +116,13 @@ class Shapes:
         >>> Tensor([1.0, 2.0]).unsqueeze(-1).shape
         (2, 1)
         """
-        ndim = self.data.ndim
+        ndim = self._data.ndim
         if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
             raise TypeError(f"unsqueeze: dim must be an int, got {type(dim).__name__}")
         if not -ndim - 1 <= dim <= ndim:
             raise ValueError(f"unsqueeze: dim {dim} is out of range for a tensor with {ndim} dimensions")
         dim = int(dim) % (ndim + 1)
-        return self.reshape(*self.data.shape[:dim], 1, *self.data.shape[dim:])
+        return self.reshape(*self._data.shape[:dim], 1, *self._data.shape[dim:])
 
     def squeeze(self, dim: int | None = None) -> Tensor:
         """The axes of length 1 removed (only ``dim``'s, if given and of length 1, as PyTorch).
@@ -131,7 +131,7 @@ class Shapes:
         >>> Tensor(np.zeros((1, 3, 1))).squeeze().shape, Tensor(np.zeros((1, 3, 1))).squeeze(1).shape
         ((3,), (1, 3, 1))
         """
-        shape = self.data.shape
+        shape = self._data.shape
         if dim is None:
             return self.reshape(*(n for n in shape if n != 1))
         if not shape:
@@ -149,7 +149,7 @@ class Shapes:
         ((4, 2, 3), (4, 3, 2), (2, 4, 3))
         """
         axes = _shape_arg(axes)
-        ndim = self.data.ndim
+        ndim = self._data.ndim
         if len(axes) == 2 and ndim >= 2:  # PyTorch's swap of two dimensions
             a, b = (one_axis("transpose", d, ndim) for d in axes)
             order = list(range(ndim))
@@ -157,7 +157,7 @@ class Shapes:
             axes = tuple(order)
         axes = axes or tuple(range(ndim - 1, -1, -1))
         if len(axes) != ndim:
-            raise ValueError(f"transpose: {len(axes)} axes given for shape {self.data.shape}, need {ndim}")
+            raise ValueError(f"transpose: {len(axes)} axes given for shape {self._data.shape}, need {ndim}")
         normalize_axes("transpose", axes, ndim)  # ints, in range, none repeated: a permutation
         return self._apply1(_REGISTRY["transpose"], axes=tuple(int(a) % ndim for a in axes))
 
@@ -169,17 +169,19 @@ class Shapes:
         (4, 2, 3)
         """
         dims = _shape_arg(dims)
-        if len(dims) != self.data.ndim:
+        if len(dims) != self._data.ndim:
             raise ValueError(
-                f"permute: {len(dims)} dims given for shape {self.data.shape}, need {self.data.ndim}"
+                f"permute: {len(dims)} dims given for shape {self._data.shape}, need {self._data.ndim}"
             )
-        normalize_axes("permute", dims, self.data.ndim)
-        return self._apply1(_REGISTRY["transpose"], axes=tuple(int(d) % max(self.data.ndim, 1) for d in dims))
+        normalize_axes("permute", dims, self._data.ndim)
+        return self._apply1(
+            _REGISTRY["transpose"], axes=tuple(int(d) % max(self._data.ndim, 1) for d in dims)
+        )
 
     @property
     def T(self) -> Tensor:
         """All axes reversed (the matrix transpose for 2-D)."""
-        return self._apply1(_REGISTRY["transpose"], axes=tuple(range(self.data.ndim - 1, -1, -1)))
+        return self._apply1(_REGISTRY["transpose"], axes=tuple(range(self._data.ndim - 1, -1, -1)))
 
     def __getitem__(self, index: Any) -> Tensor:
         """numpy indexing: ints, slices, None, ..., integer arrays and boolean masks. Gradients of
@@ -195,7 +197,7 @@ class Shapes:
         try:
             return self._apply1(_REGISTRY["[]"], index=index, repeats=repeats)
         except IndexError as e:
-            raise IndexError(f"index: {e} (tensor shape {self.data.shape})") from None
+            raise IndexError(f"index: {e} (tensor shape {self._data.shape})") from None
 
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
         """``value`` where ``mask`` (booleans, broadcast to this shape) holds, these elements elsewhere.
@@ -204,27 +206,27 @@ class Shapes:
         >>> Tensor([1.0, 2.0, 3.0]).masked_fill(np.array([True, False, True]), -np.inf).tolist()
         [-inf, 2.0, -inf]
         """
-        cond = np.asarray(getattr(mask, "data", mask))
+        cond = np.asarray(getattr(mask, "_data", mask))
         if cond.dtype != np.bool_:
             raise TypeError(f"masked_fill: the mask must be booleans, got {cond.dtype}")
         try:
-            shape = np.broadcast_shapes(cond.shape, self.data.shape)
+            shape = np.broadcast_shapes(cond.shape, self._data.shape)
         except ValueError:
             raise ValueError(
-                f"masked_fill: mask shape {cond.shape} does not broadcast to {self.data.shape}"
+                f"masked_fill: mask shape {cond.shape} does not broadcast to {self._data.shape}"
             ) from None
-        if shape != self.data.shape:
+        if shape != self._data.shape:
             raise ValueError(
-                f"masked_fill: mask shape {cond.shape} would grow the tensor's {self.data.shape}"
+                f"masked_fill: mask shape {cond.shape} would grow the tensor's {self._data.shape}"
             )
-        fill = np.shape(getattr(value, "data", value))
+        fill = np.shape(getattr(value, "_data", value))
         try:
-            grows = np.broadcast_shapes(fill, self.data.shape) != self.data.shape
+            grows = np.broadcast_shapes(fill, self._data.shape) != self._data.shape
         except ValueError:
             grows = True
         if grows:
             raise ValueError(
-                f"masked_fill: the value's shape {fill} does not fit the tensor's {self.data.shape}"
+                f"masked_fill: the value's shape {fill} does not fit the tensor's {self._data.shape}"
             )
         return self._apply(_REGISTRY["where"], (value, self), {"cond": cond})
 
@@ -245,25 +247,25 @@ class Shapes:
     @classmethod
     def _cat(cls, tensors: Sequence[Any], dim: int) -> Tensor:
         ts = cls._joined("cat", tensors)
-        ndim = ts[0].data.ndim
-        if ndim == 0 or any(t.data.ndim != ndim for t in ts):
-            shapes = [t.data.shape for t in ts]
+        ndim = ts[0]._data.ndim
+        if ndim == 0 or any(t._data.ndim != ndim for t in ts):
+            shapes = [t._data.shape for t in ts]
             raise ValueError(
                 f"cat: tensors need the same number of dimensions (at least 1), got shapes {shapes}"
             )
         ax = one_axis("cat", dim, ndim)
-        rest = ts[0].data.shape[:ax] + ts[0].data.shape[ax + 1 :]
-        if any(t.data.shape[:ax] + t.data.shape[ax + 1 :] != rest for t in ts):
-            raise ValueError(f"cat: shapes {[t.data.shape for t in ts]} differ outside dim {dim}")
-        bounds = tuple(int(b) for b in np.cumsum([0] + [t.data.shape[ax] for t in ts]))  # where each starts
+        rest = ts[0]._data.shape[:ax] + ts[0]._data.shape[ax + 1 :]
+        if any(t._data.shape[:ax] + t._data.shape[ax + 1 :] != rest for t in ts):
+            raise ValueError(f"cat: shapes {[t._data.shape for t in ts]} differ outside dim {dim}")
+        bounds = tuple(int(b) for b in np.cumsum([0] + [t._data.shape[ax] for t in ts]))  # where each starts
         return cls._apply(_REGISTRY["cat"], tuple(ts), {"axis": ax, "bounds": bounds})
 
     @classmethod
     def _stack(cls, tensors: Sequence[Any], dim: int) -> Tensor:
         ts = cls._joined("stack", tensors)
-        if any(t.data.shape != ts[0].data.shape for t in ts):
-            raise ValueError(f"stack: tensors need one shape, got {[t.data.shape for t in ts]}")
-        ndim = ts[0].data.ndim
+        if any(t._data.shape != ts[0]._data.shape for t in ts):
+            raise ValueError(f"stack: tensors need one shape, got {[t._data.shape for t in ts]}")
+        ndim = ts[0]._data.ndim
         if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not -ndim - 1 <= dim <= ndim:
             raise ValueError(f"stack: dim {dim!r} is out of range for tensors with {ndim} dimensions")
         return cls._cat([t.unsqueeze(int(dim)) for t in ts], dim=int(dim) % (ndim + 1))

@@ -184,3 +184,10 @@ class Value(Composites, ValueProtocol):
     def detach(self) -> Value:
         """A new leaf with the same data, cut off from the graph."""
         return Value(self.data, label=self.label)
+
+
+# The walk reads every node's value, gradient and flag by these names (a Tensor's .data and .grad
+# are Tensors, as PyTorch's): for a Value they are its own slots, at no cost.
+Value._data = Value.__dict__["data"]
+Value._grad = Value.__dict__["grad"]
+Value._requires_grad = True

@@ -210,10 +210,10 @@ class _Drawing:
         array = is_array(node)
         fields = [name] if name else []
         if array:
-            fields.append(f"{tuple(node.data.shape)} {node.data.dtype}")
-            fields.append("data " + summary(node.data, "\n"))
+            fields.append(f"{tuple(node._data.shape)} {node._data.dtype}")
+            fields.append("data " + summary(node._data, "\n"))
         else:
-            fields.append("data " + self.data_text(node.data))
+            fields.append("data " + self.data_text(node._data))
         gt = self.grad_text(node)
         if gt is not None:
             fields.append(gt)
@@ -243,9 +243,9 @@ class _Drawing:
         fields = [f"{n_params} parameters, {n_ops} ops"]
         if len(outs) == 1 and not is_array(outs[0]):
             gt = self.grad_text(outs[0])
-            fields.append(f"out {self.data_text(outs[0].data)}" + (f"  {gt}" if gt else ""))
+            fields.append(f"out {self.data_text(outs[0]._data)}" + (f"  {gt}" if gt else ""))
         elif len(outs) == 1:
-            fields.append(f"out {tuple(outs[0].data.shape)} {outs[0].data.dtype}")
+            fields.append(f"out {tuple(outs[0]._data.shape)} {outs[0]._data.dtype}")
         elif len(outs) > 1:
             fields.append(f"{len(outs)} outputs")
         norm = self.norm_text([n for n in members if n in g.params])
@@ -461,17 +461,17 @@ def _grad_texter(g: GraphView, show_grad: bool | None) -> Callable[[Any], str | 
     if show_grad is False:
         return lambda node: None
     # A Value graph has been through backward when any of its nodes has a nonzero grad.
-    computed = show_grad is True or any(n.grad != 0 for n in g.order if not is_array(n))
+    computed = show_grad is True or any(n._grad != 0 for n in g.order if not is_array(n))
 
     def text(node: Any) -> str:
         if is_array(node):
-            grad = getattr(node, "grad", None)
+            grad = getattr(node, "_grad", None)
             if grad is not None:
                 return "grad " + summary(grad, "\n")
-            if getattr(node, "requires_grad", True) is False:
+            if getattr(node, "_requires_grad", True) is False:
                 return "no grad (requires_grad=False)"
             return "grad not computed"
-        return "grad " + fmt_fixed(node.grad) if computed else "grad not computed"
+        return "grad " + fmt_fixed(node._grad) if computed else "grad not computed"
 
     return text
 
@@ -481,11 +481,11 @@ def _norm_texter(g: GraphView, show_grad: bool | None) -> Callable[[Sequence[Any
     shown = _grad_texter(g, show_grad)
 
     def text(params: Sequence[Any]) -> str | None:
-        if not params or any(getattr(p, "grad", None) is None for p in params):
+        if not params or any(getattr(p, "_grad", None) is None for p in params):
             return None
         if show_grad is False or "not computed" in (shown(params[0]) or "not computed"):
             return None
-        return "‖grad‖ " + fmt_fixed(grad_norm(p.grad for p in params))
+        return "‖grad‖ " + fmt_fixed(grad_norm(p._grad for p in params))
 
     return text
 

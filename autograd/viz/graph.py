@@ -39,7 +39,7 @@ def is_op(prim: Primitive | None, name: str) -> bool:
 
 
 def is_array(node: Any) -> bool:
-    return isinstance(node.data, np.ndarray)
+    return isinstance(node._data, np.ndarray)
 
 
 def primitive_of(node: Any) -> Primitive | None:
@@ -69,23 +69,23 @@ def sent_gradients(node: Any, g: Any) -> list[tuple[int, Any, Any]]:
     if op.__class__ is str or not op.rules:  # a leaf, or built by hand
         return []
     args = node._args
-    numbers = [x.data if isinstance(x, engine.Node) else x for x in args]
+    numbers = [x._data if isinstance(x, engine.Node) else x for x in args]
     return [
         (
             j,
             x,
             _fit(
-                op.rules[j](g, node.data, *(numbers[j : j + 1] if op.variadic else numbers), **node._params),
+                op.rules[j](g, node._data, *(numbers[j : j + 1] if op.variadic else numbers), **node._params),
                 x,
             ),
         )
         for j, x in enumerate(args)
-        if isinstance(x, engine.Node) and x.requires_grad and op.rules[j] is not None
+        if isinstance(x, engine.Node) and x._requires_grad and op.rules[j] is not None
     ]
 
 
 def _fit(g: Any, x: Any) -> Any:
-    return sum_to(np.asarray(g), x.data.shape) if is_array(x) else g
+    return sum_to(np.asarray(g), x._data.shape) if is_array(x) else g
 
 
 # --- numbers and formulas -------------------------------------------------------------------------
@@ -385,7 +385,7 @@ class GraphView:
         if own:
             return (own, ATOM_LEVEL)
         if not node._prev:
-            return None if is_array(node) else number_formula(float(node.data))
+            return None if is_array(node) else number_formula(float(node._data))
         args: list[Formula] = []
         for x in operands(node):
             f = number_formula(float(x)) if is_number(x) else self.expr.get(x)

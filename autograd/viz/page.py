@@ -137,14 +137,14 @@ def write_backward_html(
 def _check_start(root: Any, who: str = "backward_page") -> None:
     """ValueError when no backward pass starts at ``root``: else the page would have no steps, or
     the engine's error would name backward()."""
-    if getattr(root, "requires_grad", True) is False:
+    if getattr(root, "_requires_grad", True) is False:
         raise ValueError(
             f"{who}: root does not require grad (no input it was computed from has "
             "requires_grad=True, or it was computed under no_grad): there is no backward pass to step through"
         )
-    if isinstance(root.data, np.ndarray) and root.data.size != 1:
+    if isinstance(root._data, np.ndarray) and root._data.size != 1:
         raise ValueError(
-            f"{who}: root has shape {root.data.shape}; the backward pass starts from an "
+            f"{who}: root has shape {root._data.shape}; the backward pass starts from an "
             "output of one element (a loss), so reduce it first (e.g. .sum())"
         )
     try:
@@ -267,7 +267,7 @@ class _Page:
                 "final": final.get(i),
             }
             if self.scalar:
-                entry.update(data=_num(n.data), grad=_num(grad))
+                entry.update(data=_num(n._data), grad=_num(grad))
             out.append(entry)
         return out
 
@@ -337,7 +337,7 @@ class _Page:
             fields.append(
                 f'<label><span>{html.escape(name)}</span><input type="text" inputmode="decimal" '
                 f'spellcheck="false" data-leaf="{html.escape(name, quote=True)}" data-index="{i}" '
-                f'data-initial="{float(n.data)!r}" value="{float(n.data)!r}"></label>'
+                f'data-initial="{float(n._data)!r}" value="{float(n._data)!r}"></label>'
             )
         return (
             '<section class="inputs"><h2>Inputs <button id="reset" type="button">reset</button></h2>'

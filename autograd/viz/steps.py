@@ -68,7 +68,7 @@ class Numbers:
         self.grads = grads
 
     def data(self, i: int) -> Any:
-        return self.nodes[i].data
+        return self.nodes[i]._data
 
     def grad(self, i: int) -> Any:
         return self.grads.get(self.nodes[i], 0.0)
@@ -79,9 +79,9 @@ class Numbers:
         rule = prim.rules[j] if prim is not None else None
         if rule is None:
             return 0.0
-        raw = [getattr(x, "data", x) for x in operands(node)]
+        raw = [getattr(x, "_data", x) for x in operands(node)]
         params = getattr(node, "_params", None) or {}
-        return rule(1.0, node.data, *raw, **params)
+        return rule(1.0, node._data, *raw, **params)
 
     def value(self, kind: str, i: int, j: int | None) -> Any:
         if kind == "d":
@@ -283,13 +283,17 @@ def _places(users: list[str]) -> str:
 
 def _array_template(g: TemplateView, node: Any, sent: list[tuple[Any, int]], head: str) -> str:
     me, dR = g.name(node), d(g.name(g.root))
-    shape = f" (shape {tuple(np.shape(node.data))})" if np.ndim(node.data) else ""
+    shape = f" (shape {tuple(np.shape(node._data))})" if np.ndim(node._data) else ""
     if len(sent) == 1:
         consumer = sent[0][0]
         prim = primitive_of(consumer)
         summed = ""
-        if prim is not None and prim.kind == "elementwise" and np.shape(consumer.data) != np.shape(node.data):
-            summed = f", summed over the broadcast axes back to shape {tuple(np.shape(node.data))}"
+        if (
+            prim is not None
+            and prim.kind == "elementwise"
+            and np.shape(consumer._data) != np.shape(node._data)
+        ):
+            summed = f", summed over the broadcast axes back to shape {tuple(np.shape(node._data))}"
         rule = f"{dR}/{d(me)} = {dR}/{d(g.name(consumer))} · {_partial(g.name(consumer), me)}"
         return f"{head}{shape}: through {braces(op_label(consumer))} (chain rule: {rule}{summed})."
     ops = ", ".join(braces(op_label(c)) for c, _ in sent)
@@ -350,8 +354,8 @@ class Walk:
     def __init__(self, g: GraphView, rankdir: str) -> None:
         self.g, self.rankdir = g, rankdir
         self.plan = Plan(g, fold=True)
-        nodes = [n for n in reversed(g.order) if getattr(n, "requires_grad", True)]  # data needs none
-        raw = [getattr(v, "data", v) for v in engine.grad(g.root, nodes)]
+        nodes = [n for n in reversed(g.order) if getattr(n, "_requires_grad", True)]  # data needs none
+        raw = [getattr(v, "_data", v) for v in engine.grad(g.root, nodes)]
         self.total: dict[Any, Any] = dict(zip(nodes, raw))  # node -> its gradient (data, not a node)
         self.sent: dict[Any, list[tuple[Any, int]]] = {n: [] for n in g.order}
         self.reached = {g.root}  # nodes a gradient flows to (data that needs none is not)

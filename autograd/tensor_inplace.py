@@ -1,0 +1,170 @@
+"""Changing a Tensor in place, as PyTorch does: ``t += x``, ``t[index] = v``, ``add_ mul_ zero_
+fill_ copy_ clamp_``. Mixed into `autograd.tensor.Tensor`.
+
+Where no graph is recorded (nothing involved requires grad, or grad mode is off) the numbers change
+in the Tensor's own array, so every Tensor sharing that memory sees it: ``p.data -= lr * p.grad``
+updates ``p``, ``dlogits[range(n), y] -= 1`` changes ``dlogits``. Where a graph is recorded, the
+Tensor becomes the new node (its old value stays in the graph as a node of its own): ``out +=
+bias`` on a computed ``out`` stays differentiable, and ``nlls[i] = nll`` makes ``nlls`` depend on
+``nll``. A leaf that requires grad cannot change in place outside ``no_grad`` (its gradient would
+belong to a value it no longer holds), as in PyTorch. Nodes computed from a Tensor before it
+changed read its new value when they are differentiated: change a Tensor in place only before
+using it, or where no graph needs it.
+
+>>> from autograd import Tensor
+>>> t = Tensor([1.0, 2.0, 3.0])
+>>> view = t.data
+>>> view += 1
+>>> t[0] = 10.0
+>>> t.tolist()
+[10.0, 3.0, 4.0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from autograd.modes import Modes
+from autograd.primitive import _REGISTRY
+from autograd.tensor_shape import clean_index
+
+if TYPE_CHECKING:
+    from autograd.tensor import Tensor
+
+__all__ = ["InPlace"]
+
+
+class InPlace:
+    """The in-place operations of `Tensor` (a mixin: see the module docstring)."""
+
+    __slots__ = ()
+    _data: np.ndarray
+    _grad: Any
+    _requires_grad: bool
+    _op: Any
+    _prev: Any
+    _args: Any
+    _params: Any
+
+    if TYPE_CHECKING:
+
+        def _operand(self, other: Any, op: str) -> Any: ...
+
+        @staticmethod
+        def _constant(data: np.ndarray) -> Tensor: ...
+
+        @staticmethod
+        def _apply(prim: Any, operands: tuple[Any, ...], params: dict[str, Any]) -> Tensor: ...
+
+    def _changed(self, what: str, other: Any, compute: Callable[[Any, Any], Any]) -> Tensor:
+        """``self`` set to ``compute(self, other)``: in its array, or as the new node (see above)."""
+        if other is NotImplemented:
+            raise TypeError(f"{what}: cannot combine a Tensor with this operand in place")
+        recorded = Modes.recording() and (
+            self._requires_grad or bool(getattr(other, "_requires_grad", False))
+        )
+        if not recorded:
+            result = compute(self._constant(self._data), other)._data
+            if result.shape != self._data.shape:
+                raise ValueError(
+                    f"{what}: the result's shape {result.shape} is not the tensor's {self._data.shape}"
+                )
+            if not np.can_cast(result.dtype, self._data.dtype, casting="same_kind"):
+                raise TypeError(
+                    f"{what}: a {result.dtype} result cannot go into a {self._data.dtype} tensor in place"
+                )
+            np.copyto(self._data, result, casting="same_kind")
+            return self  # type: ignore[return-value]
+        if self._requires_grad and not self._op:
+            raise ValueError(
+                f"{what}: a leaf Tensor that requires grad cannot change in place (its gradient would be "
+                "lost); write x = x + y instead, or change it under no_grad()"
+            )
+        old = self._constant(self._data)  # self's value so far, as a node of its own
+        old._requires_grad, old._op, old._prev, old._args, old._params = (
+            self._requires_grad,
+            self._op,
+            self._prev,
+            self._args,
+            self._params,
+        )
+        new = compute(old, other)
+        self._data, self._grad, self._requires_grad = new._data, None, new._requires_grad  # type: ignore[misc]
+        self._op, self._prev, self._args, self._params = new._op, new._prev, new._args, new._params
+        return self  # type: ignore[return-value]
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return self._changed("+=", self._operand(other, "add"), lambda a, b: a + b)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self._changed("-=", self._operand(other, "sub"), lambda a, b: a - b)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self._changed("*=", self._operand(other, "mul"), lambda a, b: a * b)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self._changed("/=", self._operand(other, "div"), lambda a, b: a / b)
+
+    def add_(self, other: Any, alpha: float = 1.0) -> Tensor:
+        """``self += alpha * other``, in place."""
+        return self._changed("add_", self._operand(other, "add"), lambda a, b: a + b * alpha)
+
+    def sub_(self, other: Any, alpha: float = 1.0) -> Tensor:
+        """``self -= alpha * other``, in place."""
+        return self._changed("sub_", self._operand(other, "sub"), lambda a, b: a - b * alpha)
+
+    def mul_(self, other: Any) -> Tensor:
+        """``self *= other``, in place."""
+        return self._changed("mul_", self._operand(other, "mul"), lambda a, b: a * b)
+
+    def div_(self, other: Any) -> Tensor:
+        """``self /= other``, in place."""
+        return self._changed("div_", self._operand(other, "div"), lambda a, b: a / b)
+
+    def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:
+        """``clamp``, in place."""
+        return self._changed("clamp_", 0.0, lambda a, _: a.clamp(min, max))
+
+    def zero_(self) -> Tensor:
+        """Every element 0, in place."""
+        return self.fill_(0)
+
+    def fill_(self, value: float) -> Tensor:
+        """Every element ``value``, in place (its values then depend on nothing)."""
+        if Modes.recording() and self._requires_grad:
+            raise ValueError("fill_: a Tensor that requires grad cannot be filled in place outside no_grad()")
+        self._set_numbers("fill_", Ellipsis, value)
+        return self  # type: ignore[return-value]
+
+    def copy_(self, source: Any) -> Tensor:
+        """This Tensor's values set to ``source``'s (broadcast to this shape), in place."""
+        self.__setitem__(Ellipsis, source)
+        return self  # type: ignore[return-value]
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        """``t[index] = value``, as numpy assigns (value broadcast to the picked elements, cast to
+        t's dtype). Recorded in the graph where grad flows (see the module docstring)."""
+        index, _ = clean_index("setitem", index)
+        operand = self._operand(value, "setitem")
+        if operand is NotImplemented:
+            raise TypeError(
+                f"setitem: the value must be a Tensor, an array or a number, got {type(value).__name__}"
+            )
+        recorded = Modes.recording() and (
+            self._requires_grad or bool(getattr(operand, "_requires_grad", False))
+        )
+        if not recorded:
+            self._set_numbers("setitem", index, getattr(operand, "_data", operand))
+            return
+        put = _REGISTRY["[]="]
+        self._changed("setitem", operand, lambda a, b: a._apply(put, (a, b), {"index": index}))
+
+    def _set_numbers(self, what: str, index: Any, value: Any) -> None:
+        try:
+            self._data[index] = value
+        except (ValueError, IndexError) as err:
+            kind = type(err)
+            raise kind(f"{what}: {err} (tensor shape {self._data.shape})") from None
