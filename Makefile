@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= out
 
-.PHONY: all setup system-deps demo test lint bench clean
+.PHONY: all setup system-deps demo test lint bench mutate clean
 
 all: test
 
@@ -14,7 +14,7 @@ all: test
 $(STAMP): pyproject.toml $(wildcard */__init__.py)
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); bash .ci/system-deps python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[demos,dev]'
+	$(PY) -m pip install --quiet -e '.[demos,dev,test]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -37,10 +37,13 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 bench: $(STAMP)
-	$(PY) -m pip install --quiet micrograd==0.1.0
-	$(PY) -m pip install --quiet torch==2.13.0 || echo "torch not installable here: benchmarks run without it"
 	$(PY) benchmarks/bench_scalar.py
 	$(PY) benchmarks/bench_tensor.py
+
+# Every derivative rule changed in turn (scaled, sign-flipped, operands swapped): the op tests
+# must catch each one. The last line says how many did.
+mutate: $(STAMP)
+	$(PY) tests/mutate.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -18,7 +18,7 @@ import numpy as np
 
 from autograd.modes import Modes
 
-__all__ = ["AnomalyError", "check_new_node", "checked_send"]
+__all__ = ["AnomalyError", "check_new_node", "check_step", "gradients_before"]
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 
@@ -59,21 +59,24 @@ def _user_line() -> str:
 def _describe(node: Any) -> str:
     label = getattr(node, "label", "")
     inputs = ", ".join(_short(x) for x in getattr(node, "_args", ()))
-    where = Modes.local.sites.get(node, "an unknown place (made before detect_anomaly)")
+    where = Modes.here().sites.get(node, "an unknown place (made before detect_anomaly)")
     return f"{'node ' + repr(label) + ', ' if label else ''}inputs ({inputs}), made at {where}"
 
 
 def check_new_node(node: Any) -> None:
     """Record where ``node`` was made, and raise if its value is NaN/inf from finite inputs."""
-    Modes.local.sites[node] = _user_line()
+    Modes.here().sites[node] = _user_line()
     if not _finite(node.data) and all(_finite(x) for x in getattr(node, "_args", ())):
         raise AnomalyError(f"forward: {node._op} gave {_short(node)} from finite numbers; {_describe(node)}")
 
 
-def checked_send(op: Any, node: Any) -> None:
-    """``op.send(node)``, raising if it sends a NaN/inf gradient from finite numbers."""
-    before = [getattr(p, "grad", None) for p in node._prev]
-    op.send(node)
+def gradients_before(node: Any) -> list[Any]:
+    """The ``.grad`` of ``node``'s inputs before its step (to tell what the step did)."""
+    return [getattr(p, "grad", None) for p in node._prev]
+
+
+def check_step(node: Any, before: list[Any]) -> None:
+    """Raise if ``node``'s step sent a NaN/inf gradient from finite numbers."""
     if not (_finite(node.grad) and _finite(node.data) and all(_finite(x) for x in node._args)):
         return  # not born here: it came from upstream, or from non-finite data
     for j, (p, old) in enumerate(zip(node._prev, before)):
@@ -81,6 +84,6 @@ def checked_send(op: Any, node: Any) -> None:
             which = "its input" if len(node._prev) == 1 else f"its input {j}"
             bad = _short(getattr(p, "grad", None))
             raise AnomalyError(
-                f"backward: the gradient that {op} sends to {which} became {bad} from finite numbers; "
+                f"backward: the gradient that {node._op} sends to {which} became {bad} from finite numbers; "
                 f"{_describe(node)}"
             )

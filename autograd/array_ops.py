@@ -2,10 +2,10 @@
 
 Written as the elementwise ones in `autograd.ops`: a forward on arrays and one rule per operand,
 ``rule(g, out, *operands, **params)``, where the params are the op's settings (an axis, a shape,
-an index). A rule uses arithmetic, methods that ndarrays and Tensors share (``sum``, ``reshape``,
-``transpose``) and the helpers here, so it runs on arrays (first order) and on Tensor nodes (any
-order). A rule may return a gradient of the broadcast shape: the Tensor sums it back to its
-operand's shape in one place.
+an index). A rule runs on arrays (first order) and on Tensor nodes (any order): where it needs a
+shape operation it calls a primitive (through the small helpers below, which take numpy's fast
+path for arrays), never a Tensor method that might read its arguments another way. A rule may
+return a gradient of the broadcast shape: the engine sums it back to its operand's shape.
 
 >>> import numpy as np
 >>> SUM(np.ones((2, 3)), axes=(1,), keepdims=False)
@@ -14,34 +14,49 @@ array([3., 3.])
 
 from __future__ import annotations
 
+import math
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from autograd.ops import EXP, PRODUCT_LEVEL
-from autograd.primitive import primitive, where
+from autograd.primitive import Primitive, where
+from autograd.primitive import primitive as _primitive
 
-__all__ = [
-    "BROADCAST",
-    "CAST",
-    "CAT",
-    "CLAMP",
-    "GETITEM",
-    "LOG_SOFTMAX",
-    "MATMUL",
-    "MAX",
-    "RESHAPE",
-    "SCATTER",
-    "SOFTMAX",
-    "SUM",
-    "TRANSPOSE",
-    "WHERE",
-    "kept_shape",
-]
+primitive = partial(_primitive, checked=False)  # proven by the op table (see autograd.ops)
 
 
 def _raw(x: Any) -> Any:
-    return getattr(x, "data", x) if not isinstance(x, np.ndarray) else x
+    """The array of a node (a constant mask is computed from it), an array as it is."""
+    return x if x.__class__ is np.ndarray else getattr(x, "data", x)
+
+
+def _is_array(x: Any) -> bool:
+    return x.__class__ is np.ndarray or isinstance(x, np.generic)
+
+
+# --- shape operations inside rules: numpy's own on arrays, the primitive on nodes ----------------
+
+
+def _reshape(x: Any, shape: tuple[int, ...]) -> Any:
+    return x.reshape(shape) if _is_array(x) else RESHAPE(x, shape=shape)
+
+
+def _transpose(x: Any, axes: tuple[int, ...]) -> Any:
+    return x.transpose(axes) if _is_array(x) else TRANSPOSE(x, axes=axes)
+
+
+def sum_axes(x: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
+    return (
+        np.add.reduce(x, axis=axes, keepdims=keepdims)  # type: ignore[call-overload]
+        if _is_array(x)
+        else SUM(x, axes=axes, keepdims=keepdims)
+    )
+
+
+def _index(x: Any, index: Any) -> Any:
+    return x[index] if _is_array(x) else GETITEM(x, index=index, repeats=False)
 
 
 def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
@@ -56,13 +71,13 @@ def _unreduce(g: Any, a: Any, axes: tuple[int, ...] | None) -> Any:
     """A reduction's gradient with the reduced axes put back as 1s, so it broadcasts against the
     input. A 0-d one (all axes reduced) already does and is left as it is (reshaping a numpy
     scalar costs twice a small add)."""
-    return g.reshape(kept_shape(a.shape, axes)) if g.ndim else g
+    return _reshape(g, kept_shape(a.shape, axes)) if g.ndim else g
 
 
-def _expand(x: Any, shape: tuple[int, ...]) -> Any:
+def expand(x: Any, shape: tuple[int, ...]) -> Any:
     """x broadcast to ``shape``: a new array (np.broadcast_to costs 5x more for small ones), or
-    the differentiable broadcast for a Tensor node."""
-    if not isinstance(x, (np.ndarray, np.generic)):
+    the differentiable broadcast for a node."""
+    if not _is_array(x):
         return BROADCAST(x, shape=shape)
     out = np.empty(shape, dtype=x.dtype)
     out[...] = x
@@ -71,7 +86,7 @@ def _expand(x: Any, shape: tuple[int, ...]) -> Any:
 
 def _scatter(g: Any, index: Any, shape: tuple[int, ...], repeats: bool) -> Any:
     """Zeros of ``shape`` with ``g`` added at ``index`` (repeated indices add up): indexing's adjoint."""
-    if not isinstance(g, (np.ndarray, np.generic)):
+    if not _is_array(g):
         return SCATTER(g, index=index, shape=shape, repeats=repeats)
     out = np.zeros(shape, dtype=g.dtype)
     if repeats:  # integer arrays may repeat an index: each occurrence must add
@@ -81,24 +96,27 @@ def _scatter(g: Any, index: Any, shape: tuple[int, ...], repeats: bool) -> Any:
     return out
 
 
+# --- matmul ------------------------------------------------------------------------------------
+
+
 def _swap_last(x: Any) -> Any:
     """The matrix transpose of each matrix in a stack (the last two axes)."""
-    if x.ndim == 2:
+    if x.__class__ is np.ndarray and x.ndim == 2:
         return x.T
     axes = list(range(x.ndim))
     axes[-1], axes[-2] = axes[-2], axes[-1]
-    return x.transpose(tuple(axes))
+    return _transpose(x, tuple(axes))
 
 
 def _as_matrices(g: Any, a: Any, b: Any) -> tuple[Any, Any, Any]:
     """Treat a 1-D operand as a matrix (a row on the left, a column on the right) and shape g to
     match, so the usual G·Bᵀ and Aᵀ·G rules apply."""
     if a.ndim == 1:
-        a = a.reshape((1, a.shape[0]))
-        g = g.reshape(g.shape[:-1] + (1,) + g.shape[-1:]) if b.ndim > 1 else g.reshape(g.shape + (1,))
+        a = _reshape(a, (1, a.shape[0]))
+        g = _reshape(g, g.shape[:-1] + (1,) + g.shape[-1:] if b.ndim > 1 else g.shape + (1,))
     if b.ndim == 1:
-        b = b.reshape((b.shape[0], 1))
-        g = g.reshape(g.shape + (1,))
+        b = _reshape(b, (b.shape[0], 1))
+        g = _reshape(g, g.shape + (1,))
     return g, a, b
 
 
@@ -114,7 +132,7 @@ def _matmul_grad_b(g: Any, out: Any, a: Any, b: Any) -> Any:
         return _swap_last(a) @ g
     g, a2, b2 = _as_matrices(g, a, b)
     gb = _swap_last(a2) @ g
-    return gb.reshape(gb.shape[:-1]) if b.ndim == 1 else gb  # drop the column axis added for b
+    return _reshape(gb, gb.shape[:-1]) if b.ndim == 1 else gb  # drop the column axis added for b
 
 
 def _matmul(a: Any, b: Any) -> Any:
@@ -122,36 +140,6 @@ def _matmul(a: Any, b: Any) -> Any:
         return a @ b
     except ValueError:
         raise ValueError(f"matmul: shapes {np.shape(a)} and {np.shape(b)} do not align") from None
-
-
-def _ties(a: Any, out: Any, axes: tuple[int, ...] | None) -> np.ndarray:
-    """1/k at each of the k tied maxima of a reduced slice, 0 elsewhere (a constant)."""
-    a, out = _raw(a), _raw(out)
-    kshape = kept_shape(a.shape, axes)
-    mask = a == np.reshape(out, kshape)
-    return (mask / mask.sum(axis=axes, keepdims=True)).astype(a.dtype, copy=False)
-
-
-def _inverse(axes: tuple[int, ...]) -> tuple[int, ...]:
-    return tuple(int(i) for i in np.argsort(axes))
-
-
-def _softmax(a: np.ndarray, *, axis: int) -> np.ndarray:
-    if a.size == 0:  # an empty axis (or batch): an empty result, as PyTorch
-        return np.array(a, dtype=np.result_type(a, 1.0))
-    with np.errstate(invalid="ignore"):  # a row of -inf: -inf - -inf = nan, as PyTorch
-        e = np.exp(a - a.max(axis=axis, keepdims=True))
-        return e / e.sum(axis=axis, keepdims=True)
-
-
-def _log_softmax(a: np.ndarray, *, axis: int) -> np.ndarray:
-    if a.size == 0:
-        return np.array(a, dtype=np.result_type(a, 1.0))
-    top = a.max(axis=axis, keepdims=True)
-    top = np.where(np.isfinite(top), top, 0.0)  # a row of -inf stays -inf, not NaN
-    z = a - top
-    with np.errstate(divide="ignore", invalid="ignore"):  # a row of -inf: -inf - -inf = nan, as PyTorch
-        return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
 
 
 MATMUL = primitive(
@@ -163,10 +151,44 @@ MATMUL = primitive(
     notation="{a} @ {b}",
     precedence=PRODUCT_LEVEL,
 )
+
+# --- reductions ----------------------------------------------------------------------------------
+
+
+def _ties(a: Any, out: Any, axes: tuple[int, ...] | None) -> np.ndarray:
+    """1/k at each of the k tied maxima of a reduced slice, 0 elsewhere (a constant)."""
+    a, out = _raw(a), _raw(out)
+    mask = a == np.reshape(out, kept_shape(a.shape, axes))
+    return (mask / mask.sum(axis=axes, keepdims=True)).astype(a.dtype, copy=False)
+
+
+def _count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:
+    return math.prod(shape) if axes is None else math.prod(shape[i] for i in axes)
+
+
+def _var(a: np.ndarray, *, axes: tuple[int, ...] | None, correction: float, keepdims: bool) -> np.ndarray:
+    n = _count(a.shape, axes)
+    with np.errstate(divide="ignore", invalid="ignore"):  # n <= correction: inf or nan, as PyTorch
+        centred = a - np.add.reduce(a, axis=axes, keepdims=True) / n if n else a
+        squares = np.add.reduce(centred * centred, axis=axes, keepdims=keepdims)  # type: ignore[call-overload]
+        return squares / max(n - correction, 0) if n else squares * np.nan
+
+
+def _var_rule(g: Any, out: Any, a: Any, *, axes: Any, correction: float, keepdims: bool) -> Any:
+    """d var / d a = 2 (a - mean) / (n - correction): the mean's own dependence on a sums to 0,
+    so it is left out, as PyTorch does. No degrees of freedom left (n <= correction): inf, as
+    PyTorch's."""
+    n = _count(a.shape, axes)
+    g = _unreduce(g, a, axes)
+    if n <= correction:
+        return expand(g * math.inf, a.shape)
+    return g * (a - sum_axes(a, axes, True) * (1.0 / n)) * (2.0 / (n - correction))
+
+
 SUM = primitive(
     "sum",
     arrays=lambda a, *, axes, keepdims: np.add.reduce(a, axis=axes, keepdims=keepdims),
-    rules=[lambda g, out, a, *, axes, keepdims: _expand(_unreduce(g, a, axes), a.shape)],
+    rules=[lambda g, out, a, *, axes, keepdims: expand(_unreduce(g, a, axes), a.shape)],
     kind="reduction",
     derivatives=["1"],
     notation="Σ{a}",
@@ -179,25 +201,35 @@ MAX = primitive(
     kind="reduction",
     derivatives=["1 at the maximum"],
 )
+VAR = primitive(
+    "var",
+    arrays=_var,
+    rules=[_var_rule],
+    kind="reduction",
+    derivatives=["2({a} - mean)/(n - correction)"],
+)
+
+# --- shapes and indexing -------------------------------------------------------------------------
+
 RESHAPE = primitive(
     "reshape",
     arrays=lambda a, *, shape: a.reshape(shape),
-    rules=[lambda g, out, a, *, shape: g.reshape(a.shape)],
+    rules=[lambda g, out, a, *, shape: _reshape(g, a.shape)],
     kind="shape",
     derivatives=["1"],
 )
 TRANSPOSE = primitive(
     "transpose",
     arrays=lambda a, *, axes: a.transpose(axes),
-    rules=[lambda g, out, a, *, axes: g.transpose(_inverse(axes))],
+    rules=[lambda g, out, a, *, axes: _transpose(g, tuple(int(i) for i in np.argsort(axes)))],
     kind="shape",
     derivatives=["1"],
     notation="{a}ᵀ",
 )
-BROADCAST = primitive(
+BROADCAST: Primitive = primitive(
     "broadcast",
     arrays=lambda a, *, shape: np.broadcast_to(a, shape),
-    rules=[lambda g, out, a, *, shape: g],  # summed back to a's shape by the Tensor
+    rules=[lambda g, out, a, *, shape: g],  # summed back to a's shape by the engine
     kind="shape",
     derivatives=["1"],
 )
@@ -212,41 +244,35 @@ GETITEM = primitive(
 SCATTER = primitive(
     "scatter",
     arrays=lambda a, *, index, shape, repeats: _scatter(a, index, shape, repeats),
-    rules=[lambda g, out, a, *, index, shape, repeats: g[index]],
+    rules=[lambda g, out, a, *, index, shape, repeats: _index(g, index)],
     kind="indexing",
     derivatives=["1 at the scattered elements"],
 )
-SOFTMAX = primitive(
-    "softmax",
-    arrays=_softmax,
-    rules=[lambda g, out, a, *, axis: out * (g - (g * out).sum(axis=axis, keepdims=True))],
-    kind="normalization",
-    derivatives=["softmax·(1 - softmax)"],
-)
-LOG_SOFTMAX = primitive(
-    "log_softmax",
-    arrays=_log_softmax,
-    rules=[lambda g, out, a, *, axis: g - EXP(out) * g.sum(axis=axis, keepdims=True)],
-    kind="normalization",
-    derivatives=["1 - softmax"],
-)
-WHERE = primitive(
-    "where",
-    arrays=lambda x, y, *, cond: np.where(cond, x, y),
-    rules=[
-        lambda g, out, x, y, *, cond: where(cond, g, 0.0),
-        lambda g, out, x, y, *, cond: where(cond, 0.0, g),
-    ],
-    kind="elementwise",
-    derivatives=["1 where the condition holds, else 0", "0 where the condition holds, else 1"],
-)
 
 
-def _cat_rule(g: Any, out: Any, *operands: Any, position: int, axis: int) -> Any:
-    """The gradient of operand ``position`` of a concatenation: its slice of g along ``axis``."""
-    start = sum(x.shape[axis] for x in operands[:position])
-    index = (slice(None),) * axis + (slice(start, start + operands[position].shape[axis]),)
-    return g[index]
+def _cat_rule(g: Any, out: Any, x: Any, *, position: int, axis: int, bounds: tuple[int, ...]) -> Any:
+    """The gradient of operand ``position`` of a concatenation: its slice of g along ``axis``
+    (``bounds``: where each operand starts, so that each rule is O(1), not O(n))."""
+    return _index(g, (slice(None),) * axis + (slice(bounds[position], bounds[position + 1]),))
+
+
+CAT = primitive(
+    "cat",
+    arrays=lambda *xs, axis, bounds: np.concatenate(xs, axis=axis),
+    rules=[_cat_rule],
+    kind="join",
+    derivatives=["1 on its own slice"],
+    variadic=True,
+)
+CAST: Primitive = primitive(
+    "cast",
+    arrays=lambda a, *, dtype: a.astype(dtype),
+    rules=[lambda g, out, a, *, dtype: CAST(g, dtype=a.dtype)],  # back to the input's dtype
+    kind="shape",
+    derivatives=["1"],
+)
+
+# --- selections ------------------------------------------------------------------------------
 
 
 def _clamp_rule(g: Any, out: Any, a: Any, *, low: float | None, high: float | None) -> Any:
@@ -260,28 +286,57 @@ def _clamp_rule(g: Any, out: Any, a: Any, *, low: float | None, high: float | No
     return g if inside is None else where(inside, g, 0.0)
 
 
-def _cast_back(g: Any, out: Any, a: Any, *, dtype: Any) -> Any:
-    return CAST(g, dtype=a.dtype)  # the gradient goes back to the input's dtype
-
-
-CAT = primitive(
-    "cat",
-    arrays=lambda *xs, axis: np.concatenate(xs, axis=axis),
-    rules=[_cat_rule],
-    kind="join",
-    derivatives=["1 on its own slice"],
-    variadic=True,
-)
 CLAMP = primitive(
     "clamp",
     arrays=lambda a, *, low, high: np.clip(a, low, high),
     rules=[_clamp_rule],
     derivatives=["1 between the bounds, else 0"],
 )
-CAST = primitive(
-    "cast",
-    arrays=lambda a, *, dtype: a.astype(dtype),
-    rules=[_cast_back],
-    kind="shape",
-    derivatives=["1"],
+WHERE = primitive(
+    "where",
+    arrays=lambda x, y, *, cond: np.where(cond, x, y),
+    rules=[
+        lambda g, out, x, y, *, cond: where(cond, g, 0.0),
+        lambda g, out, x, y, *, cond: where(cond, 0.0, g),
+    ],
+    derivatives=["1 where the condition holds, else 0", "0 where the condition holds, else 1"],
 )
+
+# --- softmax -------------------------------------------------------------------------------------
+
+
+def _softmax(a: np.ndarray, *, axis: int) -> np.ndarray:
+    if a.size == 0:  # an empty axis (or batch): an empty result, as PyTorch
+        return np.array(a, dtype=np.result_type(a, 1.0))
+    with np.errstate(invalid="ignore"):  # a row of -inf: -inf - -inf = nan, as PyTorch
+        e = np.exp(a - a.max(axis=axis, keepdims=True))
+        return e / e.sum(axis=axis, keepdims=True)
+
+
+def _log_softmax(a: np.ndarray, *, axis: int) -> np.ndarray:
+    if a.size == 0:
+        return np.array(a, dtype=np.result_type(a, 1.0))
+    top = a.max(axis=axis, keepdims=True)
+    top = np.where(top == -np.inf, 0.0, top)  # a row of -inf stays -inf - -inf = nan, as PyTorch
+    with np.errstate(divide="ignore", invalid="ignore"):  # +inf: inf - inf = nan, as PyTorch
+        z = a - top
+        return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+
+
+SOFTMAX = primitive(
+    "softmax",
+    arrays=_softmax,
+    rules=[lambda g, out, a, *, axis: out * (g - sum_axes(g * out, (axis,), True))],
+    kind="normalization",
+    derivatives=["softmax·(1 - softmax)"],
+)
+LOG_SOFTMAX = primitive(
+    "log_softmax",
+    arrays=_log_softmax,
+    rules=[lambda g, out, a, *, axis: g - EXP(out) * sum_axes(g, (axis,), True)],
+    kind="normalization",
+    derivatives=["1 - softmax"],
+)
+
+__all__ = [name for name, value in list(globals().items()) if isinstance(value, Primitive)]
+__all__ += ["expand", "kept_shape", "sum_axes"]

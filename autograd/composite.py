@@ -15,8 +15,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from autograd.ops import ABS, ERF, EXP, LOG, RELU, SIGMOID, SQRT, TANH
-from autograd.primitive import Primitive, define_function
+from autograd.node import Node
+from autograd.primitive import _FUNCTIONS, _REGISTRY, Primitive, define_function, on_function
 
 if TYPE_CHECKING:
     from typing import Self
@@ -27,9 +27,13 @@ _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _SQRT_HALF = 1 / math.sqrt(2.0)
 
 
-class Composites:
+class Composites(Node):
     """Methods shared by the node kinds; each kind supplies ``+``, ``*``, ``**``, `_apply1` (its
-    fast path for a unary primitive), `_operand` and `_reciprocal`."""
+    fast path for a unary primitive), `_operand` and `_reciprocal`.
+
+    Every unary function (a unary elementwise primitive, or a composite like ``gelu``) is a
+    method: the built-in ones below, written out for their docs and types, and any defined later
+    with `autograd.primitive` (``x.softplus()``), added as it is defined (`_add_method`)."""
 
     __slots__ = ()
 
@@ -51,38 +55,38 @@ class Composites:
 
     def exp(self) -> Self:
         """e ** x (inf where it overflows, as IEEE floats)."""
-        return self._apply1(EXP)
+        return self._apply1(_REGISTRY["exp"])
 
     def log(self) -> Self:
         """Natural logarithm; ValueError where x <= 0 (not a real number there)."""
-        return self._apply1(LOG)
+        return self._apply1(_REGISTRY["log"])
 
     def tanh(self) -> Self:
         """Hyperbolic tangent."""
-        return self._apply1(TANH)
+        return self._apply1(_REGISTRY["tanh"])
 
     def sigmoid(self) -> Self:
         """1 / (1 + e^-x), computed so that it never overflows (sigmoid(-1000) is 0)."""
-        return self._apply1(SIGMOID)
+        return self._apply1(_REGISTRY["sigmoid"])
 
     def relu(self) -> Self:
         """max(0, x); the derivative at 0 is 0, as in PyTorch; NaN stays NaN."""
-        return self._apply1(RELU)
+        return self._apply1(_REGISTRY["relu"])
 
     def erf(self) -> Self:
         """The error function (the exact gelu uses it)."""
-        return self._apply1(ERF)
+        return self._apply1(_REGISTRY["erf"])
 
     def abs(self) -> Self:
         """|x|; the derivative at 0 is 0 (sign(0)), as in PyTorch."""
-        return self._apply1(ABS)
+        return self._apply1(_REGISTRY["abs"])
 
     def sqrt(self) -> Self:
         """√x; ValueError where x < 0; the derivative at 0 is inf, as in PyTorch."""
-        return self._apply1(SQRT)
+        return self._apply1(_REGISTRY["sqrt"])
 
     def __abs__(self) -> Self:
-        return self._apply1(ABS)
+        return self._apply1(_REGISTRY["abs"])
 
     # --- composites --------------------------------------------------------------------------
 
@@ -136,6 +140,25 @@ class Composites:
             raise ZeroDivisionError(f"div: division by zero ({_data(other)!r} / 0)") from None
 
 
+def _add_method(name: str) -> None:
+    """Make the unary function ``name`` a method of both node kinds (``x.softplus()``), unless a
+    method of that name exists. It looks the function up when called, so a replaced one is used."""
+    if hasattr(Composites, name) or name.startswith("_"):
+        return
+
+    def method(self: Any) -> Any:
+        fn = _FUNCTIONS.get(name)
+        if fn is None:
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r} (no longer defined)"
+            )
+        return fn(self)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"The unary function {name!r} (defined with autograd.primitive)."
+    setattr(Composites, name, method)
+
+
 def _data(x: Any) -> Any:
     return getattr(x, "data", x)
 
@@ -158,3 +181,4 @@ def gelu(x: Any, approximate: str = "none") -> Any:
 
 
 define_function("gelu", gelu)
+on_function(_add_method)  # every unary function defined from now on, and those defined before

@@ -1,97 +1,99 @@
-"""The graph walk: one reverse-mode engine for every kind of node.
+"""The backward pass: one walk over the graph, applying the chain rule from the output back.
 
-The engine knows nothing about `Value` or `Tensor`. It needs a node to offer:
+Every node of the graph (a `Value` or a `Tensor`) remembers how it was made: ``_op``, the
+operation, and ``_args``, its operands. Each operation has one derivative *rule* per operand
+(`autograd.ops`): ``rule(g, out, *operands)`` takes ``g``, the gradient dL/d(out) of the final
+output L with respect to the op's result, and returns what that sends to the operand:
+``g · ∂out/∂operand``. The walk, for ``L.backward()``:
 
-- ``_prev``: the nodes it was computed from (empty for a leaf), and hashing by identity;
-- ``_op``: the `Op` that made it (empty, so false, for a leaf), whose ``send(node)`` adds
-  ``node.grad`` times each local derivative into the inputs' ``.grad``: one step of
-  ``backward()``, as micrograd's ``_backward``;
-- ``_vjp(g, create_graph)``: the gradients for each node of ``_prev`` given the gradient ``g``
-  of the output with respect to this node (raw numbers or arrays; graph nodes when
-  ``create_graph``, so that they can be differentiated again): what ``grad()`` uses;
-- ``grad``, ``_accumulate(g)`` (add a raw gradient into ``.grad``) and ``_ZERO_GRAD`` (a
-  ``.grad`` holding nothing: 0.0 for a Value, None for a Tensor);
-- ``_seed(g, create_graph)``, ``_zeros()``, ``_detached(raw)``: an output's starting gradient, an
-  input's zero gradient, and a raw gradient as a leaf of the node's kind.
+1. sort the graph so that every node comes after the nodes it was computed from (`toposort`);
+2. start at the output: dL/dL = 1;
+3. visit the nodes from the output back; each sends its gradient through its rules to its
+   operands, which add up what they get from every node that uses them (`walk`):
+   ``child.grad += rule(node.grad, node.data, *operands)``, the chain rule. When the walk
+   reaches a node, every node that uses it has sent its share already, so its gradient is whole.
 
-Two walks share one topological order, computed iteratively so that a chain of a million nodes
-does not hit Python's recursion limit:
+`backward` leaves the gradients in ``.grad``; `grad` runs the same walk and returns them instead;
+with ``create_graph=True`` the rules run on the nodes rather than their numbers, so the gradients
+are graphs too, to be differentiated again.
 
-- `backward` visits the nodes from the output back to the leaves and runs each node's step once;
-  gradients collect in ``.grad`` as they go (first order; the fast path);
-- `grad` collects the gradients in a dictionary instead, touching no ``.grad``, and runs each
-  node's rules once on the sum of what its users sent it: on raw numbers, or on graph nodes for
-  derivatives of any order.
+>>> from autograd import Value
+>>> x = Value(2.0)
+>>> L = 3 * x**2 + 2
+>>> L.backward()
+>>> x.grad                     # dL/dx = 6x
+12.0
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from typing import Any
 
-from autograd.anomaly import checked_send
+from autograd.anomaly import check_step, gradients_before
+from autograd.fast import walk_arrays, walk_values
 from autograd.modes import Modes
+from autograd.node import Node
 
-__all__ = ["Node", "backward", "grad", "toposort"]
-
-
-class Node(Protocol):
-    """What the engine needs from a graph node (see the module docstring)."""
-
-    grad: Any
-    _op: Any  # the Op that made it (false for a leaf); _op.send(node) is one step of backward()
-    _ZERO_GRAD: Any
-
-    @property
-    def _prev(self) -> tuple[Node, ...]: ...
-
-    def _vjp(self, g: Any, create_graph: bool) -> Sequence[Any]: ...
-
-    def _accumulate(self, g: Any) -> None: ...
-
-    def _seed(self, g: Any, create_graph: bool) -> Any: ...
-
-    def _zeros(self) -> Any: ...
-
-    def _detached(self, raw: Any) -> Node: ...
+__all__ = ["Node", "backward", "grad", "toposort", "walk"]
 
 
-# ---------------------------------------------------------------------------------------------
-# The walks.
+def toposort(roots: Iterable[Node]) -> list[Any]:
+    """Step 1: every node reachable from ``roots``, once, inputs before the nodes made from them.
 
-
-def toposort(roots: Iterable[Node], fast: bool = True) -> list[Node]:
-    """Every node reachable from ``roots``, each once, inputs before the nodes made from them.
-
-    Iterative depth-first search: a stack of the open nodes; the one on top looks for an input
-    not seen yet (opening it, or emitting it at once if it is a leaf) and is emitted when it has
-    none left, so after all of its inputs. Inputs are visited last to first (roots likewise), so
-    that walking the order backwards, as the backward pass does, meets a node's first input
-    before its second. (A node has few inputs, so looking again from the first is cheap.)
+    Depth-first, with a stack instead of recursion (a chain of a million nodes would pass
+    Python's recursion limit): a node is emitted once all of its inputs are.
     """
-    roots = list(roots)
-    kind = type(roots[0]) if roots else None
-    faster = getattr(kind, "_toposort", None) if fast else None
-    if faster is not None and all(type(r) is kind for r in roots):
-        return faster(roots)
-    order: list[Node] = []
+    order: list[Any] = []
     seen: set[Node] = set()
-    for root in reversed(roots):
+    for root in roots:
         if root in seen:
             continue
         seen.add(root)
-        stack = [root]
+        stack = [(root, iter(root._prev))]  # type: ignore[attr-defined]
         while stack:
-            for parent in reversed(stack[-1]._prev):
-                if parent not in seen:
-                    seen.add(parent)
-                    if parent._prev:  # open it: its inputs come first
-                        stack.append(parent)
-                        break
-                    order.append(parent)  # a leaf: nothing to open
-            else:  # every input is emitted
-                order.append(stack.pop())
+            node, inputs = stack[-1]
+            for x in inputs:
+                if x not in seen:
+                    seen.add(x)
+                    stack.append((x, iter(x._prev)))
+                    break
+            else:  # all of its inputs are emitted
+                stack.pop()
+                order.append(node)
     return order
+
+
+def walk(order: Sequence[Node], create_graph: bool = False) -> None:
+    """Step 3: from the output back (``order`` has inputs first), every node sends the gradient
+    in its ``.grad`` through its rules into its operands' ``.grad``: rules on the operands'
+    numbers, or, with ``create_graph``, on the nodes themselves (what they send is a graph too).
+
+    First order it runs `autograd.fast`'s copies of this loop, written out for speed (the tests
+    check they give exactly what this loop gives)."""
+    anomaly = Modes.special and Modes.anomaly()  # detect_anomaly: each step is checked
+    if order and not (create_graph or anomaly):
+        return walk_values(order) if order[-1]._TWO_SLOTS else walk_arrays(order)
+    for node in reversed(order):
+        op, g = node._op, node.grad
+        if op.__class__ is str or g is None or not op.rules:  # a leaf, or nothing to send
+            continue
+        args: Any = node._args  # type: ignore[attr-defined]
+        out, operands = (node, args) if create_graph else (node.data, _numbers(args))
+        before = anomaly and gradients_before(node)
+        for i, child in enumerate(args):
+            if isinstance(child, Node) and child.requires_grad and op.rules[i] is not None:
+                given = (operands[i],) if op.variadic else operands  # (cat's rule: its own only)
+                local = op.rules[i](g, out, *given, **node._params)  # g · ∂node/∂child
+                child._accumulate(local)  # child.grad += local: the chain rule
+        if before:
+            check_step(node, before)
+    return None
+
+
+def _numbers(args: tuple[Any, ...]) -> list[Any]:
+    """The operands' values: each node's data, the plain numbers as they are."""
+    return [x.data if isinstance(x, Node) else x for x in args]
 
 
 def backward(root: Node, g: Any = None) -> None:
@@ -99,40 +101,23 @@ def backward(root: Node, g: Any = None) -> None:
 
     ``g`` is the gradient to start from: ``None`` means 1 (only for a one-element output).
     Calling it again adds again: gradients accumulate until you zero them, as in micrograd and
-    PyTorch. Each node's step runs once, after every node that uses it has sent it its share.
+    PyTorch.
     """
     seed = root._seed(g, False)
     order = toposort([root])
-    # A computed node may still hold the gradient of an earlier backward(): set it aside, so
-    # that only this pass's gradient flows through it, and add it back afterwards.
-    earlier = [
-        (n, old)
-        for n in order
-        if n._op and (old := n.grad) is not None and (old.__class__ is not float or old)
-    ]
+    # Only this pass's gradient may flow through a computed node: set aside what an earlier
+    # backward() left there, and add it back afterwards.
+    earlier = [(n, old) for n in order if n._op and _nonzero(old := n.grad)]
     for n, _ in earlier:
         n.grad = n._ZERO_GRAD
     root._accumulate(seed)
-    if Modes.special and Modes.anomaly():  # the same walk, each step checked (detect_anomaly)
-        for node in reversed(order):
-            op = node._op
-            if op:
-                checked_send(op, node)
-    else:
-        for node in reversed(order):
-            op = node._op
-            if op:
-                op.send(node)
+    walk(order)
     for n, old in earlier:
         n._accumulate(old)
 
 
-def _as_nodes(x: Any, what: str) -> list[Node]:
-    nodes = [x] if hasattr(x, "_vjp") else list(x) if isinstance(x, (list, tuple)) else [x]
-    for node in nodes:
-        if not hasattr(node, "_vjp"):
-            raise TypeError(f"grad: {what} must be Value or Tensor nodes, got {type(node).__name__}")
-    return nodes
+def _nonzero(g: Any) -> bool:
+    return g is not None and (g.__class__ is not float or g != 0.0)
 
 
 def grad(
@@ -141,11 +126,12 @@ def grad(
     grad_outputs: Any = None,
     create_graph: bool = False,
 ) -> tuple[Any, ...]:
-    """The gradients of ``outputs`` with respect to each of ``inputs``; no ``.grad`` is touched.
+    """The gradients of ``outputs`` with respect to each of ``inputs``; no ``.grad`` is changed.
 
-    With ``create_graph=True`` the gradients are graph nodes themselves, so they can be
-    differentiated again (to any order). An input the outputs do not depend on gets zeros; an
-    input that does not require grad is an error (its gradient would silently read 0).
+    The same walk as `backward`: it borrows the ``.grad`` of the graph's nodes while it runs, and
+    puts back what they held. With ``create_graph=True`` the gradients are graph nodes themselves,
+    so they can be differentiated again (to any order). An input the outputs do not depend on gets
+    zeros; an input that does not require grad is an error (its gradient would silently read 0).
 
     >>> from autograd import Value, grad
     >>> x = Value(2.0)
@@ -154,46 +140,40 @@ def grad(
     >>> dx.data, d2x.data
     (12.0, 12.0)
     """
-    outs = _as_nodes(outputs, "outputs")
-    ins = _as_nodes(inputs, "inputs")
+    outs, ins = _nodes(outputs, "outputs"), _nodes(inputs, "inputs")
     for i, node in enumerate(ins):
-        if not getattr(node, "requires_grad", True):
+        if not node.requires_grad:
             raise ValueError(
                 f"grad: input {i} does not require grad, so it has no gradient (use requires_grad=True)"
             )
     if grad_outputs is None:
         grad_outputs = [None] * len(outs)
-    elif hasattr(grad_outputs, "_prev") or not isinstance(grad_outputs, (list, tuple)):
+    elif isinstance(grad_outputs, Node) or not isinstance(grad_outputs, (list, tuple)):
         grad_outputs = [grad_outputs]
     if len(grad_outputs) != len(outs):
         raise ValueError(f"grad: {len(outs)} outputs but {len(grad_outputs)} grad_outputs")
-    # An output that requires no grad (made from constants only, e.g. the gradient of a linear
-    # map) is a constant: it sends nothing, so its inputs get zeros from it.
-    pairs = [(out, g) for out, g in zip(outs, grad_outputs) if getattr(out, "requires_grad", True)]
-    roots = [out for out, _ in pairs]
-    grads: dict[Node, Any] = {}
-    for root, g in pairs:
-        seed = root._seed(g, create_graph)
-        grads[root] = seed if root not in grads else grads[root] + seed
-    previous = Modes.set(enabled=create_graph)  # rules record a graph only when asked (this thread)
+    # An output that requires no grad (a constant, e.g. the gradient of a linear map) sends nothing.
+    seeds = [(out, out._seed(g, create_graph)) for out, g in zip(outs, grad_outputs) if out.requires_grad]
+    order = toposort([out for out, _ in seeds])
+    saved = [n.grad for n in order]
+    previous = Modes.set(enabled=create_graph, rules=create_graph)  # rules record a graph if asked
     try:
-        for node in reversed(toposort(roots)):
-            g = grads.get(node)
-            parents = node._prev
-            if g is None or not parents:  # no gradient reaches it, or a leaf
-                continue
-            for parent, pg in zip(parents, node._vjp(g, create_graph)):
-                if pg is not None:
-                    old = grads.get(parent)
-                    grads[parent] = pg if old is None else old + pg
+        for n in order:
+            n.grad = n._ZERO_GRAD
+        for out, seed in seeds:
+            out._accumulate(seed)
+        walk(order, create_graph)
+        found = {id(n): n.grad for n in order}
     finally:
         Modes.set(*previous)
-    result = []
-    for node in ins:
-        g = grads.get(node)
-        if g is None:  # not reached: the outputs do not depend on this input
-            result.append(node._detached(node._zeros()))
-        else:
-            # with create_graph a rule may give a plain number (a constant, e.g. relu blocking)
-            result.append(g if create_graph and hasattr(g, "_prev") else node._detached(g))
-    return tuple(result)
+        for n, old in zip(order, saved):
+            n.grad = old
+    return tuple(node._gradient(found.get(id(node)), create_graph) for node in ins)
+
+
+def _nodes(x: Any, what: str) -> list[Node]:
+    nodes = [x] if isinstance(x, Node) else list(x) if isinstance(x, (list, tuple)) else [x]
+    for node in nodes:
+        if not isinstance(node, Node):
+            raise TypeError(f"grad: {what} must be Value or Tensor nodes, got {type(node).__name__}")
+    return nodes

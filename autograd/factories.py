@@ -24,8 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.array_ops import CAT
-from autograd.ops import MAXIMUM, MINIMUM
+from autograd.primitive import _REGISTRY
 from autograd.tensor import Tensor
 
 __all__ = [
@@ -224,14 +223,6 @@ def ones_like(t: Any, *, dtype: Any = None, requires_grad: bool = False) -> Tens
 # --- combining tensors -----------------------------------------------------------------------------
 
 
-def _tensors(op: str, tensors: Any) -> list[Tensor]:
-    if isinstance(tensors, Tensor) or not isinstance(tensors, Sequence) or isinstance(tensors, (str, bytes)):
-        raise TypeError(f"{op}: expected a list or tuple of Tensors, got {type(tensors).__name__}")
-    if not tensors:
-        raise ValueError(f"{op}: expected at least one tensor, got none")
-    return [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
-
-
 def cat(tensors: Sequence[Any], dim: int = 0) -> Tensor:
     """The tensors joined along the existing axis ``dim``; each gets back its own slice of the
     gradient.
@@ -239,17 +230,7 @@ def cat(tensors: Sequence[Any], dim: int = 0) -> Tensor:
     >>> cat([zeros(2, 3), ones(1, 3)]).shape
     (3, 3)
     """
-    ts = _tensors("cat", tensors)
-    ndim = ts[0].ndim
-    if ndim == 0 or any(t.ndim != ndim for t in ts):
-        shapes = [t.shape for t in ts]
-        raise ValueError(f"cat: tensors need the same number of dimensions (at least 1), got shapes {shapes}")
-    from autograd.tensor_reduce import one_axis  # the axis check every Tensor op uses
-
-    ax = one_axis("cat", dim, ndim)
-    if any(t.shape[:ax] + t.shape[ax + 1 :] != ts[0].shape[:ax] + ts[0].shape[ax + 1 :] for t in ts):
-        raise ValueError(f"cat: shapes {[t.shape for t in ts]} differ outside dim {dim}")
-    return CAT(*ts, axis=ax)
+    return Tensor._cat(tensors, dim)
 
 
 def stack(tensors: Sequence[Any], dim: int = 0) -> Tensor:
@@ -258,10 +239,7 @@ def stack(tensors: Sequence[Any], dim: int = 0) -> Tensor:
     >>> stack([zeros(3), ones(3)], dim=1).shape
     (3, 2)
     """
-    ts = _tensors("stack", tensors)
-    if any(t.shape != ts[0].shape for t in ts):
-        raise ValueError(f"stack: tensors need one shape, got {[t.shape for t in ts]}")
-    return cat([t.unsqueeze(dim) for t in ts], dim=dim)
+    return Tensor._stack(tensors, dim)
 
 
 def where(cond: Any, a: Any, b: Any) -> Any:
@@ -280,9 +258,9 @@ def where(cond: Any, a: Any, b: Any) -> Any:
 def maximum(a: Any, b: Any) -> Any:
     """The elementwise maximum of two Tensors (or Values, or a node and a number); a tie sends
     half the gradient to each side, as PyTorch."""
-    return MAXIMUM(a, b)
+    return _REGISTRY["maximum"](a, b)
 
 
 def minimum(a: Any, b: Any) -> Any:
     """The elementwise minimum (see `maximum`)."""
-    return MINIMUM(a, b)
+    return _REGISTRY["minimum"](a, b)

@@ -1,4 +1,8 @@
-"""Check backward against central finite differences: the proof that a derivative rule is right.
+"""Check gradients against central finite differences: the proof that a derivative rule is right.
+
+Both ways users get gradients are checked, and must agree: ``backward()`` (into ``.grad``) and
+`autograd.grad` (returned); with ``order=2`` and up, also the gradients of gradients
+(``grad(..., create_graph=True)``, then both again).
 
 >>> from autograd import Value, gradcheck
 >>> x, y = Value(0.5), Value(-1.5)
@@ -17,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.engine import grad
+from autograd.engine import Node, grad
 from autograd.value import Value
 
 __all__ = ["GradcheckError", "central_difference", "gradcheck"]
@@ -92,13 +96,14 @@ def gradcheck(
     order: int = 1,
     seed: int = 0,
 ) -> bool:
-    """True when backward's gradients of ``fn(*inputs)`` match central finite differences.
+    """True when the gradients of ``fn(*inputs)``, by ``backward()`` and by `grad`, both match
+    central finite differences.
 
     ``inputs`` are Values or float64 Tensors. A Tensor output is reduced to a scalar by a fixed
     random weighting of its elements. ``order=2`` also checks the gradient's own gradient
     (through ``create_graph=True``), and so on for higher orders. Raises `GradcheckError`
-    naming the input, the element and both numbers when they differ by more than
-    ``atol + rtol * |finite difference|``.
+    naming the way (backward or grad), the input, the element and both numbers when they differ
+    by more than ``atol + rtol * |finite difference|``. The inputs' ``.grad`` are left as they were.
     """
     for name, v in (("eps", eps), ("atol", atol), ("rtol", rtol)):
         if isinstance(v, bool) or not isinstance(v, (int, float)):
@@ -113,7 +118,7 @@ def gradcheck(
         raise ValueError(f"gradcheck: order must be >= 1, got {order}")
     inputs = list(inputs)
     for i, node in enumerate(inputs):
-        if not hasattr(node, "_vjp"):
+        if not isinstance(node, Node):
             kind = type(node).__name__
             raise TypeError(f"gradcheck: {_label(node, i)} must be a Value or Tensor, got {kind}")
         if not getattr(node, "requires_grad", True):
@@ -136,7 +141,7 @@ def gradcheck(
             total: Any = 0.0
             for g, w in zip(grads, weights):
                 total = total + (g * w if isinstance(g, Value) else (g * type(g)(w)).sum())
-            if not hasattr(total, "_vjp"):
+            if not isinstance(total, Node):
                 raise GradcheckError("gradcheck: the gradient does not depend on the inputs")
             return total
 
@@ -151,26 +156,39 @@ def _random_like(node: Any, rng: random.Random) -> Any:
     return np.array([rng.uniform(0.5, 1.5) for _ in range(node.data.size)]).reshape(shape)
 
 
+def _by_backward(out: Any, inputs: list[Any]) -> list[Any]:
+    """d out / d input for each input by ``out.backward()``, each input's ``.grad`` put back after."""
+    saved = [node.grad for node in inputs]
+    try:
+        for node in inputs:
+            node.grad = node._ZERO_GRAD
+        out.backward()
+        return [np.zeros(np.shape(node.data)) if node.grad is None else node.grad for node in inputs]
+    finally:
+        for node, old in zip(inputs, saved):
+            node.grad = old
+
+
 def _check_first_order(
     scalar_fn: Callable[..., Any], inputs: list[Any], eps: float, atol: float, rtol: float
 ) -> None:
     out = scalar_fn(*inputs)
     if getattr(out, "requires_grad", True):
-        analytic = [g.data for g in grad(out, inputs)]
+        ways = {"backward": _by_backward(out, inputs), "grad": [g.data for g in grad(out, inputs)]}
     else:  # a Tensor that depends on no input (e.g. the gradient of a linear fn): derivative 0
-        analytic = [np.zeros(np.shape(node.data)) for node in inputs]
-    for i, (node, g) in enumerate(zip(inputs, analytic)):
+        ways = {"grad": [np.zeros(np.shape(node.data)) for node in inputs]}
+    for i, node in enumerate(inputs):
         # Not under no_grad: at higher orders fn itself calls grad().
-        numeric = central_difference(lambda: scalar_fn(*inputs), node, eps)
-        exact = np.asarray(g, dtype=np.float64)
-        numeric = np.asarray(numeric, dtype=np.float64)
-        bad = ~(np.abs(exact - numeric) <= atol + rtol * np.abs(numeric))
-        if bad.any():
-            where = np.unravel_index(int(np.argmax(bad)), exact.shape) if exact.ndim else ()
-            element = f", element {tuple(int(k) for k in where)}" if where else ""
-            a, n = float(exact[where]), float(numeric[where])
-            raise GradcheckError(
-                f"gradcheck: {_label(node, i)}{element}: backward gives {a:.8g}, "
-                f"finite differences {n:.8g} (off by {abs(a - n):.3g}; "
-                f"tolerance {atol + rtol * abs(n):.3g})"
-            )
+        numeric = np.asarray(central_difference(lambda: scalar_fn(*inputs), node, eps), dtype=np.float64)
+        for way, analytic in ways.items():
+            exact = np.asarray(analytic[i], dtype=np.float64)
+            bad = ~(np.abs(exact - numeric) <= atol + rtol * np.abs(numeric))
+            if bad.any():
+                where = np.unravel_index(int(np.argmax(bad)), exact.shape) if exact.ndim else ()
+                element = f", element {tuple(int(k) for k in where)}" if where else ""
+                a, n = float(exact[where]), float(numeric[where])
+                raise GradcheckError(
+                    f"gradcheck: {_label(node, i)}{element}: {way} gives {a:.8g}, "
+                    f"finite differences {n:.8g} (off by {abs(a - n):.3g}; "
+                    f"tolerance {atol + rtol * abs(n):.3g})"
+                )

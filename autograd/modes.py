@@ -4,7 +4,8 @@ graph: `no_grad`, `enable_grad`) and anomaly detection (`detect_anomaly`).
 Making a node must stay cheap, so it reads one class attribute, ``Modes.special``: the number of
 threads that have grad mode off or anomaly detection on right now. While it is 0, as nearly always,
 nothing else is looked at; otherwise the node asks `Modes.recording` and `Modes.anomaly` what this
-thread wants.
+thread wants. A thread that ends with a mode still set (it died inside ``no_grad``) gives its count
+back when its state is freed.
 
 >>> from autograd import Value, no_grad
 >>> x = Value(2.0)
@@ -23,42 +24,72 @@ from typing import Any
 __all__ = ["Modes", "detect_anomaly", "enable_grad", "is_grad_enabled", "no_grad"]
 
 
-class _ThreadModes(threading.local):
+class _State:
+    """One thread's modes. Freed with its thread: then it takes back its share of the count."""
+
     def __init__(self) -> None:
         self.enabled = True  # grad mode
         self.anomaly = False
-        self.saved: list[tuple[bool, bool]] = []
+        self.rules = False  # the engine is running rules on graph nodes (create_graph)
+        self.saved: list[tuple[bool, bool, bool]] = []
         self.sites: dict[Any, str] = {}  # node -> the user's line that made it (anomaly mode)
+
+    @property
+    def special(self) -> int:
+        return int(not self.enabled) + int(self.anomaly)
+
+    def __del__(self) -> None:
+        if self.special:
+            Modes.count(-self.special)
+
+
+class _Local(threading.local):
+    def __init__(self) -> None:
+        self.state = _State()
 
 
 class Modes:
     """The modes of every thread (see the module docstring)."""
 
     special = 0
-    local = _ThreadModes()
+    _local = _Local()
     _lock = threading.Lock()
 
     @classmethod
+    def here(cls) -> _State:
+        return cls._local.state
+
+    @classmethod
     def recording(cls) -> bool:
-        return cls.local.enabled
+        return cls._local.state.enabled
 
     @classmethod
     def anomaly(cls) -> bool:
-        return cls.local.anomaly
+        return cls._local.state.anomaly
 
     @classmethod
-    def set(cls, enabled: bool | None = None, anomaly: bool | None = None) -> tuple[bool, bool]:
+    def count(cls, change: int) -> None:
+        with cls._lock:
+            cls.special += change
+
+    @classmethod
+    def set(
+        cls, enabled: bool | None = None, anomaly: bool | None = None, rules: bool | None = None
+    ) -> tuple[bool, bool, bool]:
         """Set this thread's modes (None leaves one as it is); returns the previous ones."""
-        local = cls.local
-        previous = (local.enabled, local.anomaly)
-        new = (previous[0] if enabled is None else enabled, previous[1] if anomaly is None else anomaly)
-        change = (previous[0] - new[0]) + (new[1] - previous[1])  # grad off or anomaly on: special
-        if change:
-            with cls._lock:
-                cls.special += change
-        local.enabled, local.anomaly = new
-        if not new[1]:
-            local.sites.clear()  # the sites are only kept while anomaly detection is on
+        state = cls._local.state
+        previous = (state.enabled, state.anomaly, state.rules)
+        before = state.special
+        if enabled is not None:
+            state.enabled = enabled
+        if anomaly is not None:
+            state.anomaly = anomaly
+        if rules is not None:
+            state.rules = rules
+        if state.special != before:  # grad off or anomaly on: this thread is special
+            cls.count(state.special - before)
+        if not state.anomaly:
+            state.sites.clear()  # the sites are only kept while anomaly detection is on
         return previous
 
 
@@ -72,10 +103,10 @@ class _SetModes(contextlib.ContextDecorator):
     anomaly: bool | None = None
 
     def __enter__(self) -> None:
-        Modes.local.saved.append(Modes.set(self.enabled, self.anomaly))
+        Modes.here().saved.append(Modes.set(self.enabled, self.anomaly))
 
     def __exit__(self, *exc: object) -> None:
-        Modes.set(*Modes.local.saved.pop())
+        Modes.set(*Modes.here().saved.pop())
 
 
 class no_grad(_SetModes):  # noqa: N801 - named like torch.no_grad

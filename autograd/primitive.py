@@ -5,31 +5,31 @@ A `Primitive` holds everything the project knows about one operation:
 - its name (``"tanh"``, ``"*"``) and how a result is written from its operands (``"{a}·{b}"``);
 - its forward on Python floats (for `Value`) and on numpy arrays (for `Tensor`);
 - one derivative rule per operand;
-- its kind (``"elementwise"``, ``"reduction"``, ``"shape"``, ``"indexing"``, ``"matmul"``, ...);
-- the text of each local derivative, for the step sentences (``"1 - tanh²({a})"``);
-- optionally its forward in JavaScript, so the step page can recompute it in the browser.
+- its kind (``"elementwise"``, ``"reduction"``, ``"shape"``, ...) and the text of each local
+  derivative, for pictures and step sentences (``"1 - tanh²({a})"``);
+- optionally its forward in JavaScript (the step page recomputes graphs in the browser) and its
+  forward-mode rule (``jvp``; derived from the rules when not given).
 
 A rule ``rule(g, out, *operands, **params)`` gets ``g``, the gradient of the final output with
 respect to the op's result ``out``, and returns the gradient with respect to its own operand: one
-link of the chain rule. A rule is written with arithmetic, comparisons, primitives and the two
-helpers below (`where`, `power`), so that the same rule runs on every kind of operand:
+link of the chain rule (see `autograd.engine`). A rule is written with arithmetic, comparisons,
+primitives and the two helpers below (`where`, `power`), so that the same rule runs on Python
+floats, on numpy arrays, and on graph nodes, where it builds a graph that can be differentiated
+again (``grad(..., create_graph=True)``).
 
-- Python floats: a Value's first-order backward (compiled into straight-line code, see
-  `autograd.compile`);
-- numpy arrays: a Tensor's first-order backward;
-- graph nodes: higher-order gradients (``grad(..., create_graph=True)``), since the rule then
-  builds a graph that can be differentiated again;
-- symbols: the rule traced into source code (Python for the fast path, JavaScript for the page).
+A primitive never changes once made: defining a name again is an error unless you ask to replace
+it (``replace=True``). Graphs already built keep the primitive that made them; methods, functions,
+nn's activations and the command line look the name up, so they use the new one from then on.
 
-Define your own the same way; it then works on Values and Tensors, to any order, and is named in
-pictures and step sentences:
+Define your own the same way; it then works on Values and Tensors, to any order, is a method of
+both (``x.softplus()``) and is named in pictures and step sentences:
 
 >>> import math
 >>> import numpy as np
 >>> from autograd import Value, primitive
 >>> from autograd.ops import SIGMOID
 >>> softplus = primitive(
-...     "softplus",
+...     "softplus_example",
 ...     floats=lambda x: math.log1p(math.exp(-abs(x))) + max(x, 0.0),
 ...     arrays=lambda x: np.logaddexp(0.0, x),
 ...     rules=[lambda g, out, x: g * SIGMOID(x)],
@@ -39,33 +39,78 @@ pictures and step sentences:
 >>> y = softplus(x)
 >>> y.backward()
 >>> round(y.data, 6), x.grad, y._op
-(0.693147, 0.5, 'softplus')
+(0.693147, 0.5, 'softplus_example')
 """
 
 from __future__ import annotations
 
 import math
+import numbers
+import string
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-__all__ = ["KINDS", "Op", "Primitive", "functions", "lookup", "power", "primitive", "primitives", "where"]
+from autograd.modes import Modes
+
+__all__ = [
+    "KINDS",
+    "OPERANDS",
+    "Op",
+    "Primitive",
+    "define_function",
+    "functions",
+    "lookup",
+    "power",
+    "primitive",
+    "primitives",
+    "where",
+]
 
 KINDS = ("elementwise", "reduction", "shape", "indexing", "matmul", "normalization", "join")
+OPERANDS = ("a", "b", "c", "d", "e", "f")  # how formulas name the operands: {a}, {b}, ...
 
 Rule = Callable[..., Any]
 Text = str | Callable[..., str]
 
 
 class Primitive:
-    """A differentiable operation, defined once (see the module docstring).
+    """A differentiable operation, defined once (see the module docstring). Immutable.
 
     Call it on operands to apply it: on Values or Tensors it records a node of the graph; on
     plain floats or arrays it is just the forward. Keyword arguments are the op's parameters
     (an axis, a shape), passed to the forward and to every rule; numbers among the operands (the
     2 in ``x ** 2``) are constants: they get no gradient.
     """
+
+    __slots__ = (
+        "name",
+        "floats",
+        "arrays",
+        "rules",
+        "kind",
+        "derivatives",
+        "notation",
+        "precedence",
+        "js",
+        "jvp",
+        "variadic",
+        "op",
+    )
+    name: str
+    floats: Any  # the forward on floats, or None (Tensor-only primitives)
+    arrays: Any  # the forward on arrays, or None (Value-only primitives)
+    rules: Any  # one rule per operand (a variadic primitive: indexable by any position)
+    kind: str
+    derivatives: tuple[Text, ...]
+    notation: str
+    precedence: int
+    js: str | None
+    jvp: Rule | None
+    variadic: bool
+    op: Op
 
     def __init__(
         self,
@@ -79,17 +124,24 @@ class Primitive:
         notation: str | None = None,
         precedence: int = 5,
         js: str | None = None,
+        jvp: Rule | None = None,
         variadic: bool = False,
     ) -> None:
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"primitive: name must be a non-empty str, got {name!r}")
+        if not isinstance(name, str) or not name or not name.isprintable() or len(name) > 64:
+            raise TypeError(f"primitive: name must be a short printable non-empty str, got {name!r:.80}")
         if floats is None and arrays is None:
             raise TypeError(
                 f"primitive {name!r}: give a forward: floats= (for Value), arrays= (for Tensor), or both"
             )
-        rules = tuple(rules)
-        if not rules or not all(r is None or callable(r) for r in rules):
+        if not all(f is None or callable(f) for f in (floats, arrays, jvp)):
+            raise TypeError(f"primitive {name!r}: floats=, arrays= and jvp= must be functions")
+        if isinstance(rules, (str, bytes)) or not isinstance(rules, Sequence):
             raise TypeError(f"primitive {name!r}: rules must be a list of functions, one per operand")
+        rules = tuple(rules)
+        if not rules or not all(r is None or callable(r) for r in rules) or all(r is None for r in rules):
+            raise TypeError(f"primitive {name!r}: rules must be a list of functions, one per operand")
+        if len(rules) > len(OPERANDS):
+            raise TypeError(f"primitive {name!r}: at most {len(OPERANDS)} operands, got {len(rules)} rules")
         if kind not in KINDS:
             raise ValueError(f"primitive {name!r}: kind must be one of {', '.join(KINDS)}, got {kind!r}")
         if variadic and (len(rules) != 1 or floats is not None):
@@ -97,57 +149,44 @@ class Primitive:
         derivatives = tuple(derivatives) if derivatives is not None else ()
         if derivatives and len(derivatives) != len(rules):
             raise ValueError(f"primitive {name!r}: {len(rules)} rules but {len(derivatives)} derivatives")
-        self.name = name
-        self._rules: tuple[Rule | None, ...] = rules
-        # Typed loosely: callers check for None where a primitive may lack a forward.
-        self.floats: Any = floats
-        self.arrays: Any = arrays
-        self.kind = kind
-        self.derivatives: tuple[Text, ...] = derivatives
-        placeholders = ", ".join("{" + o + "}" for o in OPERANDS[: len(rules)])
-        self.notation = notation or f"{name}({placeholders})"
-        self.precedence = precedence
-        self.js = js
-        self._scalar_ops: tuple[Op, ...] | None = None  # made on first use (scalar_ops)
-        self._tensor_ops: dict[Any, Op] = {}  # the Ops of Tensor nodes, made by autograd.tensor
-        self._named_ops: dict[Any, Op] = {}  # Value ops named by their number (x ** 2: '**2')
-        # Variadic (cat): any number of operands, one rule for all, told its operand's position.
-        self.variadic = variadic
-        self._positional: dict[int, Rule] = {}
+        names = OPERANDS[: len(rules)]
+        if notation is None:
+            notation = f"{name}({', '.join('{' + o + '}' for o in names)})"
+        _check_text(name, "notation", notation, names)
+        for text in derivatives:
+            if not callable(text):
+                _check_text(name, "derivative", text, (*names, "out"))
+        if isinstance(precedence, bool) or not isinstance(precedence, int):
+            raise TypeError(f"primitive {name!r}: precedence must be an int, got {precedence!r}")
+        if js is not None and not isinstance(js, str):
+            raise TypeError(f"primitive {name!r}: js must be a str of JavaScript, got {type(js).__name__}")
+        values = {
+            "name": name,
+            "floats": floats,
+            "arrays": arrays,
+            "rules": _Positional(rules[0]) if variadic and rules[0] is not None else rules,
+            "kind": kind,
+            "derivatives": derivatives,
+            "notation": notation,
+            "precedence": precedence,
+            "js": js,
+            "jvp": jvp,
+            "variadic": variadic,
+        }
+        for key, value in values.items():
+            object.__setattr__(self, key, value)
+        object.__setattr__(self, "op", Op(name, self))
 
-    @property
-    def rules(self) -> tuple[Rule | None, ...]:
-        """One derivative rule per operand (None for an operand never differentiated)."""
-        return self._rules
-
-    @rules.setter
-    def rules(self, rules: Sequence[Rule | None]) -> None:
-        # New rules (a test may patch one in): the steps compiled from the old ones are dropped.
-        self._rules = tuple(rules)
-        self._scalar_ops = None
-        self._tensor_ops = {}
-        self._named_ops = {}
-        self._positional = {}
-
-    def rule(self, i: int) -> Rule | None:
-        """The rule for operand ``i`` (a variadic primitive's one rule, told ``position=i``)."""
-        if not self.variadic:
-            return self._rules[i]
-        rule = self._positional.get(i)
-        if rule is None:
-            shared = self._rules[0]
-            assert shared is not None
-
-            def rule(g: Any, out: Any, *operands: Any, **params: Any) -> Any:
-                return shared(g, out, *operands, position=i, **params)
-
-            self._positional[i] = rule
-        return rule
+    def __setattr__(self, key: str, value: Any) -> None:
+        raise AttributeError(
+            f"primitive {self.name!r} cannot change: define a new one with "
+            f"primitive({self.name!r}, ..., replace=True)"
+        )
 
     @property
     def arity(self) -> int:
         """How many operands the op takes (a variadic one: at least one)."""
-        return len(self.rules)
+        return 1 if self.variadic else len(self.rules)
 
     def __repr__(self) -> str:
         return f"Primitive({self.name!r})"
@@ -158,7 +197,7 @@ class Primitive:
     def __call__(self, *operands: Any, **params: Any) -> Any:
         if len(operands) != self.arity and not (self.variadic and operands):
             raise TypeError(f"{self.name}: takes {self.arity} operand(s), got {len(operands)}")
-        for x in operands:  # the first operand that is a graph node (or a symbol) decides
+        for x in operands:  # the first operand that is a graph node decides how to apply it
             apply = getattr(type(x), "_apply", None)
             if apply is not None:
                 return apply(self, operands, params)
@@ -166,76 +205,97 @@ class Primitive:
 
     def forward(self, operands: Sequence[Any], params: dict[str, Any]) -> Any:
         """The forward on plain numbers (``floats``) or arrays (``arrays``)."""
-        if any(isinstance(x, (np.ndarray, np.generic)) for x in operands) or self.floats is None:
+        if self.floats is None or any(isinstance(x, (np.ndarray, np.generic)) for x in operands):
             if self.arrays is None:
                 raise TypeError(f"{self.name}: defined on floats only, got an array")
             return self.arrays(*operands, **params)
         return self.floats(*operands, **params)
 
-    def scalar_ops(self) -> tuple[Op, ...]:
-        """The `Op` a Value node records, by which operands are plain numbers: ``[0]`` none,
-        ``[1]`` the second, ``[2]`` the first. Each carries its compiled first-order step."""
-        if self._scalar_ops is None:
-            from autograd.compile import scalar_send  # here: compile imports this module
-
-            masks = [()] if self.arity == 1 else [(), (1,), (0,)]
-            self._scalar_ops = tuple(
-                Op(self.name, self, scalar_send(self, consts), consts, (scalar_op, (self, consts)))
-                for consts in masks
-            )
-        return self._scalar_ops
+    def replaced(self, **changes: Any) -> Primitive:
+        """A new primitive like this one with ``changes`` (not registered: see `primitive`)."""
+        fields = {k: getattr(self, k) for k in self.__slots__ if k not in ("op", "rules")}
+        fields["rules"] = [self.rules[0]] if self.variadic else list(self.rules)
+        fields.update(changes)
+        return Primitive(**fields)
 
 
-OPERANDS = ("a", "b", "c", "d", "e", "f")  # how formulas name the operands: {a}, {b}, ...
+class _Positional:
+    """The rules of a variadic primitive (cat): one rule for every operand, given that operand
+    alone (all n of them, for each of n rules, would cost n²) and told its position."""
 
+    __slots__ = ("rule",)
 
-def _send_nothing(node: Any) -> None:
-    """The step of a node no rule passes through (made by hand, as micrograd allows)."""
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+
+    def __getitem__(self, i: int) -> Rule:
+        return partial(self.rule, position=i)
+
+    def __len__(self) -> int:
+        return 1
+
+    def __iter__(self) -> Any:
+        return iter((self.rule,))
 
 
 class Op(str):
     """How a node was made: micrograd's ``_op`` string (``'+'``, ``'**2'``, ``'tanh'``) that also
-    knows its `Primitive`, which of its operands are plain numbers (``consts``, by position), and
-    ``send(node)``: the first-order backward step, adding ``node.grad`` times each local
-    derivative into the inputs' ``.grad`` (micrograd's ``_backward``).
+    knows its `Primitive` (``op.primitive``) and so its rules (``op.rules``).
 
     >>> from autograd import Value
     >>> op = (Value(2.0) * 3)._op
-    >>> op, op.primitive.name, op.consts, "" + op
-    ('*', '*', (1,), '*')
+    >>> op, op.primitive.name, "" + op
+    ('*', '*', '*')
     """
 
     primitive: Primitive | None
-    consts: tuple[int, ...]
-    send: Callable[[Any], None]
-    origin: tuple[Callable[..., Op], tuple[Any, ...]] | None
+    rules: Any
+    variadic: bool
 
-    def __new__(
-        cls,
-        name: str,
-        primitive: Primitive | None = None,
-        send: Callable[[Any], None] = _send_nothing,
-        consts: tuple[int, ...] = (),
-        origin: tuple[Callable[..., Op], tuple[Any, ...]] | None = None,
-    ) -> Op:
+    def __new__(cls, name: str, primitive: Primitive | None = None) -> Op:
         op = super().__new__(cls, name)
-        op.primitive, op.send, op.consts = primitive, send, consts
-        op.origin = origin  # how to make it again in another process (a pickled graph)
+        op.primitive = primitive
+        op.rules = primitive.rules if primitive is not None else ()
+        op.variadic = primitive is not None and primitive.variadic
         return op
 
     def __reduce__(self) -> Any:
-        return self.origin or (Op, (str(self),))
+        if self.primitive is None:
+            return (Op, (str(self),))
+        return (_named_op, (self.primitive, str(self)))
 
 
-def scalar_op(prim: Primitive, consts: tuple[int, ...], name: str | None = None) -> Op:
-    """The Op of a Value node of ``prim`` with plain numbers at ``consts`` (named ``name``, e.g.
-    ``'**2'``, or as the primitive): the same compiled step in every process."""
-    shared = next(op for op in prim.scalar_ops() if op.consts == consts)
-    return (
-        shared
-        if name is None or name == shared
-        else Op(name, prim, shared.send, consts, (scalar_op, (prim, consts, name)))
-    )
+_NAMED: dict[tuple[Primitive, str], Op] = {}
+
+
+def _named_op(prim: Primitive, name: str) -> Op:
+    """The Op of ``prim`` written ``name`` (micrograd writes x ** 2 as ``'**2'``), shared."""
+    if name == prim.name:
+        return prim.op
+    op = _NAMED.get((prim, name))
+    if op is None:
+        op = Op(name, prim)
+        if len(_NAMED) < 4096:  # the usual few exponents; not a leak for a sweep over k
+            _NAMED[prim, name] = op
+    return op
+
+
+def _check_text(name: str, what: str, text: Any, allowed: Sequence[str]) -> None:
+    """A notation or derivative text may name only the operands ({a}, {b}) and {out}: no
+    attributes, indices or formats, which would fail when a picture fills them in."""
+    if not isinstance(text, str):
+        raise TypeError(f"primitive {name!r}: {what} must be a str, got {type(text).__name__}")
+    try:
+        fields = [f for _, f, spec, conv in string.Formatter().parse(text) if f is not None]
+        specs = [(spec, conv) for _, f, spec, conv in string.Formatter().parse(text) if f is not None]
+    except ValueError as err:
+        raise ValueError(
+            f"primitive {name!r}: {what} {text!r}: {err} (write a brace as {{{{ or }}}})"
+        ) from None
+    for field, (spec, conv) in zip(fields, specs):
+        if field not in allowed or spec or conv:
+            names = ", ".join("{" + a + "}" for a in allowed)
+            raise ValueError(f"primitive {name!r}: {what} {text!r} may name only {names}, got {{{field}}}")
 
 
 # --- the two helpers rules use besides arithmetic and primitives ------------------------------
@@ -249,13 +309,13 @@ def where(cond: Any, x: Any, y: Any) -> Any:
     >>> where(2.0 > 0, 5.0, 0.0), where(np.array([True, False]), 1.0, -1.0).tolist()
     (5.0, [1.0, -1.0])
     """
-    if cond.__class__ is bool:  # floats, and Value nodes (their comparisons give bools)
+    if cond.__class__ is bool or cond.__class__ is np.bool_:  # floats, and Value nodes
         return x if cond else y
     if cond.__class__ is np.ndarray and x.__class__ in _PLAIN and y.__class__ in _PLAIN:
-        return np.where(cond, x, y)  # arrays: the first-order backward of a Tensor
-    for v in (cond, x, y):
+        return np.where(cond, x, y)  # arrays: a Tensor's first-order rules
+    for v in (x, y, cond):
         select = getattr(type(v), "_where", None)
-        if select is not None:  # a node or a symbol decides how to select
+        if select is not None:  # a node decides how to select
             return select(cond, x, y)
     return np.where(cond, x, y)
 
@@ -273,13 +333,13 @@ def power(a: Any, k: Any) -> Any:
     """
     if a.__class__ is float and (k.__class__ is float or k.__class__ is int):
         return float_power(a, k)
-    symbolic = getattr(type(a), "_power", None) or getattr(type(k), "_power", None)
-    if symbolic is not None:
-        return symbolic(a, k)
+    special = getattr(type(a), "_power", None) or getattr(type(k), "_power", None)
+    if special is not None:  # a Value: the ** node, with IEEE's answer at a singularity
+        return special(a, k)
     if isinstance(a, (np.ndarray, np.generic)) or isinstance(k, (np.ndarray, np.generic)):
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             return np.power(a, k)
-    return a**k  # graph nodes: the ** primitive
+    return a**k  # Tensor nodes: the ** primitive
 
 
 def float_power(a: float, k: float) -> float:
@@ -293,10 +353,114 @@ def float_power(a: float, k: float) -> float:
     return math.nan if out.__class__ is complex else out
 
 
+# --- checking what a user's definition returns ------------------------------------------------
+
+
+def _real(x: Any) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _shape(x: Any) -> tuple[int, ...]:
+    return tuple(getattr(x, "shape", ()))
+
+
+def _checked_floats(name: str, forward: Callable[..., Any]) -> Callable[..., float]:
+    def floats(*operands: Any, **params: Any) -> float:
+        out = forward(*operands, **params)
+        if not _real(out):
+            raise TypeError(f"{name}: the float forward must return a real number, got {type(out).__name__}")
+        return float(out)
+
+    return floats
+
+
+def _checked_arrays(name: str, kind: str, forward: Callable[..., Any]) -> Callable[..., Any]:
+    def arrays(*operands: Any, **params: Any) -> Any:
+        out = forward(*operands, **params)
+        if _real(out):
+            out = np.asarray(out)
+        if not isinstance(out, (np.ndarray, np.generic)) or out.dtype.kind not in "biuf":
+            what = (
+                f"an array of {out.dtype}"
+                if isinstance(out, (np.ndarray, np.generic))
+                else type(out).__name__
+            )
+            raise TypeError(f"{name}: the array forward must return a real array, got {what}")
+        if any(getattr(x, "dtype", np.dtype(float)).kind == "f" for x in operands) and out.dtype.kind != "f":
+            raise TypeError(
+                f"{name}: the array forward returned {out.dtype} from floating operands; a "
+                "differentiable op must return floats"
+            )
+        if kind == "elementwise" and not params:
+            expected = np.broadcast_shapes(*(_shape(x) for x in operands))
+            if out.shape != expected:
+                raise ValueError(
+                    f"{name}: an elementwise forward must return the operands' broadcast shape "
+                    f"{expected}, got {out.shape}"
+                )
+        return out
+
+    return arrays
+
+
+def _checked_rule(name: str, i: int, rule: Rule) -> Rule:
+    def checked(g: Any, out: Any, *operands: Any, **params: Any) -> Any:
+        node = hasattr(out, "_op")  # graph nodes: grad(create_graph=True)
+        try:
+            result = rule(g, out, *operands, **params)
+        except Exception as err:
+            on = "graph nodes (create_graph)" if node else f"{type(out).__name__}s"
+            raise _renamed(err, f"{name}: rule {i} failed on {on}: {err}") from err
+        if isinstance(out, float):  # a Value's numbers
+            if not _real(result):
+                raise TypeError(f"{name}: rule {i} must return a real number, got {type(result).__name__}")
+        elif node or isinstance(out, (np.ndarray, np.generic)):  # a Tensor's arrays, or nodes
+            if not (hasattr(result, "_op") or _real(result) or isinstance(result, (np.ndarray, np.generic))):
+                raise TypeError(f"{name}: rule {i} must return a real array, got {type(result).__name__}")
+            kind = getattr(result, "dtype", np.dtype(float)).kind
+            if kind not in "biuf":
+                raise TypeError(f"{name}: rule {i} must return a real array, got an array of {result.dtype}")
+            shape = _shape(operands[0] if "position" in params else operands[i])
+            try:
+                fits = np.broadcast_shapes(shape, _shape(result)) == _shape(result) or _real(result)
+            except ValueError:
+                fits = False
+            if not fits:
+                raise ValueError(
+                    f"{name}: rule {i} returned shape {_shape(result)} for an operand of shape {shape}"
+                )
+        return result  # (symbols, tracing the rule for the step page, pass as they are)
+
+    return checked
+
+
+def _renamed(err: Exception, message: str) -> Exception:
+    """``err`` with ``message``, as the same kind of exception where it can be made so."""
+    try:
+        return type(err)(message)
+    except Exception:
+        return RuntimeError(message)
+
+
 # --- the registry -------------------------------------------------------------------------------
 
 _REGISTRY: dict[str, Primitive] = {}
-_FUNCTIONS: dict[str, Callable[..., Any]] = {}
+_FUNCTIONS: dict[str, Callable[..., Any]] = {}  # unary elementwise: methods, CLI, nn activations
+_LISTENERS: list[Callable[[str], None]] = []  # told each unary function's name as it is defined
+
+
+def on_function(listener: Callable[[str], None]) -> None:
+    """Call ``listener(name)`` for every unary function defined so far and from now on (the node
+    kinds make each a method this way, without this module knowing them)."""
+    _LISTENERS.append(listener)
+    for name in list(_FUNCTIONS):
+        listener(name)
+
+
+def _function(name: str, fn: Callable[..., Any]) -> None:
+    _FUNCTIONS[name] = fn
+    for listener in _LISTENERS:
+        listener(name)
 
 
 def primitive(
@@ -310,7 +474,10 @@ def primitive(
     notation: str | None = None,
     precedence: int = 5,
     js: str | None = None,
+    jvp: Rule | None = None,
     variadic: bool = False,
+    replace: bool = False,
+    checked: bool = True,
 ) -> Primitive:
     """Define a differentiable primitive: the public way, and how the built-in ones are made.
 
@@ -323,12 +490,30 @@ def primitive(
       operands and ``{out}`` for the result: ``"1 - tanh²({a})"``.
     - ``notation``: how a result is written, ``"{a}·{b}"``; by default ``name({a})``.
     - ``js``: the forward in JavaScript (operands ``a``, ``b``), for the step page.
-    - ``variadic``: any number of operands (``cat``); its one rule gets ``position=i``.
+    - ``jvp``: the forward-mode rule ``jvp(tangents, out, *operands, **params)`` (optional:
+      derived from the rules otherwise).
+    - ``variadic``: any number of operands (``cat``); its one rule gets its own operand alone,
+      and ``position=i``: ``rule(g, out, x, *, position, **params)``.
+    - ``replace``: redefine an existing name (graphs already built keep the old definition).
+    - ``checked``: check what the forward and rules return as they run, naming the op when it
+      is wrong (the built-in primitives, proven by the test suite, skip it for speed).
 
-    A unary elementwise primitive with a float forward also becomes a function of the command
-    line (``python -m autograd.viz``) and an activation of ``nn``. Defining a name again
-    replaces it. See the module docstring for an example.
+    A unary elementwise primitive with a float forward becomes a method of Value and Tensor
+    (``x.softplus()``), a function of the command line (``python -m autograd.viz``) and an
+    activation of ``nn``. See the module docstring for an example.
     """
+    if not replace and isinstance(name, str) and name in _REGISTRY:
+        raise ValueError(
+            f"primitive {name!r} is already defined; pass replace=True to redefine it "
+            "(graphs already built keep the old definition)"
+        )
+    if checked and isinstance(name, str):
+        if floats is not None:
+            floats = _checked_floats(name, floats)
+        if arrays is not None:
+            arrays = _checked_arrays(name, kind, arrays)
+        if not isinstance(rules, (str, bytes)) and isinstance(rules, Sequence):
+            rules = [r if not callable(r) else _checked_rule(name, i, r) for i, r in enumerate(rules)]
     prim = Primitive(
         name,
         rules=rules,
@@ -339,26 +524,39 @@ def primitive(
         notation=notation,
         precedence=precedence,
         js=js,
+        jvp=jvp,
         variadic=variadic,
     )
-    _REGISTRY[name] = prim
-    if prim.arity == 1 and kind == "elementwise" and floats is not None and name.isidentifier():
-        _FUNCTIONS[name] = prim
+    return define(prim, replace=replace)
+
+
+def define(prim: Primitive, replace: bool = False) -> Primitive:
+    """Register ``prim`` under its name (``replace`` to put it in place of an existing one)."""
+    if not isinstance(prim, Primitive):
+        raise TypeError(f"define: expected a Primitive, got {type(prim).__name__}")
+    if prim.name in _REGISTRY and not replace:
+        raise ValueError(f"primitive {prim.name!r} is already defined; pass replace=True to redefine it")
+    _REGISTRY[prim.name] = prim
+    if prim.arity == 1 and not prim.variadic and prim.kind == "elementwise" and prim.floats is not None:
+        if prim.name.isidentifier():
+            _function(prim.name, prim)
+    elif _FUNCTIONS.get(prim.name) is not None and isinstance(_FUNCTIONS[prim.name], Primitive):
+        del _FUNCTIONS[prim.name]  # replaced by a primitive that is not a unary function
     return prim
 
 
 def define_function(name: str, fn: Callable[..., Any]) -> None:
     """Register a composite unary function (``gelu``) beside the unary primitives."""
-    _FUNCTIONS[name] = fn
+    _function(name, fn)
 
 
 def primitives() -> list[Primitive]:
-    """Every primitive defined so far, built-in and yours, in the order they were defined."""
+    """Every primitive defined now, built-in and yours, in the order their names were defined."""
     return list(_REGISTRY.values())
 
 
 def lookup(name: str) -> Primitive:
-    """The primitive defined under ``name`` (KeyError names the known ones)."""
+    """The primitive defined under ``name`` now (KeyError names the known ones)."""
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -367,10 +565,29 @@ def lookup(name: str) -> Primitive:
 
 def functions() -> dict[str, Callable[..., Any]]:
     """The unary elementwise functions, by name: every such primitive and the composites
-    (``gelu``). The command line and ``nn``'s activations offer exactly these.
+    (``gelu``). Methods, the command line and ``nn``'s activations offer exactly these.
 
     >>> import autograd
     >>> {"exp", "tanh", "relu", "gelu"} <= set(functions())
     True
     """
     return dict(_FUNCTIONS)
+
+
+def snapshot() -> tuple[dict[str, Primitive], dict[str, Callable[..., Any]]]:
+    """The registry as it is now, for `restore` (tests that define primitives put it back)."""
+    return dict(_REGISTRY), dict(_FUNCTIONS)
+
+
+def restore(saved: tuple[dict[str, Primitive], dict[str, Callable[..., Any]]]) -> None:
+    """Put back a registry saved by `snapshot`."""
+    _REGISTRY.clear()
+    _REGISTRY.update(saved[0])
+    _FUNCTIONS.clear()
+    _FUNCTIONS.update(saved[1])
+
+
+def in_rules() -> bool:
+    """True while the engine runs rules on graph nodes (``create_graph``) in this thread: a
+    node turned into a plain number then (``math.exp(x)``) would silently cut the graph."""
+    return Modes.here().rules

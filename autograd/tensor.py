@@ -40,12 +40,9 @@ from typing import Any
 import numpy as np
 
 from autograd.anomaly import check_new_node
-from autograd.array_ops import CLAMP, MATMUL, WHERE
-from autograd.compile import tensor_send
 from autograd.composite import Composites
 from autograd.modes import Modes
-from autograd.ops import ADD, MUL, POW
-from autograd.primitive import Op, Primitive
+from autograd.primitive import _REGISTRY, Op, Primitive
 from autograd.tensor_grad import Gradients
 from autograd.tensor_numpy import NumpyInterop
 from autograd.tensor_reduce import Reductions, one_axis
@@ -60,19 +57,6 @@ _asarray = np.asarray
 _NO_PARAMS: dict[str, Any] = {}  # shared by every node without params: never changed
 
 
-def _op_of(prim: Primitive, consts: tuple[int, ...] = (), with_params: bool = False, n: int = 0) -> Op:
-    """The `Op` a Tensor node of ``prim`` records: one per signature (``consts``: which operands
-    are plain numbers; whether there are params; ``n`` operands for a variadic primitive), each
-    with its backward step written out."""
-    key = consts if not (with_params or n) else consts + (None,) * with_params + (-n,) * prim.variadic
-    op = prim._tensor_ops.get(key)
-    if op is None:
-        send = tensor_send(prim, n or prim.arity, consts, with_params)
-        op = Op(prim.name, prim, send, consts, (_op_of, (prim, consts, with_params, n)))
-        prim._tensor_ops[key] = op
-    return op
-
-
 def _make(
     data: Any, op: Op, args: tuple[Any, ...], prev: tuple[Tensor, ...], params: Any = _NO_PARAMS
 ) -> Tensor:
@@ -85,8 +69,7 @@ def _make(
     for x in prev:
         if x.requires_grad:
             t.requires_grad = True
-            t._op = op
-            t._prev, t._args, t._params = prev, args, params
+            t._op, t._prev, t._args, t._params = op, prev, args, params
             if Modes.special:  # some thread has grad mode off or anomaly detection on
                 _special(t)
             return t
@@ -147,42 +130,60 @@ def _operand(x: Any, op: str) -> Any:
     return NotImplemented
 
 
-def _binary_method(prim: Primitive, name: str, reflected: bool = False) -> Callable[[Tensor, Any], Any]:
-    """The method applying ``prim`` to a Tensor ``a`` and an operand ``b`` (a Tensor, an array or
-    a number), as ``prim(a, b)``, or ``prim(b, a)`` when ``reflected``: ``+``, ``*``, ``**``."""
-    forward = prim.arrays
-    both, number = _op_of(prim), _op_of(prim, (0,) if reflected else (1,))
+def _binary_method(name: str, what: str, reflected: bool = False) -> Callable[[Tensor, Any], Any]:
+    """The method applying the primitive ``name`` to a Tensor ``a`` and an operand ``b`` (a
+    Tensor, an array or a number), as ``prim(a, b)``, or ``prim(b, a)`` when ``reflected``: ``+``,
+    ``*``, ``**`` (``what`` names it in errors)."""
 
     def method(a: Tensor, b: Any) -> Any:
+        prim = _REGISTRY[name]  # the primitive defined under this name now
+        forward = prim.arrays
         if b.__class__ is not Tensor:
-            b = _operand(b, name)
+            b = _operand(b, what)
             if b is NotImplemented:
                 return b
         tensor = b.__class__ is Tensor or isinstance(b, Tensor)
         x, y = (b, a) if reflected else (a, b)
+        if tensor and x.data.dtype is not y.data.dtype:
+            x, y = _promoted((x, y))
         try:
             if tensor:
-                return _make(forward(x.data, y.data), both, (x, y), (x, y))
+                return _make(forward(x.data, y.data), prim.op, (x, y), (x, y))
             data = forward(b, _scalar(a.data)) if reflected else forward(_scalar(a.data), b)
         except ValueError as err:
             if "broadcast" in str(err):
                 raise ValueError(
-                    f"{name}: shapes {np.shape(_raw(x))} and {np.shape(_raw(y))} do not broadcast"
+                    f"{what}: shapes {np.shape(_raw(x))} and {np.shape(_raw(y))} do not broadcast"
                 ) from None
             raise
-        return _make(data, number, (x, y), (a,))
+        return _make(data, prim.op, (x, y), (a,))
 
-    method.__name__ = method.__qualname__ = f"{prim.name} (from its definition)"
+    method.__name__ = method.__qualname__ = f"{name} (from its definition)"
     return method
 
 
-_multiply = _binary_method(MUL, "mul")
-_power = _binary_method(POW, "pow")
-_power_reflected = _binary_method(POW, "pow", reflected=True)
+_multiply = _binary_method("*", "mul")
+_power = _binary_method("**", "pow")
+_power_reflected = _binary_method("**", "pow", reflected=True)
 
 
 def _raw(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
+
+
+def _promoted(args: Any) -> Any:
+    """The operands with integer and bool Tensors cast to the floating dtype among them: PyTorch's
+    promotion (float32 with int64 is float32; numpy would make it float64). Other mixes (float32
+    with float64, int32 with int64) promote alike in both."""
+    floats = [x.data.dtype for x in args if isinstance(x, Tensor) and x.data.dtype.kind == "f"]
+    if not floats:
+        return args
+    dtype = np.result_type(*floats)
+    cast = [
+        _leaf(x.data.astype(dtype)) if isinstance(x, Tensor) and x.data.dtype.kind in "biu" else x
+        for x in args
+    ]
+    return type(args)(cast) if isinstance(args, tuple) else cast
 
 
 class Tensor(Composites, Reductions, Shapes, NumpyInterop, Gradients):
@@ -290,11 +291,11 @@ class Tensor(Composites, Reductions, Shapes, NumpyInterop, Gradients):
 
     # --- elementwise arithmetic (broadcasting): one line each over the primitives ------------
 
-    __add__ = __radd__ = _binary_method(ADD, "add")  # both commute: 2 * t is recorded as t * 2
+    __add__ = __radd__ = _binary_method("+", "add")  # both commute: 2 * t is recorded as t * 2
 
     def __mul__(self, other: Any) -> Tensor:
         if other is self:  # x * x is recorded as x ** 2: one gradient product, not two and a sum
-            return _make(self.data * self.data, _op_of(POW, (1,)), (self, 2), (self,))
+            return _make(self.data * self.data, _REGISTRY["**"].op, (self, 2), (self,))
         return _multiply(self, other)
 
     __rmul__ = __mul__
@@ -339,8 +340,9 @@ class Tensor(Composites, Reductions, Shapes, NumpyInterop, Gradients):
         """A primitive of this one Tensor: the fast path of ``exp``, ``relu``, ``sum``, ``reshape``,
         ... (no dispatch on operand kinds)."""
         args = (self,)
-        op = _op_of(prim, (), bool(params))
-        return _make(prim.arrays(self.data, **params), op, args, args, params or _NO_PARAMS)
+        if prim.arrays is None:
+            raise TypeError(f"{prim.name}: defined for Values only (no forward on arrays)")
+        return _make(prim.arrays(self.data, **params), prim.op, args, args, params or _NO_PARAMS)
 
     def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:
         """Each element limited to [min, max] (either may be None); the gradient passes where an
@@ -358,7 +360,7 @@ class Tensor(Composites, Reductions, Shapes, NumpyInterop, Gradients):
         high = None if max is None else _as_number(max)
         if low is not None and high is not None and low > high:
             raise ValueError(f"clamp: min {low} is greater than max {high}")
-        return self._apply1(CLAMP, low=low, high=high)
+        return self._apply1(_REGISTRY["clamp"], low=low, high=high)
 
     clip = clamp
 
@@ -375,11 +377,10 @@ class Tensor(Composites, Reductions, Shapes, NumpyInterop, Gradients):
                     f"{prim.name}: operands must be Tensors, arrays or numbers, got {type(x).__name__}"
                 )
             args.append(y)
+        args = _promoted(args)
         data = prim.arrays(*(_raw(x) for x in args), **params)
         prev = tuple(x for x in args if isinstance(x, Tensor))
-        consts = tuple(i for i, x in enumerate(args) if not isinstance(x, Tensor))
-        op = _op_of(prim, consts, bool(params), len(args) if prim.variadic else 0)
-        return _make(data, op, tuple(args), prev, params or _NO_PARAMS)
+        return _make(data, prim.op, tuple(args), prev, params or _NO_PARAMS)
 
     @staticmethod
     def _where(cond: Any, x: Any, y: Any) -> Tensor:
@@ -389,10 +390,19 @@ class Tensor(Composites, Reductions, Shapes, NumpyInterop, Gradients):
             raise TypeError(f"where: the condition must be booleans, got {mask.dtype}")
         if not isinstance(x, Tensor) and not isinstance(y, Tensor):
             return Tensor(np.where(mask, _raw(x), _raw(y)))
-        return Tensor._apply(WHERE, (x, y), {"cond": mask})
+        return Tensor._apply(_REGISTRY["where"], (x, y), {"cond": mask})
 
     def _operand(self, other: Any, op: str) -> Any:
         return _operand(other, op)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        """``x / y`` is true division, as PyTorch: integer tensors divide as floats."""
+        a, b = _floats(self, _operand(other, "div"))
+        return b if b is NotImplemented else Composites.__truediv__(a, b)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        b, a = _floats(self, _operand(other, "div"))
+        return a if a is NotImplemented else Composites.__rtruediv__(b, a)
 
     def _reciprocal(self, k: Any) -> float:
         """1 / k, with 1 / 0 = ±inf as numpy gives for arrays (Python floats would raise)."""
@@ -429,6 +439,21 @@ class Tensor(Composites, Reductions, Shapes, NumpyInterop, Gradients):
     __hash__ = object.__hash__  # by identity: nodes are dictionary keys in the engine
 
 
+def _floats(a: Tensor, b: Any) -> tuple[Any, Any]:
+    """``a`` and ``b`` with integer and bool Tensors cast to a floating dtype (the other's, or
+    float64), for true division."""
+    if b is NotImplemented:
+        return a, b
+    dtype = next(
+        (x.data.dtype for x in (a, b) if isinstance(x, Tensor) and x.data.dtype.kind == "f"), np.float64
+    )
+    a, b = (
+        _leaf(x.data.astype(dtype)) if isinstance(x, Tensor) and x.data.dtype.kind in "biu" else x
+        for x in (a, b)
+    )
+    return a, b
+
+
 def _check_power(a: Any, b: Any) -> None:
     """An exponent that requires grad needs a base >= 0: its derivative out·log(base) is not
     real elsewhere (the forward checks the rest)."""
@@ -441,7 +466,8 @@ def _check_power(a: Any, b: Any) -> None:
 
 def _matmul(a: Tensor, b: Tensor) -> Tensor:
     args = (a, b)
-    return _make(MATMUL.arrays(a.data, b.data), _op_of(MATMUL), args, args)
+    prim = _REGISTRY["@"]
+    return _make(prim.arrays(a.data, b.data), prim.op, args, args)
 
 
 def _to_array(data: Any, what: str = "Tensor") -> np.ndarray:

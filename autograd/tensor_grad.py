@@ -1,10 +1,9 @@
 """How a Tensor takes part in the graph walk: the engine's node protocol for Tensors, and
 ``backward()``. Mixed into `autograd.tensor.Tensor`.
 
-A Tensor node's backward step (its ``_op.send``, written out per signature by
-`autograd.compile.tensor_send`) runs its primitive's rules on the arrays, sums each gradient back to
-its operand's shape (`sum_to`: the one place broadcasting is undone) and adds it into the operand's
-``.grad``; `Gradients._vjp` does the same for ``grad()``, returning the gradients instead.
+The walk (`autograd.engine`) runs a Tensor node's rules on its arrays and hands each result to
+the operand's `Gradients._accumulate`, which sums a broadcast gradient back to the operand's shape
+(`sum_to`: the one place broadcasting is undone) and adds it into ``.grad``.
 
 >>> from autograd import Tensor
 >>> w = Tensor([1.0, 2.0], requires_grad=True)
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from autograd import engine
+from autograd.array_ops import CAST, expand, sum_axes
 
 if TYPE_CHECKING:
     from autograd.tensor import Tensor
@@ -58,58 +58,47 @@ class Gradients:
         ``grad`` is the gradient to start from: needed (with this Tensor's shape) unless the
         Tensor has a single element. Gradients add up over repeated calls, as in PyTorch.
         """
-        engine.backward(self, grad)
+        engine.backward(self, grad)  # type: ignore[arg-type]
 
     def detach(self) -> Tensor:
         """A new leaf sharing this data, cut off from the graph."""
         return self._constant(self.data)
 
-    # The engine's node protocol (see autograd.engine).
-
-    def _vjp(self, g: Any, create_graph: bool) -> list[Any]:
-        """The gradients for each Tensor operand (None where none is needed), by the op's rules."""
-        prim = self._op.primitive
-        args, params = self._args, self._params
-        out: Any = self if create_graph else self.data
-        if len(args) == 1:  # the common case first, unrolled: this is the hot path of small graphs
-            (a,) = args
-            x = a if create_graph else a.data
-            rule = prim.rule(0)
-            ga = rule(g, out, x, **params) if params else rule(g, out, x)
-            return [ga if ga.shape == a.data.shape else sum_to(ga, a.data.shape)]
-        operands = args if create_graph else [x.data if isinstance(x, Gradients) else x for x in args]
-        grads: list[Any] = []
-        for i, x in enumerate(args):
-            if not isinstance(x, Gradients):  # a number operand: a constant
-                continue
-            rule = prim.rule(i)
-            if not x.requires_grad or rule is None:  # never compute a gradient nobody needs
-                grads.append(None)
-                continue
-            gx = rule(g, out, *operands, **params) if params else rule(g, out, *operands)
-            shape = x.data.shape
-            grads.append(gx if gx.shape == shape else sum_to(gx, shape))
-        return grads
+    # The rest of the engine's node protocol (see autograd.engine.Node).
 
     def _accumulate(self, g: Any) -> None:
+        """``.grad += g``, with ``g`` first summed back to this Tensor's shape (a rule may return
+        the broadcast one) and given its dtype (float32 stays float32)."""
+        data = self.data
+        if g.__class__ is not _ndarray:
+            if isinstance(g, Gradients):  # a node (grad with create_graph=True)
+                return self._accumulate_node(g)
+            g = np.asarray(g)  # a numpy scalar, or a constant 0.0 from a selection
+        if g.shape != data.shape:
+            g = sum_to(g, data.shape)
         old = self.grad
-        dtype = self.data.dtype
-        if self._prev:
-            # An intermediate result keeps the engine's array as it is (no copy; read it, do not
-            # change it in place): 0-d results come back from numpy as scalars, so make them arrays.
+        if old is not None and old.__class__ is not _ndarray:  # a node so far (create_graph)
+            self.grad = old + g
+        elif self._prev:
+            # An intermediate result keeps the walk's array as it is (no copy; read it, do not
+            # change it in place).
             if old is not None:
                 g = old + g
-            if g.__class__ is not _ndarray or g.dtype != dtype:
-                g = np.asarray(g, dtype)
-            self.grad = g
-        elif old is not None:
-            # A leaf gets its own array (optimizers update .grad in place), never one the engine
+            self.grad = g if g.dtype is data.dtype else g.astype(data.dtype)
+        elif old is None:
+            # A leaf gets its own array (optimizers update .grad in place), never one the walk
             # may share with other nodes' .grad (+ passes its gradient on unchanged).
-            self.grad = np.add(old, g, dtype=dtype)
-        elif g.__class__ is _ndarray:
-            self.grad = g.astype(dtype)  # a copy, at half np.array's cost for a small matrix
+            self.grad = g.astype(data.dtype)
         else:
-            self.grad = np.array(g, dtype=dtype)
+            self.grad = np.add(old, g, dtype=data.dtype)
+        return None
+
+    def _accumulate_node(self, g: Any) -> None:
+        if g.shape != self.data.shape:
+            g = sum_to(g, self.data.shape)
+        if g.data.dtype != self.data.dtype:
+            g = CAST(g, dtype=self.data.dtype)
+        self.grad = g if self.grad is None else self.grad + g
 
     def _seed(self, g: Any, create_graph: bool) -> Any:
         if not self.requires_grad:
@@ -124,8 +113,6 @@ class Gradients:
                     f"backward: the output has shape {self.shape}; only a one-element output can start "
                     "from 1, so pass grad= an array of that shape"
                 )
-            if not create_graph and not self.data.ndim:
-                return dtype.type(1)  # a 0-d gradient travels as a numpy scalar (see tensor_send)
             raw = np.ones_like(self.data)
         elif isinstance(g, Gradients):
             if g.shape != self.shape:
@@ -142,21 +129,26 @@ class Gradients:
                 raise ValueError(f"backward: grad has shape {raw.shape}, expected the output's {self.shape}")
         return self._constant(raw) if create_graph else raw
 
-    def _zeros(self) -> np.ndarray:
-        return np.zeros_like(self.data)
-
-    def _detached(self, raw: Any) -> Any:
+    def _gradient(self, raw: Any, create_graph: bool) -> Any:
+        """What grad() returns for this input, from what the walk left in its .grad."""
         if isinstance(raw, Gradients):
-            return raw
-        return self._constant(np.array(raw, dtype=self.data.dtype))  # a copy: the engine's may be shared
+            return raw if create_graph else self._constant(np.array(raw.data, dtype=self.data.dtype))
+        if raw is None:
+            return self._constant(np.zeros_like(self.data))
+        return self._constant(np.array(raw, dtype=self.data.dtype))  # a copy: the walk's may be shared
 
 
 def sum_to(g: Any, shape: tuple[int, ...]) -> Any:
-    """Sum a broadcast gradient back to an operand's shape: the one place broadcasting is undone."""
+    """Sum a broadcast gradient back to an operand's shape: the one place broadcasting is undone.
+    (A gradient with fewer dimensions, a constant from a selection, is broadcast up to it.)"""
     lead = g.ndim - len(shape)
-    if lead:  # axes broadcasting put in front
-        g = g.sum(axis=0) if lead == 1 else g.sum(axis=tuple(range(lead)))
-    if g.shape == shape:
-        return g
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
-    return g.sum(axis=stretched, keepdims=True) if stretched else g
+    if lead > 0:  # axes broadcasting put in front
+        g = sum_axes(g, tuple(range(lead)), False)
+    if g.shape != shape and lead >= 0:  # axes of length 1 that broadcasting stretched
+        stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+        g = sum_axes(g, stretched, True) if stretched else g
+    if g.shape != shape:
+        if lead >= 0 or np.broadcast_shapes(g.shape, shape) != shape:
+            raise ValueError(f"a gradient of shape {g.shape} does not fit an operand of shape {shape}")
+        g = expand(g, shape)
+    return g

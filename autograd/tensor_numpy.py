@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograd.array_ops import CAST
+from autograd.primitive import _REGISTRY
 
 if TYPE_CHECKING:
     from autograd.primitive import Primitive
@@ -32,35 +32,89 @@ if TYPE_CHECKING:
 __all__ = ["NumpyInterop"]
 
 
-def _twins() -> dict[Callable[..., Any], Callable[..., Any]]:
-    """numpy function -> what it does to Tensors here (differentiably)."""
-    from autograd import factories
-
-    def reduction(name: str) -> Callable[..., Any]:
-        return lambda a, axis=None, keepdims=False, **_: getattr(a, name)(axis=axis, keepdims=keepdims)
-
-    return {
-        np.concatenate: lambda arrays, axis=0: factories.cat(arrays, dim=axis),
-        np.stack: lambda arrays, axis=0: factories.stack(arrays, dim=axis),
-        np.where: lambda cond, a, b: factories.where(cond, a, b),
-        np.sum: reduction("sum"),
-        np.mean: reduction("mean"),
-        np.max: reduction("max"),
-        np.amax: reduction("max"),
-        np.min: reduction("min"),
-        np.amin: reduction("min"),
-        np.reshape: lambda a, shape, **_: a.reshape(shape),
-        np.transpose: lambda a, axes=None: a.transpose(*(axes or ())),
-        np.squeeze: lambda a, axis=None: a.squeeze(axis),
-        np.expand_dims: lambda a, axis: a.unsqueeze(axis),
-        np.clip: lambda a, a_min=None, a_max=None, **_: a.clamp(a_min, a_max),
-        np.shape: lambda a: a.shape,
-        np.ndim: lambda a: a.ndim,
-        np.size: lambda a, axis=None: a.numel() if axis is None else a.shape[axis],
-    }
+_DEFAULTS = {
+    "out": None,
+    "dtype": None,
+    "order": "C",
+    "where": True,
+    "initial": np._NoValue,
+    "casting": "same_kind",
+}
 
 
-_TWINS: dict[Callable[..., Any], Callable[..., Any]] = {}
+def _check(name: str, given: dict[str, Any], supported: tuple[str, ...]) -> None:
+    """Refuse, by name, a keyword numpy would honour but the Tensor twin cannot (never ignore it)."""
+    for key, value in given.items():
+        if key not in supported and not (key in _DEFAULTS and value is _DEFAULTS[key]):
+            raise TypeError(
+                f"np.{name}: the keyword {key}= is not supported on Tensors (supported: "
+                f"{', '.join(supported) or 'none'}); use the Tensor's methods, or np.{name}(t.data) "
+                "for numbers"
+            )
+
+
+def _reduction(method: str) -> Callable[..., Any]:
+    def twin(T: type, a: Any, axis: Any = None, **kw: Any) -> Any:
+        _check(method, kw, ("keepdims",))
+        return getattr(a, method)(axis=axis, keepdims=kw.get("keepdims", False))
+
+    return twin
+
+
+def _concatenate(T: Any, arrays: Any, axis: Any = 0, **kw: Any) -> Any:
+    _check("concatenate", kw, ())
+    return T._cat(arrays, axis)
+
+
+def _stack(T: Any, arrays: Any, axis: Any = 0, **kw: Any) -> Any:
+    _check("stack", kw, ())
+    return T._stack(arrays, axis)
+
+
+def _where(T: Any, cond: Any, *sides: Any) -> Any:
+    if len(sides) != 2:  # np.where(cond) alone: the indices where it holds (not differentiable)
+        if sides:
+            raise TypeError("np.where: give the condition alone, or the condition and both sides")
+        return np.nonzero(np.asarray(getattr(cond, "data", cond)))
+    return (
+        T._where(cond, *sides) if not isinstance(cond, (bool, np.bool_)) else (sides[0] if cond else sides[1])
+    )
+
+
+def _reshape(T: Any, a: Any, *shape: Any, **kw: Any) -> Any:
+    shape = shape or (kw.pop("shape", None) or kw.pop("newshape", None),)
+    _check("reshape", kw, ())
+    return a.reshape(*shape)
+
+
+def _transpose(T: Any, a: Any, axes: Any = None) -> Any:
+    return a.transpose(*(axes or ()))
+
+
+def _clip(T: Any, a: Any, a_min: Any = None, a_max: Any = None, **kw: Any) -> Any:
+    _check("clip", kw, ())
+    return a.clamp(a_min, a_max)
+
+
+_TWINS: dict[Callable[..., Any], Callable[..., Any]] = {
+    np.concatenate: _concatenate,
+    np.stack: _stack,
+    np.where: _where,
+    np.sum: _reduction("sum"),
+    np.mean: _reduction("mean"),
+    np.max: _reduction("max"),
+    np.amax: _reduction("max"),
+    np.min: _reduction("min"),
+    np.amin: _reduction("min"),
+    np.reshape: _reshape,
+    np.transpose: _transpose,
+    np.squeeze: lambda T, a, axis=None: a.squeeze(axis),
+    np.expand_dims: lambda T, a, axis: a.unsqueeze(axis),
+    np.clip: _clip,
+    np.shape: lambda T, a: a.shape,
+    np.ndim: lambda T, a: a.ndim,
+    np.size: lambda T, a, axis=None: a.numel() if axis is None else a.shape[axis],
+}
 
 
 class NumpyInterop:
@@ -90,8 +144,6 @@ class NumpyInterop:
         return self.data.astype(dtype)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
-        if not _TWINS:
-            _TWINS.update(_twins())
         twin = _TWINS.get(func)
         if twin is None:
             name = getattr(func, "__name__", str(func))
@@ -99,7 +151,7 @@ class NumpyInterop:
                 f"np.{name} cannot work on Tensors without dropping their graph; use the Tensor's own "
                 f"methods or autograd's functions (cat, stack, where, ...), or np.{name}(t.data) for numbers"
             )
-        return twin(*args, **kwargs)
+        return twin(type(self), *args, **kwargs)
 
     def numpy(self) -> np.ndarray:
         """The data array itself (shared, not copied); refused, as PyTorch, while gradients flow
@@ -143,7 +195,7 @@ class NumpyInterop:
             raise TypeError(f"to: dtype must be a real number type, got {kind}")
         if kind.kind != "f":  # integers and bools cannot carry gradients: a constant
             return self._constant(self.data.astype(kind))
-        return self._apply1(CAST, dtype=kind)
+        return self._apply1(_REGISTRY["cast"], dtype=kind)
 
     def float(self) -> Tensor:
         """As float32 (PyTorch's ``.float()``), differentiable."""

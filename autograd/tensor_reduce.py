@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograd.array_ops import LOG_SOFTMAX, MAX, SOFTMAX, SUM
+from autograd.primitive import _REGISTRY
 
 if TYPE_CHECKING:
     from autograd.primitive import Primitive
@@ -83,6 +83,9 @@ class Reductions:
 
         def _apply1(self, prim: Primitive, **params: Any) -> Tensor: ...
 
+        @staticmethod
+        def _apply(prim: Primitive, operands: tuple[Any, ...], params: dict[str, Any]) -> Tensor: ...
+
         def __neg__(self) -> Tensor: ...
 
         def __sub__(self, other: Any) -> Tensor: ...
@@ -95,7 +98,9 @@ class Reductions:
     def _axis_keep(self, op: str, axis: Any, keepdims: Any, dim: Any, keepdim: Any) -> tuple[Any, bool]:
         axis = pick(op, "axis", axis, "dim", dim, None)
         keep = _keep(op, pick(op, "keepdims", keepdims, "keepdim", keepdim, False))
-        return (None if axis is None else normalize_axes(op, axis, self.data.ndim)), keep
+        if axis is None or (isinstance(axis, (tuple, list)) and not axis):  # dim=(): all, as PyTorch
+            return None, keep
+        return normalize_axes(op, axis, self.data.ndim), keep
 
     def sum(
         self, axis: Axis = _UNSET, keepdims: bool = _UNSET, *, dim: Axis = _UNSET, keepdim: bool = _UNSET
@@ -108,9 +113,9 @@ class Reductions:
                [7.]])
         """
         if axis is _UNSET and keepdims is _UNSET and dim is _UNSET and keepdim is _UNSET:
-            return self._apply1(SUM, axes=None, keepdims=False)  # the usual loss.sum(), fast
+            return self._apply1(_REGISTRY["sum"], axes=None, keepdims=False)  # the usual loss.sum(), fast
         axes, keep = self._axis_keep("sum", axis, keepdims, dim, keepdim)  # None: all axes
-        return self._apply1(SUM, axes=axes, keepdims=keep)
+        return self._apply1(_REGISTRY["sum"], axes=axes, keepdims=keep)
 
     def mean(
         self, axis: Axis = _UNSET, keepdims: bool = _UNSET, *, dim: Axis = _UNSET, keepdim: bool = _UNSET
@@ -123,7 +128,7 @@ class Reductions:
         """
         axes, keep = self._axis_keep("mean", axis, keepdims, dim, keepdim)
         count = self.data.size if axes is None else math.prod(self.data.shape[i] for i in axes)
-        return self._apply1(SUM, axes=axes, keepdims=keep) * (1.0 / count if count else math.nan)
+        return self._apply1(_REGISTRY["sum"], axes=axes, keepdims=keep) * (1.0 / count if count else math.nan)
 
     def max(
         self, axis: Axis = _UNSET, keepdims: bool = _UNSET, *, dim: Axis = _UNSET, keepdim: bool = _UNSET
@@ -153,9 +158,10 @@ class Reductions:
     def _extreme(self, who: str, axis: Axis, keepdims: Any, dim: Axis, keepdim: Any) -> Tensor:
         """The max over the axes asked for (``min`` is -max(-x); ``who`` names the caller)."""
         axes, keep = self._axis_keep(who, axis, keepdims, dim, keepdim)
-        if self.data.size == 0:
-            raise ValueError(f"{who}: cannot take the {who} of an empty tensor, shape {self.data.shape}")
-        return self._apply1(MAX, axes=axes, keepdims=keep)
+        reduced = self.data.shape if axes is None else [self.data.shape[i] for i in axes]
+        if 0 in reduced:  # (an empty tensor along other dims gives an empty result, as PyTorch)
+            raise ValueError(f"{who}: cannot take the {who} over an empty dimension, shape {self.data.shape}")
+        return self._apply1(_REGISTRY["max"], axes=axes, keepdims=keep)
 
     def var(
         self,
@@ -182,11 +188,7 @@ class Reductions:
             correction = 1 if unbiased else 0
         elif isinstance(correction, bool) or not isinstance(correction, (int, float)):
             raise TypeError(f"var: correction must be a number, got {type(correction).__name__}")
-        count = self.data.size if axes is None else math.prod(self.data.shape[i] for i in axes)
-        centred = self - self._apply1(SUM, axes=axes, keepdims=True) * (1.0 / count if count else math.nan)
-        squares = (centred * centred)._apply1(SUM, axes=axes, keepdims=keep)
-        dof = count - correction
-        return squares * (1.0 / dof if dof > 0 else math.inf)  # n <= correction: inf or nan, as PyTorch
+        return self._apply1(_REGISTRY["var"], axes=axes, correction=correction, keepdims=keep)
 
     def std(
         self,
@@ -198,11 +200,23 @@ class Reductions:
         keepdim: bool = _UNSET,
         correction: int | None = None,
     ) -> Tensor:
-        """Standard deviation: the square root of `var` (unbiased by default, as PyTorch)."""
+        """Standard deviation: the square root of `var` (unbiased by default, as PyTorch). Where
+        it is 0 (a constant feature) its gradient is 0, as PyTorch's, not 0·inf = NaN.
+
+        >>> from autograd import Tensor
+        >>> x = Tensor([2.0, 2.0, 2.0], requires_grad=True)
+        >>> x.std().backward()
+        >>> x.grad
+        array([0., 0., 0.])
+        """
         kept = pick("std", "keepdims", keepdims, "keepdim", keepdim, False)
-        return self.var(
-            pick("std", "axis", axis, "dim", dim, None), unbiased, kept, correction=correction
-        ).sqrt()
+        v = self.var(pick("std", "axis", axis, "dim", dim, None), unbiased, kept, correction=correction)
+        zero = v.data == 0
+        if not zero.any():
+            return v.sqrt()
+        # sqrt's slope at 0 is inf: take the root of 1 there instead, and select 0 for the result
+        where = _REGISTRY["where"]
+        return self._apply(where, (0.0, self._apply(where, (1.0, v), {"cond": zero}).sqrt()), {"cond": zero})
 
     def argmax(self, dim: Any = None, keepdim: bool = False, *, axis: Any = _UNSET) -> Tensor:
         """The index of the maximum (the first, at ties) along ``dim``, or in the flattened tensor
@@ -240,7 +254,7 @@ class Reductions:
         array([0.5, 0.5])
         """
         ax = one_axis("softmax", pick("softmax", "axis", axis, "dim", dim, -1), self.data.ndim)
-        return self._apply1(SOFTMAX, axis=ax)
+        return self._apply1(_REGISTRY["softmax"], axis=ax)
 
     def log_softmax(self, axis: int = _UNSET, *, dim: int = _UNSET) -> Tensor:
         """x - log Σ exp(x) along ``axis`` (the last by default), computed stably (finite for
@@ -251,4 +265,4 @@ class Reductions:
         array([-10000.,      0.])
         """
         ax = one_axis("log_softmax", pick("log_softmax", "axis", axis, "dim", dim, -1), self.data.ndim)
-        return self._apply1(LOG_SOFTMAX, axis=ax)
+        return self._apply1(_REGISTRY["log_softmax"], axis=ax)

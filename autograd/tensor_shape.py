@@ -12,11 +12,13 @@ Mixed into `autograd.tensor.Tensor`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograd.array_ops import GETITEM, RESHAPE, TRANSPOSE, WHERE
+from autograd.node import Node
+from autograd.primitive import _REGISTRY
 from autograd.tensor_reduce import normalize_axes, one_axis
 
 if TYPE_CHECKING:
@@ -38,10 +40,10 @@ def clean_index(op: str, index: Any) -> tuple[Any, bool]:
     items = index if isinstance(index, tuple) else (index,)
     clean, repeats = [], False
     for item in items:
-        item = getattr(item, "data", item) if hasattr(item, "_prev") else item  # a Tensor
-        if isinstance(item, list):
-            try:
-                item = np.asarray(item)
+        item = item.data if isinstance(item, Node) else item  # a Tensor: its array
+        if isinstance(item, (list, range)):
+            try:  # (a list of 0-d Tensors is the list of their numbers)
+                item = np.asarray([x.data if isinstance(x, Node) else x for x in item])
             except ValueError:
                 raise ValueError(
                     f"{op}: the index list {item!r:.60} is ragged (rows of different lengths)"
@@ -75,8 +77,10 @@ class Shapes:
         (2, 3)
         """
         shape = _shape_arg(shape)
+        if any(isinstance(n, (int, np.integer)) and n < -1 for n in shape):
+            raise ValueError(f"reshape: a size must be >= 0, or -1 for the one inferred, got {shape}")
         try:
-            return self._apply1(RESHAPE, shape=shape)
+            return self._apply1(_REGISTRY["reshape"], shape=shape)
         except ValueError:
             raise ValueError(
                 f"reshape: cannot reshape shape {self.data.shape} ({self.data.size} elements) into {shape}"
@@ -155,7 +159,7 @@ class Shapes:
         if len(axes) != ndim:
             raise ValueError(f"transpose: {len(axes)} axes given for shape {self.data.shape}, need {ndim}")
         normalize_axes("transpose", axes, ndim)  # ints, in range, none repeated: a permutation
-        return self._apply1(TRANSPOSE, axes=tuple(int(a) % ndim for a in axes))
+        return self._apply1(_REGISTRY["transpose"], axes=tuple(int(a) % ndim for a in axes))
 
     def permute(self, *dims: Any) -> Tensor:
         """The axes in the order ``dims`` (PyTorch's name for a full transpose).
@@ -170,12 +174,12 @@ class Shapes:
                 f"permute: {len(dims)} dims given for shape {self.data.shape}, need {self.data.ndim}"
             )
         normalize_axes("permute", dims, self.data.ndim)
-        return self._apply1(TRANSPOSE, axes=tuple(int(d) % max(self.data.ndim, 1) for d in dims))
+        return self._apply1(_REGISTRY["transpose"], axes=tuple(int(d) % max(self.data.ndim, 1) for d in dims))
 
     @property
     def T(self) -> Tensor:
         """All axes reversed (the matrix transpose for 2-D)."""
-        return self._apply1(TRANSPOSE, axes=tuple(range(self.data.ndim - 1, -1, -1)))
+        return self._apply1(_REGISTRY["transpose"], axes=tuple(range(self.data.ndim - 1, -1, -1)))
 
     def __getitem__(self, index: Any) -> Tensor:
         """numpy indexing: ints, slices, None, ..., integer arrays and boolean masks. Gradients of
@@ -189,7 +193,7 @@ class Shapes:
         """
         index, repeats = clean_index("index", index)
         try:
-            return self._apply1(GETITEM, index=index, repeats=repeats)
+            return self._apply1(_REGISTRY["[]"], index=index, repeats=repeats)
         except IndexError as e:
             raise IndexError(f"index: {e} (tensor shape {self.data.shape})") from None
 
@@ -213,4 +217,53 @@ class Shapes:
             raise ValueError(
                 f"masked_fill: mask shape {cond.shape} would grow the tensor's {self.data.shape}"
             )
-        return self._apply(WHERE, (value, self), {"cond": cond})
+        fill = np.shape(getattr(value, "data", value))
+        try:
+            grows = np.broadcast_shapes(fill, self.data.shape) != self.data.shape
+        except ValueError:
+            grows = True
+        if grows:
+            raise ValueError(
+                f"masked_fill: the value's shape {fill} does not fit the tensor's {self.data.shape}"
+            )
+        return self._apply(_REGISTRY["where"], (value, self), {"cond": cond})
+
+    # --- joining tensors (autograd.cat and autograd.stack, and numpy's twins of them) ---------
+
+    @classmethod
+    def _joined(cls, op: str, tensors: Any) -> list[Tensor]:
+        if (
+            isinstance(tensors, Shapes)
+            or not isinstance(tensors, Sequence)
+            or isinstance(tensors, (str, bytes))
+        ):
+            raise TypeError(f"{op}: expected a list or tuple of Tensors, got {type(tensors).__name__}")
+        if not tensors:
+            raise ValueError(f"{op}: expected at least one tensor, got none")
+        return [t if isinstance(t, Shapes) else cls(t) for t in tensors]  # type: ignore[call-arg, misc]
+
+    @classmethod
+    def _cat(cls, tensors: Sequence[Any], dim: int) -> Tensor:
+        ts = cls._joined("cat", tensors)
+        ndim = ts[0].data.ndim
+        if ndim == 0 or any(t.data.ndim != ndim for t in ts):
+            shapes = [t.data.shape for t in ts]
+            raise ValueError(
+                f"cat: tensors need the same number of dimensions (at least 1), got shapes {shapes}"
+            )
+        ax = one_axis("cat", dim, ndim)
+        rest = ts[0].data.shape[:ax] + ts[0].data.shape[ax + 1 :]
+        if any(t.data.shape[:ax] + t.data.shape[ax + 1 :] != rest for t in ts):
+            raise ValueError(f"cat: shapes {[t.data.shape for t in ts]} differ outside dim {dim}")
+        bounds = tuple(int(b) for b in np.cumsum([0] + [t.data.shape[ax] for t in ts]))  # where each starts
+        return cls._apply(_REGISTRY["cat"], tuple(ts), {"axis": ax, "bounds": bounds})
+
+    @classmethod
+    def _stack(cls, tensors: Sequence[Any], dim: int) -> Tensor:
+        ts = cls._joined("stack", tensors)
+        if any(t.data.shape != ts[0].data.shape for t in ts):
+            raise ValueError(f"stack: tensors need one shape, got {[t.data.shape for t in ts]}")
+        ndim = ts[0].data.ndim
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not -ndim - 1 <= dim <= ndim:
+            raise ValueError(f"stack: dim {dim!r} is out of range for tensors with {ndim} dimensions")
+        return cls._cat([t.unsqueeze(int(dim)) for t in ts], dim=int(dim) % (ndim + 1))

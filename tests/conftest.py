@@ -1,17 +1,41 @@
-"""Shared fixtures: a headless Chromium, driven by Selenium, for the step page's tests.
+"""Shared fixtures: ``registry`` (a test may define primitives: the registry is put back after
+it), and ``browser``, a headless Chromium driven by Selenium, for the step page's tests.
 
 A test that asks for ``browser`` skips itself (with the reason) when Chromium, chromedriver,
-Selenium or Graphviz's dot is missing.
+Selenium or Graphviz's dot is missing. ``make mutate`` runs the op tests with one derivative rule
+changed, named by the environment variable AUTOGRAD_MUTANT (see tests/mutate.py).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from autograd.primitive import restore, snapshot
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    spec = os.environ.get("AUTOGRAD_MUTANT")
+    if spec:
+        from mutate import apply
+
+        apply(spec)
+
+
+@pytest.fixture
+def registry() -> Iterator[None]:
+    """Primitives a test defines are gone after it."""
+    saved = snapshot()
+    try:
+        yield
+    finally:
+        restore(saved)
+
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"

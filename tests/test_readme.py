@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +18,32 @@ EXAMPLE = re.compile(r"```python\n(.*?)```(?:\s*prints\s*```text\n(.*?)```)?", f
 
 def examples() -> list[tuple[str, str | None]]:
     return [(m.group(1), m.group(2)) for m in EXAMPLE.finditer(README.read_text(encoding="utf-8"))]
+
+
+def readme_ops() -> list[str]:
+    """The primitives the README lists, between its ``<!-- primitives -->`` markers."""
+    block = re.search(
+        r"<!-- primitives -->(.*?)<!-- /primitives -->", README.read_text(encoding="utf-8"), re.S
+    )
+    assert block, "the README has no <!-- primitives --> list"
+    return re.findall(r"`([^`]+)`", block.group(1))
+
+
+def ops_missing_from_readme(primitives: list[Any]) -> list[str]:
+    """The names of ``primitives`` the README's list leaves out."""
+    listed = set(readme_ops())
+    return [p.name for p in primitives if p.name not in listed]
+
+
+def test_the_readme_lists_every_built_in_primitive_and_no_other() -> None:
+    from autograd import array_ops, ops
+    from autograd.primitive import Primitive
+
+    built_in = list(
+        dict.fromkeys(p for m in (ops, array_ops) for p in vars(m).values() if isinstance(p, Primitive))
+    )
+    assert ops_missing_from_readme(built_in) == []
+    assert sorted(readme_ops()) == sorted(p.name for p in built_in)
 
 
 def test_readme_has_examples() -> None:

@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 
 from autograd import engine
-from autograd.ops import ADD, ATOM_LEVEL, MUL, NEGATION_LEVEL, POW, POWER_LEVEL, PRODUCT_LEVEL, SUM_LEVEL
+from autograd.ops import ATOM_LEVEL, NEGATION_LEVEL, POWER_LEVEL, PRODUCT_LEVEL, SUM_LEVEL
 from autograd.ops import superscript as superscript
 from autograd.primitive import OPERANDS, Primitive
+from autograd.tensor_grad import sum_to
 
 Formula = tuple[str, int]  # (text, precedence): combining two knows where brackets go
 EXPR_MAX = 22  # longer formulas are not shown on nodes: past that they obscure more than help
@@ -28,8 +29,13 @@ EXPR_MAX = 22  # longer formulas are not shown on nodes: past that they obscure 
 
 
 def check_root(root: Any, who: str) -> None:
-    if not (hasattr(root, "_prev") and hasattr(root, "data") and hasattr(root, "_vjp")):
+    if not isinstance(root, engine.Node):
         raise TypeError(f"{who}: root must be a Value or Tensor graph node, got {type(root).__name__}")
+
+
+def is_op(prim: Primitive | None, name: str) -> bool:
+    """Whether ``prim`` is the primitive named ``name`` (by name: a replaced one reads the same)."""
+    return prim is not None and prim.name == name
 
 
 def is_array(node: Any) -> bool:
@@ -56,10 +62,30 @@ def number_operands(node: Any) -> list[tuple[int, float]]:
 
 
 def sent_gradients(node: Any, g: Any) -> list[tuple[int, Any, Any]]:
-    """(operand position, operand, gradient sent to it) for each operand node, given the node's
-    own gradient ``g``: the engine's rules on raw numbers (None where nothing is sent)."""
-    sent = iter(node._vjp(g, False))
-    return [(j, x, next(sent)) for j, x in enumerate(operands(node)) if hasattr(x, "_prev")]
+    """What one step of the walk sends back from ``node`` given its gradient ``g``: (operand
+    position, operand, gradient) for each operand that takes one, by the op's rules on the numbers
+    (as `autograd.engine.walk` runs them), summed back to each operand's shape."""
+    op = node._op
+    if op.__class__ is str or not op.rules:  # a leaf, or built by hand
+        return []
+    args = node._args
+    numbers = [x.data if isinstance(x, engine.Node) else x for x in args]
+    return [
+        (
+            j,
+            x,
+            _fit(
+                op.rules[j](g, node.data, *(numbers[j : j + 1] if op.variadic else numbers), **node._params),
+                x,
+            ),
+        )
+        for j, x in enumerate(args)
+        if isinstance(x, engine.Node) and x.requires_grad and op.rules[j] is not None
+    ]
+
+
+def _fit(g: Any, x: Any) -> Any:
+    return sum_to(np.asarray(g), x.data.shape) if is_array(x) else g
 
 
 # --- numbers and formulas -------------------------------------------------------------------------
@@ -129,12 +155,12 @@ def combine(node: Any, args: Sequence[Formula]) -> Formula | None:
     numbers_at = [j for j, x in enumerate(ops) if is_number(x)]
     if prim is None:  # built by hand: its op string names it
         return (f"{node._op}({', '.join(a[0] for a in args)})", ATOM_LEVEL) if node._op else None
-    if prim is ADD and len(args) == 2:
+    if is_op(prim, "+") and len(args) == 2:
         a, b = args
         if b[0].startswith("-") and b[1] in (NEGATION_LEVEL, ATOM_LEVEL) and len(b[0]) > 1:
             return (f"{paren(a, SUM_LEVEL)} - {b[0][1:]}", SUM_LEVEL)
         return (f"{paren(a, SUM_LEVEL)} + {paren(b, SUM_LEVEL)}", SUM_LEVEL)
-    if prim is MUL and len(args) == 2:
+    if is_op(prim, "*") and len(args) == 2:
         if numbers_at:
             j = numbers_at[0]
             other = args[1 - j]
@@ -143,7 +169,7 @@ def combine(node: Any, args: Sequence[Formula]) -> Formula | None:
         if _power_of(ops[1]) == -1 and not getattr(ops[1], "label", "") and b[0].endswith("⁻¹"):
             return (f"{paren(a, PRODUCT_LEVEL)}/{b[0][: -len('⁻¹')]}", PRODUCT_LEVEL)  # a · b⁻¹ is a/b
         return (f"{paren(a, PRODUCT_LEVEL)}·{paren(b, POWER_LEVEL)}", PRODUCT_LEVEL)
-    if prim is POW and numbers_at == [1]:
+    if is_op(prim, "**") and numbers_at == [1]:
         return (power_text(args[0], float(ops[1])), POWER_LEVEL)
     if prim.variadic:
         return (f"{prim.name}({', '.join(a[0] for a in args)})", ATOM_LEVEL)
@@ -180,7 +206,7 @@ def fill(template: str, formulas: Mapping[str, Formula], levels: Sequence[int] |
 
 def _power_of(x: Any) -> float | None:
     """k when ``x`` is a node ``y ** k`` for a number k."""
-    if not hasattr(x, "_prev") or primitive_of(x) is not POW:
+    if not hasattr(x, "_prev") or not is_op(primitive_of(x), "**"):
         return None
     ops = operands(x)
     return float(ops[1]) if len(ops) == 2 and is_number(ops[1]) else None
@@ -190,7 +216,7 @@ def boxed_numbers(node: Any) -> list[tuple[int, float]]:
     """The plain-number operands a picture draws as boxes of their own when not folded: all but
     a power's exponent, which its op's name always carries (``**2``, as micrograd)."""
     consts = number_operands(node)
-    return [] if primitive_of(node) is POW and [j for j, _ in consts] == [1] else consts
+    return [] if is_op(primitive_of(node), "**") and [j for j, _ in consts] == [1] else consts
 
 
 def op_label(node: Any, fold: bool = True) -> str:
@@ -199,16 +225,20 @@ def op_label(node: Any, fold: bool = True) -> str:
     prim = primitive_of(node)
     name = prim.name if prim is not None else str(node._op or "?")
     consts = number_operands(node)
-    if prim is POW and [j for j, _ in consts] == [1]:
+    if is_op(prim, "**") and [j for j, _ in consts] == [1]:
         return "**" + fmt_number(consts[0][1])  # always: micrograd names it so
     if not fold or len(consts) != 1:
         return name
     j, k = consts[0]
-    if prim is ADD and k < 0:
+    if is_op(prim, "+") and k < 0:
         return f"- {fmt_number(-k)}"
-    if prim is MUL and k == -1:
+    if is_op(prim, "*") and k == -1:
         return "neg"
-    return f"{fmt_number(k)} {name}" if j == 0 and prim not in (ADD, MUL) else f"{name} {fmt_number(k)}"
+    return (
+        f"{fmt_number(k)} {name}"
+        if j == 0 and not (is_op(prim, "+") or is_op(prim, "*"))
+        else f"{name} {fmt_number(k)}"
+    )
 
 
 # --- the graph ------------------------------------------------------------------------------------

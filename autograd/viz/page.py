@@ -2,7 +2,7 @@
 one self-contained page: one picture, the current edge labelled with its local derivative, the
 chain rule in words and numbers, and an input per leaf. Change an input and every value and
 gradient is recomputed in the browser by JavaScript written out from the primitives' own
-definitions (`autograd.compile.javascript`): the page and the engine compute the same thing.
+definitions (`autograd.viz.trace.javascript`): the page and the engine compute the same thing.
 
 A graph too big to step through (an MLP) is drawn with its modules as boxes, each with its
 output and the norm of its parameters' gradients; a click opens a box.
@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 
-from autograd.compile import javascript
 from autograd.viz.draw import check_rankdir, grad_norm, natural, picture, visible
 from autograd.viz.graph import GraphView, check_root, is_array, operands, primitive_of
 from autograd.viz.plan import Plan, choose_plan, module_outputs
@@ -41,6 +40,7 @@ from autograd.viz.steps import (
     render,
     template_view,
 )
+from autograd.viz.trace import javascript
 
 HERE = Path(__file__).resolve().parent
 _WIDE = 10  # characters a number field holds (-1.235e-05), so an edited number still fits its box

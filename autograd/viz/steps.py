@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from autograd import engine
-from autograd.ops import ADD, ATOM_LEVEL, POW, POWER_LEVEL, PRODUCT_LEVEL
+from autograd.ops import ATOM_LEVEL, POWER_LEVEL, PRODUCT_LEVEL
 from autograd.primitive import OPERANDS
 from autograd.viz.draw import check_rankdir, picture
 from autograd.viz.graph import (
@@ -32,6 +32,7 @@ from autograd.viz.graph import (
     fmt_number,
     is_array,
     is_number,
+    is_op,
     number_formula,
     op_label,
     operands,
@@ -75,7 +76,7 @@ class Numbers:
     def local(self, i: int, j: int) -> Any:
         node = self.nodes[i]
         prim = primitive_of(node)
-        rule = prim.rule(j) if prim is not None else None
+        rule = prim.rules[j] if prim is not None else None
         if rule is None:
             return 0.0
         raw = [getattr(x, "data", x) for x in operands(node)]
@@ -160,7 +161,13 @@ def _operand_formula(g: TemplateView, x: Any) -> Formula:
 def _reciprocal_of(g: TemplateView, x: Any) -> Any:
     """y when ``x`` is an unnamed y ** -1 (how x / y is made), else None."""
     ops = operands(x)
-    if primitive_of(x) is POW and len(ops) == 2 and is_number(ops[1]) and ops[1] == -1 and not g.own_name(x):
+    if (
+        is_op(primitive_of(x), "**")
+        and len(ops) == 2
+        and is_number(ops[1])
+        and ops[1] == -1
+        and not g.own_name(x)
+    ):
         return ops[0]
     return None
 
@@ -217,7 +224,7 @@ def _term(g: TemplateView, consumer: Any, j: int) -> tuple[str, str]:
         verdict = f"{g.name(consumer)} {{v:{c}:{j}}}"
         return f"{partial} = {formula}; {me} = {value}, so it is {{l:{c}:{j}}}: {verdict}", slot
     if not formula or re.fullmatch(r"-?[\d.]+", formula):
-        note = " (a sum passes the gradient on unchanged)" if primitive_of(consumer) is ADD else ""
+        note = " (a sum passes the gradient on unchanged)" if is_op(primitive_of(consumer), "+") else ""
         return f"{partial} = {{l:{c}:{j}}}{note}", slot
     return f"{partial} = {formula} = {{l:{c}:{j}}}", slot
 

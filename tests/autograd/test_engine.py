@@ -3,14 +3,17 @@ backward, depth), grad() to any order, and grad mode."""
 
 from __future__ import annotations
 
+import inspect
 import math
+import re
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from op_table import ROWS, Row, Shapes, expand, pair_id
 
-from autograd import Tensor, Value, enable_grad, grad, is_grad_enabled, no_grad
+from autograd import Tensor, Value, detect_anomaly, enable_grad, engine, grad, is_grad_enabled, no_grad
 from autograd.engine import toposort
 
 
@@ -118,6 +121,32 @@ def test_grad_leaves_dot_grad_alone() -> None:
     dx, dy = grad(f, [x, y])
     assert (dx.data, dy.data) == (4.0, 2.0)
     assert (x.grad, y.grad, f.grad) == (0.0, 0.0, 0.0)
+
+
+def test_grad_puts_back_what_dot_grad_held_even_after_an_error() -> None:
+    """grad() runs the same walk as backward(), borrowing .grad: what was there comes back."""
+    x, y = Value(2.0), Value(3.0)
+    f = x * y
+    f.backward()
+    (dx,) = grad(f * 2, [x], create_graph=True)
+    assert dx.data == 6.0 and (x.grad, y.grad, f.grad) == (3.0, 2.0, 1.0)
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    u = (t * t).sum()
+    u.backward()
+    before = t.grad.copy()
+    with pytest.raises(ValueError):
+        grad(u, [t], grad_outputs=[np.ones(3)])
+    (dt,) = grad(u, [t])
+    np.testing.assert_array_equal(dt.data, [2.0, 4.0])
+    np.testing.assert_array_equal(t.grad, before)
+
+
+def test_the_walk_is_written_once() -> None:
+    """backward() and grad() go through one walk (the chain-rule line appears once in engine.py,
+    and once more in walk_values, its copy for Values)."""
+    source = inspect.getsource(engine)
+    assert source.count("child._accumulate(local)") == 1
+    assert len(re.findall(r"(?<!def )\bwalk\(order[,)]", source)) == 2  # backward() and grad()
 
 
 def test_grad_of_an_unused_input_is_zero() -> None:
@@ -271,13 +300,57 @@ def test_second_derivative_of_a_linear_map_is_zero() -> None:
     np.testing.assert_array_equal(d2t.data, [0.0, 0.0])
 
 
+def general_walk_grads(out: Value, leaves: list[Value]) -> list[float]:
+    """The leaves' gradients by the general walk, not `walk_values`."""
+    order = engine.toposort([out])
+    for n in order:
+        n.grad = 0.0
+    out.grad = 1.0
+    with detect_anomaly():  # (which runs the general walk, checking each step)
+        engine.walk(order)
+    return [v.grad for v in leaves]
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r.scalar], ids=lambda r: r.name)
+def test_the_fast_walk_for_values_is_the_general_walk(row: Row) -> None:
+    """walk_values, backward()'s copy of the walk for Values, gives exactly the general step's
+    gradients, for every op the Values have: first order, and through a create_graph graph."""
+    leaves = [Value(float(a)) for a in row.inputs(tuple(() for _ in row.shapes[0]))]
+    out = row.fn(*leaves)
+    out.backward()
+    assert [v.grad for v in leaves] == general_walk_grads(out, leaves)
+    grads = grad(out, leaves, create_graph=True)
+    total = sum(grads[1:], grads[0])
+    for v in leaves:
+        v.grad = 0.0
+    total.backward()
+    assert [v.grad for v in leaves] == general_walk_grads(total, leaves)
+
+
+@pytest.mark.parametrize(("row", "shapes"), expand(ROWS), ids=pair_id)
+def test_the_fast_walk_for_tensors_is_the_general_walk(row: Row, shapes: Shapes) -> None:
+    """walk_arrays, the first-order copy of the walk for Tensors, gives exactly the general
+    step's gradients for every op of the table."""
+    leaves = [Tensor(a, requires_grad=True) for a in row.inputs(shapes)]
+    out = row.fn(*leaves)
+    total = (out * np.random.default_rng(1).uniform(0.5, 1.5, size=out.shape)).sum()
+    total.backward()
+    fast = [t.grad for t in leaves]
+    order = engine.toposort([total])
+    for n in order:
+        n.grad = None
+    total.grad = np.ones(())
+    with detect_anomaly():  # (which runs the general walk, checking each step)
+        engine.walk(order)
+    for a, b in zip(fast, [t.grad for t in leaves]):
+        np.testing.assert_array_equal(a, b)
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.data())
-def test_values_fast_order_is_the_generic_order(data: st.DataObject) -> None:
-    class Leaf(Value):  # a subclass of Value among the leaves
-        pass
-
-    nodes: list[Value] = [Value(1.0), Leaf(2.0), Value(0.5)]
+def test_random_value_graphs_agree_on_both_walks_and_in_grad(data: st.DataObject) -> None:
+    nodes: list[Value] = [Value(1.0), Value(2.0), Value(0.5)]
+    leaves = list(nodes)
     for _ in range(data.draw(st.integers(1, 30))):
         a = data.draw(st.sampled_from(nodes))
         kind = data.draw(st.sampled_from(["add", "mul", "tanh", "number", "rpow", "pow"]))
@@ -289,8 +362,11 @@ def test_values_fast_order_is_the_generic_order(data: st.DataObject) -> None:
         elif kind == "number":
             nodes.append(a * 3 + 1)
         elif kind == "rpow":
-            nodes.append(2**a)
+            nodes.append(2 ** a.tanh())
         else:
-            nodes.append(a ** Value(2.0))
-    roots = data.draw(st.lists(st.sampled_from(nodes), min_size=1, max_size=3))
-    assert toposort(roots) == toposort(roots, fast=False)
+            nodes.append(a.tanh().exp() ** Value(2.0))
+    out = nodes[-1]
+    out.backward()
+    fast = [v.grad for v in leaves]
+    assert fast == general_walk_grads(out, leaves)
+    assert fast == [g.data for g in grad(out, leaves)]

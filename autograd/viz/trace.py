@@ -1,41 +1,27 @@
-"""Rules traced into code: the fast first-order backward of `Value`, derived from the definitions.
+"""Rules traced into JavaScript, so that the step page recomputes a graph in the browser from the
+same definitions the engine uses.
 
 A derivative rule is a Python function written with arithmetic, primitives, `where` and `power`.
 Called on `Sym` operands instead of numbers, it returns the expression it computes, as a small
-tree. That tree is then written out as source code:
+tree, which `to_js` writes out as JavaScript. A rule that cannot be traced (it branches on its
+operand, or calls ``math.exp`` directly) still works in Python; the page then says it cannot be
+recomputed live.
 
-- in Python, as a Value node's backward step: ``a.grad += (g * b.data)`` for ``a * b``. One such
-  function per primitive (and per choice of which operands are plain numbers), so the backward
-  pass runs one straight-line function per node, with no call to a rule and no table lookup: the
-  speed of hand-written code, from the one definition of each rule;
-- in JavaScript, for the step page that recomputes a graph in the browser (`to_js`).
-
-A rule that cannot be traced (it branches on its operand, or calls ``math.exp`` directly) still
-works: its step then calls the rule itself, a little slower.
-
->>> from autograd.ops import MUL, TANH
->>> print(MUL.scalar_ops()[0].send.source)
-def send(v):
-    g = v.grad
-    a = v._a
-    b = v._b
-    a.grad += (g * b.data)
-    b.grad += (g * a.data)
->>> print(TANH.scalar_ops()[0].send.source.splitlines()[-1])
-    a.grad += (g * (1 - (v.data * v.data)))
+>>> from autograd.ops import TANH
+>>> to_js(trace_rule(TANH, 0, Sym("g"), Sym("out"), [Sym("a")]))
+'(g * (1.0 - (out * out)))'
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from autograd.primitive import OPERANDS, Primitive, float_power
+from autograd.primitive import OPERANDS, Primitive
 
-__all__ = ["Sym", "javascript", "scalar_send", "tensor_send", "to_js", "to_python"]
+__all__ = ["Sym", "javascript", "to_js", "trace_rule"]
 
 Tree = tuple[Any, ...]
 
@@ -136,35 +122,6 @@ def _tree(x: Any) -> Tree:
     raise TypeError(f"cannot trace an operand of type {type(x).__name__}")
 
 
-def to_python(tree: Tree, env: dict[str, Any]) -> str:
-    """Python source for ``tree``; names it calls are added to ``env`` (the function's globals)."""
-    head = tree[0]
-    if head == "var":
-        return str(tree[1])
-    if head == "num":
-        v = tree[1]
-        if isinstance(v, float) and not math.isfinite(v):
-            env["_inf"], env["_nan"] = math.inf, math.nan
-            return "_nan" if math.isnan(v) else ("_inf" if v > 0 else "(-_inf)")
-        return repr(v)
-    if head == "bin":
-        return f"({to_python(tree[2], env)} {tree[1]} {to_python(tree[3], env)})"
-    if head == "neg":
-        return f"(-{to_python(tree[1], env)})"
-    if head == "where":
-        c, x, y = (to_python(t, env) for t in tree[1:])
-        return f"({x} if {c} else {y})"
-    if head == "power":
-        env["_power"] = float_power
-        return f"_power({to_python(tree[1], env)}, {to_python(tree[2], env)})"
-    if head == "call":
-        prim = tree[1]
-        name = "_" + re.sub(r"\W", "_", prim.name) + f"_{id(prim):x}"
-        env[name] = prim.floats
-        return f"{name}({', '.join(to_python(t, env) for t in tree[2])})"
-    raise ValueError(f"unknown expression {head!r}")  # pragma: no cover
-
-
 def to_js(tree: Tree) -> str:
     """JavaScript source for ``tree``: calls go to ``F[name]`` (each primitive's ``js`` forward)
     and ``power`` to ``power``, which the page defines."""
@@ -196,90 +153,6 @@ def trace_rule(prim: Primitive, i: int, g: Sym, out: Sym, operands: list[Sym]) -
     rule = prim.rules[i]
     assert rule is not None
     return _tree(rule(g, out, *operands))
-
-
-_SLOTS = ("_a", "_b")
-
-
-def scalar_send(prim: Primitive, consts: tuple[int, ...]) -> Callable[[Any], None]:
-    """The backward step of a Value node made by ``prim``, ``consts`` saying which operands are
-    plain numbers: ``send(v)`` adds ``v.grad`` times each local derivative into the inputs'
-    ``.grad``. Its source is kept as ``send.source``."""
-    names = OPERANDS[: prim.arity]
-    if prim.arity > len(_SLOTS):
-        raise TypeError(f"{prim.name}: a Value node holds at most two operands, this takes {prim.arity}")
-    operands = [Sym(f"v.{_SLOTS[i]}" if i in consts else f"{x}.data") for i, x in enumerate(names)]
-    grads = [i for i, rule in enumerate(prim.rules) if rule is not None and i not in consts]
-    env: dict[str, Any] = {}
-    lines = ["def send(v):", "    g = v.grad"]
-    lines += [f"    {names[i]} = v.{_SLOTS[i]}" for i in range(prim.arity) if i not in consts]
-    try:
-        for i in grads:
-            expr = to_python(trace_rule(prim, i, Sym("g"), Sym("v.data"), operands), env)
-            lines.append(f"    {names[i]}.grad += {expr}")
-    except (TypeError, ValueError, AttributeError):
-        return _calling_send(prim, consts, grads)
-    source = "\n".join(lines if grads else [*lines, "    pass"])
-    exec(compile(source, f"<backward step of {prim.name}>", "exec"), env)
-    send = env["send"]
-    send.source = source
-    return send
-
-
-def _calling_send(prim: Primitive, consts: tuple[int, ...], grads: list[int]) -> Callable[[Any], None]:
-    """The step for a rule that cannot be traced: it calls the rules on the floats."""
-    rules, slots = prim.rules, _SLOTS[: prim.arity]
-
-    def send(v: Any) -> None:
-        operands = [getattr(v, s) for s in slots]
-        raw = [x if i in consts else x.data for i, x in enumerate(operands)]
-        g, out = v.grad, v.data
-        for i in grads:
-            operands[i].grad += rules[i](g, out, *raw)  # type: ignore[misc]
-
-    send.source = f"# {prim.name}: the rules are called as they are (they could not be traced)"  # type: ignore[attr-defined]
-    return send
-
-
-def tensor_send(prim: Primitive, n: int, consts: tuple[int, ...], with_params: bool) -> Callable[[Any], None]:
-    """The backward step of a Tensor node made by ``prim`` on ``n`` operands (``consts``: which
-    are plain numbers; ``with_params``: whether the node has params to pass): each rule runs on
-    the arrays for each operand that requires grad, its result summed back to that operand's
-    shape and added into its ``.grad``. Written out per signature, as `scalar_send`, so that a
-    small graph pays no loop or check per node beyond what its op needs. Its source is kept as
-    ``send.source``."""
-    from autograd.tensor_grad import sum_to  # here: tensor_grad's module imports the primitives
-
-    names = [f"x{i}" for i in range(n)]
-    env: dict[str, Any] = {"sum_to": sum_to}
-    kw = ", **v._params" if with_params else ""
-    raw = ", ".join(names[i] if i in consts else f"{names[i]}_" for i in range(n))
-    lines = [
-        "def send(v):",
-        "    g = v.grad",
-        "    if g is None:",
-        "        return",
-        "    if not g.ndim:",
-        "        g = g[()]  # a 0-d gradient as a numpy scalar: ten times cheaper arithmetic",
-        f"    {', '.join(names)}{',' if n == 1 else ''} = v._args",
-        "    out = v.data",
-    ]
-    lines += [f"    {x}_ = {x}.data" for i, x in enumerate(names) if i not in consts]
-    for i, x in enumerate(names):
-        rule = prim.rule(i)
-        if rule is None or i in consts:
-            continue
-        env[f"rule_{x}"] = rule
-        lines += [
-            f"    if {x}.requires_grad:",
-            f"        g{x} = rule_{x}(g, out, {raw}{kw})",
-            f"        {x}._accumulate(g{x} if g{x}.shape == {x}_.shape else sum_to(g{x}, {x}_.shape))",
-        ]
-    source = "\n".join(lines)
-    exec(compile(source, f"<backward step of {prim.name} on Tensors>", "exec"), env)
-    send = env["send"]
-    send.source = source
-    return send
 
 
 def javascript(prims: Sequence[Primitive]) -> tuple[dict[str, str], list[str]]:

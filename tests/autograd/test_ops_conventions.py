@@ -11,10 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import autograd
 import nn
 from autograd import Tensor, Value
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def value_grad(f: Callable[[Value], Value], x0: float) -> tuple[float, float]:
@@ -197,3 +198,29 @@ def test_every_row_of_the_readme_table_has_a_test() -> None:
 @pytest.mark.parametrize("case", list(CASES))
 def test_convention(case: str) -> None:
     CASES[case]()
+
+
+# --- found by the second reliability pass -------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["maximum", "minimum"])
+def test_maximum_and_minimum_send_the_whole_gradient_to_both_sides_of_a_nan(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    a0, b0 = np.array([np.nan, 1.0, 2.0, 3.0]), np.array([1.0, np.nan, 2.0, 1.0])
+    a, b = Tensor(a0, requires_grad=True), Tensor(b0, requires_grad=True)
+    ta, tb = torch.tensor(a0, requires_grad=True), torch.tensor(b0, requires_grad=True)
+    getattr(autograd, name)(a, b).sum().backward()
+    getattr(torch, name)(ta, tb).sum().backward()
+    np.testing.assert_array_equal(a.grad, ta.grad.numpy())
+    np.testing.assert_array_equal(b.grad, tb.grad.numpy())
+    x = Value(float("nan"))
+    getattr(autograd, name)(x, Value(1.0)).backward()
+    assert x.grad == 1.0
+
+
+def test_log_softmax_of_a_row_holding_inf_is_nan_as_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    for row in ([np.inf, 1.0], [-np.inf, 1.0], [-np.inf, -np.inf]):
+        ours = Tensor(row).log_softmax().data
+        theirs = torch.tensor(row).log_softmax(-1).numpy()
+        np.testing.assert_array_equal(ours, theirs)

@@ -420,3 +420,33 @@ def pair_id(pair: Any) -> str:
     if isinstance(pair, Row):
         return pair.name
     return "-".join("x".join(map(str, s)) or "scalar" for s in pair)
+
+
+def _primitives_in(roots: list[Any]) -> set[Any]:
+    return {n._op.primitive for n in autograd.engine.toposort(roots) if getattr(n._op, "primitive", None)}
+
+
+def missing_rows(primitives: list[Any]) -> list[str]:
+    """The names of ``primitives`` that no row uses (on Tensors, and on Values where they have a
+    float forward), counting the graphs their rules build (second order) too."""
+    on_values: set[Any] = set()
+    on_tensors: set[Any] = set()
+    for row in ROWS:
+        for shapes in row.shapes:
+            xs = [autograd.Tensor(a, requires_grad=True) for a in row.inputs(shapes)]
+            out = row.fn(*xs)
+            total = (out * np.random.default_rng(3).uniform(0.5, 1.5, size=out.shape)).sum()
+            grads = autograd.grad(total, xs, create_graph=True)
+            on_tensors |= _primitives_in([total, *[g for g in grads if g.requires_grad]])
+        if row.scalar:
+            vs = [autograd.Value(float(a)) for a in row.inputs(tuple(() for _ in row.shapes[0]))]
+            out = row.fn(*vs)
+            on_values |= _primitives_in([out, *autograd.grad(out, vs, create_graph=True)])
+    names = {p.name for p in on_tensors}, {p.name for p in on_values}
+    missing = [p.name for p in primitives if p.arrays is not None and p.name not in names[0]]
+    missing += [
+        p.name
+        for p in primitives
+        if p.floats is not None and p.name not in names[1] and p.name not in missing
+    ]
+    return missing

@@ -1,4 +1,4 @@
-"""Random graphs against PyTorch: 2,000 scalar graphs and 500 Tensor graphs, built by a seeded
+"""Random graphs against PyTorch: 2,000 scalar graphs and 1,000 Tensor graphs, built by a seeded
 generator, with values from tiny to huge and negative; values agree to 1e-9, first and second
 derivatives to 1e-7 (relative), and where PyTorch gives inf or NaN we give the same.
 
@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+import autograd
 from autograd import Tensor, Value, grad
 
 torch = pytest.importorskip("torch")
@@ -164,7 +165,7 @@ def _tensor_step(
     rng: np.random.Generator, a: Any, at: Any, others: list[tuple[Any, Any]]
 ) -> tuple[str, Any, Any]:
     """One random op on (a, at), our Tensor and PyTorch's, maybe with another node."""
-    kind = int(rng.integers(11))
+    kind = int(rng.integers(17))
     shape = a.shape
     if kind == 0 and others:  # broadcasting arithmetic with another node of a compatible shape
         b, bt = others[int(rng.integers(len(others)))]
@@ -203,6 +204,41 @@ def _tensor_step(
         return "[1::2]", a[1::2], at[1::2]
     if kind == 9 and len(shape) >= 2:
         return "T", a.transpose(), at.permute(*reversed(range(len(shape))))
+    if kind == 10 and len(shape) >= 1:  # reshapes: flatten, unsqueeze, a permutation
+        how = int(rng.integers(3))
+        if how == 0:
+            return "flatten", a.reshape(-1), at.reshape(-1)
+        if how == 1:
+            return "unsqueeze0", a.unsqueeze(0), at.unsqueeze(0)
+        dims = tuple(int(d) for d in rng.permutation(len(shape)))
+        return f"permute{dims}", a.permute(*dims), at.permute(*dims)
+    if kind == 11 and len(shape) >= 1:  # cat or stack with itself and a transformed copy
+        axis = int(rng.integers(len(shape)))
+        if rng.integers(2):
+            return f"cat{axis}", autograd.cat([a, a.tanh()], dim=axis), torch.cat([at, at.tanh()], dim=axis)
+        return f"stack{axis}", autograd.stack([a, a * 2], dim=axis), torch.stack([at, at * 2], dim=axis)
+    if kind == 12:  # where, on a constant condition
+        cond = np.asarray(rng.random(shape) > 0.5)
+        return "where", autograd.where(cond, a, a * a), torch.where(torch.from_numpy(cond), at, at * at)
+    if kind == 13:
+        lo, hi = sorted(rng.normal(size=2))
+        return "clamp", a.clamp(lo, hi), at.clamp(lo, hi)
+    if kind == 14 and len(shape) >= 1 and shape[-1] > 1:  # spread out (std's slope is 1/std)
+        axis = len(shape) - 1
+        v = np.arange(shape[-1]) - 0.5 * (shape[-1] - 1)
+        b, bt = a + Tensor(v), at + torch.from_numpy(v)
+        if rng.integers(2):
+            return f"var{axis}", b.var(dim=axis), bt.var(dim=axis)
+        return f"std{axis}", b.std(dim=axis), bt.std(dim=axis)
+    if kind == 15 and others:  # maximum or minimum with another node
+        b, bt = others[int(rng.integers(len(others)))]
+        try:
+            np.broadcast_shapes(shape, b.shape)
+        except ValueError:
+            return "sigmoid", a.sigmoid(), at.sigmoid()
+        if rng.integers(2):
+            return "maximum", autograd.maximum(a, b), torch.maximum(at, bt)
+        return "minimum", autograd.minimum(a, b), torch.minimum(at, bt)
     unary = [
         ("tanh", "tanh"),
         ("sigmoid", "sigmoid"),
@@ -220,9 +256,10 @@ def _tensor_step(
     return name, getattr(a, name)(), getattr(at, name)()
 
 
-@pytest.mark.parametrize("block", range(10))
+@pytest.mark.parametrize("block", range(20))
 def test_random_tensor_graphs_agree_with_pytorch(block: int) -> None:
-    for seed in range(block * 50, block * 50 + 50):  # 500 graphs in all
+    """1,000 graphs: values, first derivatives by grad() and by backward(), second derivatives."""
+    for seed in range(block * 50, block * 50 + 50):
         rng = np.random.default_rng(10_000 + seed)
         shape = tuple(int(n) for n in rng.integers(1, 5, size=int(rng.integers(0, 4))))
         x0 = rng.normal(size=shape) * 10 ** rng.uniform(-3, 2)
@@ -238,6 +275,10 @@ def test_random_tensor_graphs_agree_with_pytorch(block: int) -> None:
         (g,) = grad(a, [x], grad_outputs=Tensor(v), create_graph=True)
         (gt,) = torch.autograd.grad(at, [xt], torch.from_numpy(v), create_graph=True)
         np.testing.assert_allclose(g.data, gt.detach().numpy(), rtol=1e-7, atol=1e-10, err_msg=where)
+        a.backward(v)
+        np.testing.assert_allclose(
+            x.grad, gt.detach().numpy(), rtol=1e-7, atol=1e-10, err_msg=f"{where} (backward)"
+        )
         if not g.requires_grad or not gt.requires_grad:
             continue
         u = rng.normal(size=x.shape)
