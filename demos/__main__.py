@@ -134,12 +134,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"unknown demo {', '.join(unknown)}; valid names: {', '.join(NAMES)}", file=sys.stderr)
         return 2
     out = Path(args.out)
-    problem = check_writable(out)
+    names = args.names or list(NAMES)
+    problem = check_writable(out, names)  # every demo's folder, before the first one trains
     if problem:
         print(problem, file=sys.stderr)
         return 1
 
-    names = args.names or list(NAMES)
     rows = []
     start_all = time.perf_counter()
     for i, name in enumerate(names, 1):

@@ -35,17 +35,40 @@ def demo_dir(out: str | os.PathLike[str] | None, name: str) -> Path | None:
     return path
 
 
-def check_writable(out: str | os.PathLike[str]) -> str | None:
-    """None if files can be written under ``out`` (created if need be), else a one-line error.
+class OutFolderError(OSError):
+    """``run(out=...)``: the demo's picture folder ``out/<demo>`` cannot be made or written (a file
+    is in the way, no permission). Raised by `check_options`, before any training."""
+
+    def __str__(self) -> str:  # one line, without OSError's "[Errno 20]"
+        return self.strerror or super().__str__()
+
+
+def unwritable(folder: str | os.PathLike[str]) -> str | None:
+    """Why files cannot be written in ``folder`` (created if need be), naming the path; None if
+    they can. A file where a folder should be is named as such (mkdir would say "File exists")."""
+    path = Path(folder)
+    try:  # exists() itself may fail: a name too long, a folder on the way that cannot be searched
+        blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            return f"{str(blocker)!r} is a file, not a folder"
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as err:
+        return f"{str(path)!r}: {err.strerror or err}"
+    return None
+
+
+def check_writable(out: str | os.PathLike[str], names: Sequence[str] = ()) -> str | None:
+    """None if files can be written under ``out`` and in its subfolders ``names`` (the demos'
+    picture folders; all created if need be), else a one-line error.
 
     Asked before training, so a bad ``--out`` is reported at once, not after minutes.
     """
-    try:
-        Path(out).mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=out):
-            pass
-    except OSError as err:
-        return f"error: cannot write to --out {str(out)!r}: {err.strerror or err}"
+    for folder in (Path(out), *(Path(out) / name for name in names)):
+        reason = unwritable(folder)
+        if reason is not None:
+            return f"error: cannot write to --out {str(out)!r}: {reason}"
     return None
 
 
@@ -190,7 +213,9 @@ def add_option(
 
 def check_options(demo: str, limits: Mapping[str, Limits], out: Any, **values: Any) -> None:
     """``run()``'s first line: ``out`` and each numeric option against the demo's ``LIMITS``, so a
-    bad value fails at once, named, not as a NaN or an hour of training later."""
+    bad value fails at once, named, not as a NaN or an hour of training later. The picture folder
+    ``out/<demo>`` is made and a file written in it here too (`OutFolderError` if it cannot be),
+    so a file in its way is reported before the training, not after."""
     if out is not None:
         try:
             folder = os.fspath(out)
@@ -202,8 +227,14 @@ def check_options(demo: str, limits: Mapping[str, Limits], out: Any, **values: A
             raise TypeError(f"{demo}: out must be a folder path (str) or None, got {type(folder).__name__}")
         if not folder:
             raise ValueError(f"{demo}: out is empty; give a folder (None draws no pictures)")
+        if "\0" in folder:
+            raise ValueError(f"{demo}: out {folder!r} holds a NUL character")
     for name, value in values.items():
         limits[name].check(demo, name, value)
+    if out is not None:  # last: a bad option makes no folder
+        reason = unwritable(Path(out) / demo)
+        if reason is not None:
+            raise OutFolderError(f"{demo}: cannot write pictures under out={os.fspath(out)!r}: {reason}")
 
 
 def out_folder(text: str) -> str:
@@ -233,7 +264,10 @@ def demo_main(
     if problem:
         sys.exit(problem)  # exit status 1, the message on stderr
     start = time.perf_counter()
-    result = run(**args)
+    try:
+        result = run(**args)
+    except OutFolderError as err:  # out/<demo> is a file, or unwritable: run's first check
+        sys.exit(f"error: {err}")
     print(
         f"done in {time.perf_counter() - start:.1f} s: "
         + ", ".join(f"{k} = {_short(v)}" for k, v in result.items())

@@ -230,12 +230,27 @@ class TensorGPT:
         """One name, drawn a character at a time until BOS (or the block is full)."""
         ids = [tok.bos]
         while len(ids) <= BLOCK:
-            probs = (self.forward(ids)[-1] / temperature).softmax().data
-            nxt = int(rng.choice(tok.vocab, p=probs / probs.sum()))
+            probs = sampling_probs(self.forward(ids)[-1].data, temperature)
+            nxt = int(rng.choice(tok.vocab, p=probs))
             if nxt == tok.bos:
                 break
             ids.append(nxt)
         return tok.decode(ids)
+
+
+def sampling_probs(logits: np.ndarray, temperature: float) -> np.ndarray:
+    """softmax(logits / temperature), for any temperature > 0: the logits are shifted by their
+    largest before the division, so the exponent is at most 0 and a tiny temperature (1e-308)
+    sends every other logit to -inf (probability 0) instead of overflowing to inf/inf = NaN.
+    As the temperature goes to 0 this becomes argmax (shared between exact ties).
+
+    >>> sampling_probs(np.array([1.0, 3.0, 2.0]), 1e-308).tolist()
+    [0.0, 1.0, 0.0]
+    """
+    with np.errstate(over="ignore"):  # (x - max) / 1e-308 is -inf: exp gives the 0 it should
+        scaled = (logits - logits.max()) / temperature
+    weights = np.exp(scaled)
+    return weights / weights.sum()
 
 
 # --- training both ----------------------------------------------------------------------------------
@@ -244,7 +259,8 @@ LIMITS = {
     "steps": Limits(int, 1, 1000),  # microgpt's own run: about 0.12 s a step (both models), two minutes
     "seed": SEED,
     "samples": Limits(int, 0, 1000),  # a few ms each
-    "temperature": Limits(float, 0.0, 100.0, above=True),  # past 100 every name is a uniform draw
+    # past 100 every name is a uniform draw; down to the smallest float above 0 it is argmax
+    "temperature": Limits(float, 0.0, 100.0, above=True),
 }
 
 

@@ -18,13 +18,19 @@ from nn.layers import _check_size
 from nn.linear import float_dtype
 from nn.module import Module
 
-__all__ = ["Embedding", "check_indices"]
+__all__ = ["Embedding", "IndexOutOfRangeError", "check_indices"]
+
+
+class IndexOutOfRangeError(IndexError, ValueError):
+    """An index outside the table: an IndexError, as PyTorch raises ("index out of range in
+    self"), and a ValueError, as this project's errors about values are."""
 
 
 def check_indices(who: str, indices: Any, size: int | None) -> np.ndarray:
     """``indices`` (a Tensor, an array, a list or an int) as an integer array, every one in
-    [0, size) when ``size`` is given; TypeError for what is not integers, ValueError for an index
-    out of range (negative ones too: PyTorch refuses them, numpy would count from the end)."""
+    [0, size) when ``size`` is given; TypeError for what is not integers, `IndexOutOfRangeError`
+    (an IndexError and a ValueError) for an index out of range (negative ones too: PyTorch refuses
+    them, numpy would count from the end), or beyond int64 (10**30: numpy keeps it as an object)."""
     data = indices.data if isinstance(indices, Tensor) else indices
     if isinstance(data, (bool, np.bool_, str, bytes)):
         raise TypeError(f"{who}: indices must be integers, got {type(data).__name__}")
@@ -35,21 +41,55 @@ def check_indices(who: str, indices: Any, size: int | None) -> np.ndarray:
     if array.dtype.kind not in "iu":
         if array.size == 0 and array.dtype.kind == "f":  # [] reads as float64: no indices
             return array.astype(np.int64)
+        whole = _python_integers(data, array)
+        if whole is not None:  # integers numpy could not hold as int64: out of any table's range
+            _refuse_out_of_range(who, whole, size)
         raise TypeError(f"{who}: indices must be integers, got {_kind(array)}")
     if size is not None and array.size:
         bad = (array < 0) | (array >= size)
         if bad.any():
-            where = tuple(int(i) for i in np.argwhere(bad)[0])
-            at = f" at {where if len(where) != 1 else where[0]}" if where else ""
-            raise ValueError(f"{who}: index {int(array[bad].flat[0])}{at} is out of range for {size} entries")
+            _refuse_out_of_range(who, array, size)
     return array
 
 
+def _python_integers(data: Any, array: np.ndarray) -> np.ndarray | None:
+    """``data`` as an object array when every item is an integer that numpy could not fit in
+    int64 or uint64 ([10**30] is kept as objects; [-1, 2**63] becomes float64); else None."""
+    if isinstance(data, np.ndarray) or array.dtype.kind not in "fO":
+        return None  # a float array really holds floats
+    try:
+        items = np.asarray(data, dtype=object)
+    except ValueError:
+        return None
+    if items.size and all(
+        isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_)) for x in items.flat
+    ):
+        return items
+    return None
+
+
+def _refuse_out_of_range(who: str, array: np.ndarray, size: int | None) -> None:
+    """Raise `IndexOutOfRangeError` naming the first index of ``array`` outside [0, size)
+    (outside int64 when ``size`` is None), and where it is."""
+    low, high = (0, size) if size is not None else (-(2**63), 2**63)
+    for where, x in np.ndenumerate(array):
+        if not low <= int(x) < high:
+            at = f" at {where if len(where) != 1 else where[0]}" if where else ""
+            limit = f"for {size} entries" if size is not None else "of int64"
+            raise IndexOutOfRangeError(f"{who}: index {_int_text(int(x))}{at} is out of range {limit}")
+
+
 def _kind(array: np.ndarray) -> str:
+    """What the indices hold instead of integers: the first item that is not one, else the dtype."""
     if array.dtype.kind == "O":
-        odd = next(x for x in array.flat if not isinstance(x, (int, np.integer)) or isinstance(x, bool))
-        return type(odd).__name__
+        odd = (x for x in array.flat if not isinstance(x, (int, np.integer)) or isinstance(x, bool))
+        return next((type(x).__name__ for x in odd), "object")
     return str(array.dtype)
+
+
+def _int_text(x: int) -> str:
+    """``x`` in digits, or by its size when it has too many to print (Python refuses 4300+)."""
+    return str(x) if x.bit_length() <= 256 else f"(an int of {x.bit_length()} bits)"
 
 
 class Embedding(Module):

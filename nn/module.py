@@ -215,20 +215,34 @@ class Module:
     def state_dict(self) -> dict[str, np.ndarray]:
         """{name: a copy of its data as an array}: the parameters and the persistent buffers, in
         PyTorch's order (each module's own parameters, then its own buffers, then its children's);
-        a Value gives a 0-d float64 array.
+        a Value gives a 0-d float64 array. As in PyTorch, a tied parameter (``b.weight = a.weight``)
+        or a module used twice is saved under each of its names, though `parameters` gives it once.
+
+        >>> import nn
+        >>> a, b = nn.Linear(2, 2), nn.Linear(2, 2)
+        >>> b.weight = a.weight
+        >>> list(nn.Sequential(a, b).state_dict())
+        ['0.weight', '0.bias', '1.weight', '1.bias']
         """
         return {name: _data_array(x).copy() for name, x in self._state_items()}
 
     def _state_items(self) -> Iterator[tuple[str, Any]]:
-        """(name, parameter or buffer) in `state_dict`'s order, each once."""
-        seen: set[int] = set()
-        for prefix, module in self.named_modules():
+        """(name, parameter or buffer) in `state_dict`'s order: every name under which one is
+        reached, as PyTorch's state dict (a shared one comes several times, under each name)."""
+        stack: list[tuple[str, Module, frozenset[int]]] = [("", self, frozenset())]
+        while stack:  # depth first, children in order, shared modules under each of their names
+            prefix, module, above = stack.pop()
             own = [(n, x) for n, x in _members(module) if is_parameter(x)]
             own += list(module._own_buffers(persistent_only=True))
             for name, item in own:
-                if id(item) not in seen:
-                    seen.add(id(item))
-                    yield (f"{prefix}.{name}" if prefix else name), item
+                yield (f"{prefix}.{name}" if prefix else name), item
+            path = above | {id(module)}  # a module inside itself would never end: skip that edge
+            kids = [
+                (f"{prefix}.{n}" if prefix else n, m, path)
+                for n, m in module.named_children()
+                if id(m) not in path
+            ]
+            stack.extend(reversed(kids))
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy arrays into the parameters and persistent buffers, after checking all of them first.
@@ -242,6 +256,8 @@ class Module:
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"load_state_dict: expected a dict of arrays, got {type(state_dict).__name__}")
+        # Every name of a tied parameter is a key of its own, as in PyTorch: each is loaded, in
+        # state_dict's order (so the last one wins where they differ, as PyTorch's copies do).
         params = dict(self._state_items())
         missing = [k for k in params if k not in state_dict]
         unexpected = [k for k in state_dict if k not in params]

@@ -58,6 +58,27 @@ def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tupl
     return out
 
 
+def _same_dtype(who: str, x: Tensor, given: bool, state: tuple[Tensor | None, ...]) -> Tensor:
+    """A layer's input ``x`` (``given`` as a Tensor, or made from numbers) as a float Tensor of
+    the dtype of the layer's parameters and buffers (``state``).
+
+    PyTorch refuses to mix them ("mixed dtype (CPU): expect parameter to have scalar type of
+    Float"): a float32 Tensor into a float64 layer is a TypeError here too, not a float64 output
+    behind the user's back. Numbers, lists and arrays are constants, made of the layer's dtype (as
+    `Linear` does). A layer with no parameters or buffers takes any float dtype, as PyTorch's."""
+    if x.dtype.kind != "f":
+        raise TypeError(f"{who}: input must hold floats, got {x.dtype}")
+    dtype = next((t.data.dtype for t in state if t is not None), x.dtype)
+    if x.dtype == dtype:
+        return x
+    if not given:
+        return Tensor(x.data.astype(dtype))
+    raise TypeError(
+        f"{who}: input dtype {x.dtype} does not match the layer's {dtype} (PyTorch refuses mixed "
+        f"dtypes too): pass x.to(np.{dtype}), or make the layer with dtype=np.{x.dtype}"
+    )
+
+
 def _parameter(value: float, shape: tuple[int, ...], dtype: np.dtype, label: str) -> Tensor:
     return Tensor(np.full(shape, value, dtype=dtype), requires_grad=True, label=label)
 
@@ -99,14 +120,13 @@ class LayerNorm(Module):
         self.bias = _parameter(0.0, self.normalized_shape, dtype, "bias") if affine and with_bias else None
 
     def forward(self, x: Any) -> Tensor:
-        x = tensor_input("LayerNorm", x)
+        given, x = isinstance(x, Tensor), tensor_input("LayerNorm", x)
         k = len(self.normalized_shape)
         if x.shape[x.ndim - k :] != self.normalized_shape or x.ndim < k:
             raise ValueError(
                 f"LayerNorm: input shape {x.shape} does not end in normalized_shape {self.normalized_shape}"
             )
-        if x.dtype.kind != "f":
-            raise TypeError(f"LayerNorm: input must hold floats, got {x.dtype}")
+        x = _same_dtype("LayerNorm", x, given, (self.weight, self.bias))
         axes = tuple(range(x.ndim - k, x.ndim))
         mean = x.mean(dim=axes, keepdim=True)
         centred = x - mean
@@ -170,7 +190,7 @@ class BatchNorm1d(Module):
 
     def forward(self, x: Any) -> Tensor:
         who = "BatchNorm1d"
-        x = tensor_input(who, x)
+        given, x = isinstance(x, Tensor), tensor_input(who, x)
         if x.ndim not in (2, 3):
             raise ValueError(f"{who}: expected 2D or 3D input (N, C) or (N, C, L), got shape {x.shape}")
         if x.shape[1] != self.num_features:
@@ -178,8 +198,7 @@ class BatchNorm1d(Module):
                 f"{who}: input shape {x.shape} has {x.shape[1]} channels (dim 1), "
                 f"expected num_features={self.num_features}"
             )
-        if x.dtype.kind != "f":
-            raise TypeError(f"{who}: input must hold floats, got {x.dtype}")
+        x = _same_dtype(who, x, given, (self.weight, self.bias, self.running_mean, self.running_var))
         shape = (1, self.num_features) + (1,) * (x.ndim - 2)  # per channel, broadcast over N and L
         if self.training or self.running_mean is None or self.running_var is None:
             out = self._batch_normalize(x)

@@ -9,8 +9,10 @@ is a plain ``.npz`` that ``np.load`` reads back key for key; keys that would not
 
 `load` turns every kind of bad file (missing, truncated, not an ``.npz``, pickled objects, a
 header that claims more data than the file holds) into one clear error naming the file and the
-member, instead of numpy's or zipfile's, and checks each member's claimed size before reading
-it, so a small crafted file cannot make it allocate gigabytes.
+member, instead of numpy's or zipfile's. It never unpickles, and before inflating anything it
+checks what the archive declares (each member's uncompressed size, and their total) and what each
+``.npy`` header declares (shape x itemsize) against a limit, ``max_bytes`` (default `MAX_BYTES`,
+1 GiB), so a small crafted file (a "zip bomb") cannot make it allocate gigabytes.
 
 >>> import os, tempfile, numpy as np, nn
 >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
@@ -38,7 +40,7 @@ from numpy.lib import format as npy_format
 from autograd.tensor import Tensor
 from autograd.value import Value
 
-__all__ = ["load", "save"]
+__all__ = ["MAX_BYTES", "load", "save"]
 
 PathLike = str | os.PathLike[str]
 
@@ -48,6 +50,11 @@ _NUMERIC = "biuf"
 # whose directory entry claims more is lying, and its claim must not size an allocation.
 _MAX_RATIO = {zipfile.ZIP_STORED: 1, zipfile.ZIP_DEFLATED: 1032}
 _MAX_NAME_BYTES = 0xFFFF - 4  # a zip member's name has a 16-bit length, and ".npy" is added
+
+MAX_BYTES = 1 << 30
+"""The most bytes `load` inflates from one file unless told otherwise (1 GiB): the total of its
+members' declared uncompressed sizes. Pass ``nn.load(path, max_bytes=...)`` for one call, or set
+``nn.serialize.MAX_BYTES`` for all of them."""
 
 
 def _fspath(who: str, path: Any) -> str:
@@ -112,21 +119,40 @@ def _to_arrays(state_dict: Mapping[str, Any]) -> dict[str, np.ndarray]:
     return arrays
 
 
+_TEMP_STEM_CHARS = 16  # of the target's name, in the temporary's: at most 64 bytes (4 per character)
+
+
 def _create_temporary(folder: str, name: str) -> tuple[int, str]:
-    """A new, uniquely named file ``.{name}.XXXXXXXX.tmp`` in ``folder``, opened for writing.
+    """A new, uniquely named file ``.{name[:16]}.{16 hex digits}.tmp`` in ``folder``, opened for
+    writing. At most 86 bytes long whatever ``name`` is, so it fits the 255-byte limit of a file
+    name (NAME_MAX) for every target name that fits it (adding to the full name would not).
 
     Like ``tempfile.mkstemp``, but created with mode 0666 so the system applies the umask (and
     any default ACL), as for any new file: mkstemp's 0600 would make a saved model unreadable to
     the group and others, unlike the file ``np.savez`` writes.
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    stem = name[:_TEMP_STEM_CHARS]
     for _ in range(100):
-        tmp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        tmp = os.path.join(folder, f".{stem}.{secrets.token_hex(8)}.tmp")
         try:
             return os.open(tmp, flags, 0o666), tmp
         except FileExistsError:
             continue
     raise FileExistsError(f"could not create a temporary file in {folder!r}")
+
+
+def _special_kind(st_mode: int | None) -> str:
+    """What a path that exists but is neither a regular file nor a folder is ("" otherwise)."""
+    if st_mode is None:
+        return ""
+    kinds = {
+        stat.S_ISFIFO: "FIFO (a named pipe)",
+        stat.S_ISCHR: "character device",
+        stat.S_ISBLK: "block device",
+        stat.S_ISSOCK: "socket",
+    }
+    return next((kind for test, kind in kinds.items() if test(st_mode)), "")
 
 
 def _about(who: str, path: str, err: OSError) -> OSError:
@@ -152,9 +178,13 @@ def save(state_dict: Mapping[str, Any], path: PathLike) -> None:
         raise OSError(errno.ELOOP, f"save: cannot write {shown!r}: its symbolic links form a loop")
     folder, name = os.path.split(target)
     try:
-        mode = stat.S_IMODE(os.stat(target).st_mode) & 0o777  # not setuid and friends
+        st_mode: int | None = os.stat(target).st_mode
     except OSError:
-        mode = None  # a new file: the umask decides, as for any new file
+        st_mode = None  # a new file: the umask decides its mode, as for any new file
+    special = _special_kind(st_mode)
+    if special:  # /dev/null, a FIFO: the rename would replace it with a regular file
+        raise OSError(errno.EINVAL, f"save: cannot write {shown!r}: it is a {special}, not a regular file")
+    mode = None if st_mode is None else stat.S_IMODE(st_mode) & 0o777  # not setuid and friends
     if mode is not None and not os.access(target, os.W_OK):
         # the rename would go through; opening the file to write it, as np.savez does, would not
         raise PermissionError(errno.EACCES, f"save: cannot write {shown!r}: the file is read-only to you")
@@ -219,17 +249,21 @@ def _member_key(shown: str, info: zipfile.ZipInfo, size_on_disk: int) -> str:
     return name[:-4]
 
 
-def _check_header(shown: str, key: str, member: Any, size: int) -> None:
-    """Read the .npy header of ``member`` (``size`` bytes in all) and refuse, before any array is
-    allocated, a dtype that is not plain numbers or a shape that needs more bytes than there are."""
-    if member.read(len(npy_format.MAGIC_PREFIX)) != npy_format.MAGIC_PREFIX:  # raw bytes, not .npy
+_CHUNK = 1 << 24  # read a member 16 MB at a time: never a second copy of a big array
+
+
+def _read_member(shown: str, key: str, member: Any, size: int, max_bytes: int) -> np.ndarray:
+    """The array in ``member`` (``size`` bytes in all), its .npy header read once and checked
+    before anything is allocated: a dtype that is not plain numbers (never unpickled), or a shape
+    that needs more bytes than there are (or than ``max_bytes``), is refused."""
+    magic = member.read(len(npy_format.MAGIC_PREFIX) + 2)
+    if magic[:-2] != npy_format.MAGIC_PREFIX:  # raw bytes, a pickle: not an .npy at all
         raise _BadFileError(f"load: {shown!r} is not a valid .npz state dict: {key!r} is not a numeric array")
-    member.seek(0)
-    version = npy_format.read_magic(member)
+    version = (magic[-2], magic[-1])
     if version == (1, 0):
-        shape, _, dtype = npy_format.read_array_header_1_0(member)
+        shape, fortran_order, dtype = npy_format.read_array_header_1_0(member)
     elif version == (2, 0):
-        shape, _, dtype = npy_format.read_array_header_2_0(member)
+        shape, fortran_order, dtype = npy_format.read_array_header_2_0(member)
     else:
         raise _BadFileError(
             f"load: {shown!r}: member {key!r} is a .npy file of version {version}, not 1.0 or 2.0"
@@ -239,21 +273,67 @@ def _check_header(shown: str, key: str, member: Any, size: int) -> None:
             f"load: {shown!r} is not a valid .npz state dict: {key!r} is not a numeric array ({dtype})"
         )
     claimed = math.prod(shape) * dtype.itemsize
+    if claimed > max_bytes:  # (the archive's own sizes were checked against it before)
+        raise _BadFileError(
+            f"load: {shown!r}: member {key!r} claims shape {shape} of {dtype} ({claimed} bytes), "
+            f"over the limit of {max_bytes} bytes (raise it with nn.load(path, max_bytes=...))"
+        )
     available = size - member.tell()
     if claimed > available:
         raise _BadFileError(
             f"load: {shown!r}: member {key!r} claims shape {shape} of {dtype} ({claimed} bytes) "
             f"but holds {available} bytes: it is truncated or crafted"
         )
+    data = bytearray(claimed)
+    view, done = memoryview(data), 0
+    while done < claimed:
+        chunk = member.read(min(claimed - done, _CHUNK))
+        if not chunk:
+            raise _BadFileError(f"load: {shown!r}: member {key!r} ends after {done} of {claimed} bytes")
+        view[done : done + len(chunk)] = chunk
+        done += len(chunk)
+    while member.read(_CHUNK):  # to the end, so zipfile checks the member's CRC
+        pass
+    return np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran_order else "C")
 
 
-def load(path: PathLike) -> dict[str, np.ndarray]:
+def _check_limit(max_bytes: Any) -> int:
+    if max_bytes is None:
+        max_bytes = MAX_BYTES
+    if isinstance(max_bytes, (bool, np.bool_)) or not isinstance(max_bytes, (int, np.integer)):
+        raise TypeError(f"load: max_bytes must be an int (a number of bytes), got {type(max_bytes).__name__}")
+    if max_bytes < 0:
+        raise ValueError(f"load: max_bytes must be >= 0, got {max_bytes}")
+    return int(max_bytes)
+
+
+def _check_sizes(shown: str, keys: list[str], infos: list[zipfile.ZipInfo], max_bytes: int) -> None:
+    """Refuse, before inflating anything, an archive whose members claim more than ``max_bytes``
+    uncompressed bytes, one by one or together: a 3 MB file can inflate to 3 GB."""
+    total = 0
+    for key, info in zip(keys, infos):
+        total += info.file_size
+        if total > max_bytes:
+            alone = "" if total == info.file_size else f" ({total} with the members before it)"
+            raise _BadFileError(
+                f"load: {shown!r}: member {key!r} claims {info.file_size} bytes uncompressed{alone}, "
+                f"over the limit of {max_bytes} bytes (raise it with nn.load(path, max_bytes=...))"
+            )
+
+
+def load(path: PathLike, *, max_bytes: int | None = None) -> dict[str, np.ndarray]:
     """The state dict saved at ``path``: {name: array}.
 
     FileNotFoundError if there is no such file; ValueError naming the file (and the member) if
-    it is truncated, not an ``.npz`` archive, holds anything but plain numeric arrays, or claims
-    more data than it holds.
+    it is truncated, not an ``.npz`` archive, holds anything but plain numeric arrays (nothing is
+    ever unpickled), or claims more data than it holds.
+
+    ``max_bytes``: the most bytes the arrays may take once inflated, all members together
+    (default: `MAX_BYTES`, 1 GiB; set ``nn.serialize.MAX_BYTES`` to change it for every call).
+    The sizes the archive and the ``.npy`` headers declare are checked against it before anything
+    is inflated: a file over it raises ValueError naming the member and the sizes.
     """
+    limit = _check_limit(max_bytes)
     shown = _fspath("load", path)
     if os.path.isdir(shown):
         raise IsADirectoryError(f"load: {shown!r} is a directory, not a file")
@@ -271,19 +351,20 @@ def load(path: PathLike) -> dict[str, np.ndarray]:
         with zipfile.ZipFile(shown) as archive:
             infos = archive.infolist()
             keys = [_member_key(shown, info, size_on_disk) for info in infos]
+            _check_sizes(shown, keys, infos, limit)
             for key, info in zip(keys, infos):
                 if key in state:
                     raise _BadFileError(f"load: {shown!r}: key {key!r} appears twice in the archive")
                 with archive.open(info) as member:
-                    _check_header(shown, key, member, info.file_size)
-                    member.seek(0)
-                    state[key] = npy_format.read_array(member, allow_pickle=False)
+                    state[key] = _read_member(shown, key, member, info.file_size, limit)
     except _BadFileError as err:
         raise ValueError(str(err)) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError, RuntimeError) as err:
         # `from None`: the cause is the file, not a bug to trace through numpy and zipfile.
         # (RuntimeError: an encrypted member; OSError: a broken stream inside the archive.)
-        raise ValueError(f"load: {shown!r} is truncated or not a valid .npz state dict ({err})") from None
+        reason = " ".join(str(err).split())  # numpy's words may span lines: one line here
+        raise ValueError(f"load: {shown!r} is truncated or not a valid .npz state dict ({reason})") from None
     except NotImplementedError as err:  # a compression zipfile cannot read
-        raise ValueError(f"load: {shown!r} is not a valid .npz state dict ({err})") from None
+        reason = " ".join(str(err).split())
+        raise ValueError(f"load: {shown!r} is not a valid .npz state dict ({reason})") from None
     return state

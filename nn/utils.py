@@ -23,7 +23,7 @@ from autograd.tensor import Tensor
 from autograd.value import Value
 from nn.module import Module
 
-__all__ = ["clip_grad_norm_"]
+__all__ = ["NonFiniteNormError", "clip_grad_norm_"]
 
 _EPS = 1e-6  # PyTorch's: max_norm / (total + 1e-6), so a zero gradient never divides by zero
 
@@ -64,18 +64,31 @@ def _grads(who: str, parameters: Any) -> list[tuple[Any, np.ndarray]]:
     return out
 
 
-def _norm(g: np.ndarray, p: float) -> float:
-    """The p-norm of an array's elements (the largest |g| for p = inf), in float64."""
-    a = np.abs(g.astype(np.float64, copy=False))
-    if not a.size:
-        return 0.0
-    if p == math.inf:
-        return float(a.max())
-    if p == 1:
-        return float(a.sum())
-    if p == 2:
-        return float(np.sqrt(np.sum(a * a)))
-    return float(np.sum(a**p) ** (1.0 / p))
+def _norm(g: np.ndarray, p: float) -> np.ndarray:
+    """The p-norm of an array's elements (the largest |g| for p = inf) as a 0-d array of its
+    dtype, computed in that dtype as PyTorch computes it: float32 gradients of 1e20 have an
+    infinite 2-norm (their squares overflow), and 1e-30 ones a 2-norm of 0; but the norm of a
+    single element is its |g|, exactly. float16 is summed in float32 (as PyTorch does on the
+    CPU) and the result rounded back."""
+    work = np.float32 if g.dtype == np.float16 else g.dtype
+    a = np.abs(g).astype(work, copy=False)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        if a.size <= 1:
+            total = a.sum()  # 0 for no elements, |g| for one
+        elif p == math.inf:
+            total = a.max()
+        elif p == 1:
+            total = a.sum()
+        elif p == 2:
+            total = np.sqrt(np.sum(a * a))
+        else:
+            total = np.sum(a**p) ** (1.0 / p)
+        return np.asarray(total, dtype=g.dtype)
+
+
+class NonFiniteNormError(ValueError, RuntimeError):
+    """``clip_grad_norm_(..., error_if_nonfinite=True)`` found a NaN or infinite total norm: a
+    ValueError, as this project's errors about values are, and a RuntimeError, as PyTorch's."""
 
 
 def clip_grad_norm_(
@@ -89,9 +102,14 @@ def clip_grad_norm_(
     ``norm_type`` is a positive number or ``inf`` (``"inf"`` too): the total is the norm of the
     per-parameter norms, which is the norm of all the gradients' elements together. A
     ``max_norm`` that is negative, NaN or infinite is refused (PyTorch would flip the gradients'
-    signs, or make them NaN); ``error_if_nonfinite=True`` raises ValueError, changing nothing,
-    when the total norm is NaN or infinite (otherwise the gradients are scaled by max_norm/total,
-    as PyTorch's: by 0 for an infinite total, by NaN for a NaN one).
+    signs, or make them NaN).
+
+    The norms are PyTorch's: each gradient's norm is computed in its own dtype, so float32
+    gradients of 1e20 have an infinite 2-norm (their squares overflow float32) and the total
+    returned is inf; the total is in the dtype the gradients promote to. An infinite total scales
+    every gradient by 0 (an infinite gradient becomes NaN), a NaN total makes them NaN, as
+    PyTorch's; ``error_if_nonfinite=True`` raises `NonFiniteNormError` instead (a ValueError
+    and, as PyTorch's error, a RuntimeError), changing nothing.
     """
     who = "clip_grad_norm_"
     limit = _number(who, "max_norm", max_norm)
@@ -107,21 +125,24 @@ def clip_grad_norm_(
     if not isinstance(error_if_nonfinite, (bool, np.bool_)):
         raise TypeError(f"{who}: error_if_nonfinite must be a bool, got {type(error_if_nonfinite).__name__}")
     grads = _grads(who, parameters)
-    dtype = np.result_type(*(g.dtype for _, g in grads)) if grads else np.dtype(np.float64)
     if not grads:
-        return Tensor(np.array(0.0, dtype=dtype))
-    norms = np.array([_norm(g, p) for _, g in grads])
-    total = _norm(norms, p)
-    if error_if_nonfinite and not math.isfinite(total):
-        raise ValueError(
-            f"{who}: the total norm of order {norm_type} of the gradients is {total}; "
+        return Tensor(np.array(0.0))
+    # As PyTorch: each gradient's norm in its own dtype, then the norm of those norms in the
+    # dtype they promote to (float64 if any is), then one factor in that dtype for all of them.
+    norms = [_norm(g, p) for _, g in grads]
+    total = _norm(np.stack(norms), p)
+    if error_if_nonfinite and not np.isfinite(total):
+        raise NonFiniteNormError(
+            f"{who}: the total norm of order {norm_type} of the gradients is {total.item()}; "
             "nothing was clipped (error_if_nonfinite=True)"
         )
-    coefficient = limit / (total + _EPS)  # NaN for a NaN total: the gradients become NaN, as PyTorch's
-    if not coefficient >= 1:  # a factor of 1 would change nothing
-        for param, g in grads:
-            if isinstance(param, Value):
-                param.grad = param.grad * coefficient
-            else:
-                param.grad = g * coefficient  # a Python float: float32 grads stay float32
-    return Tensor(np.array(total, dtype=dtype))
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        coefficient = np.minimum(limit / (total + total.dtype.type(_EPS)), 1.0).astype(total.dtype)
+    if not coefficient >= 1:  # NaN for a NaN total: the gradients become NaN, as PyTorch's
+        with np.errstate(under="ignore", invalid="ignore"):  # inf·0 is NaN, as PyTorch's
+            for param, g in grads:
+                if isinstance(param, Value):
+                    param.grad = param.grad * float(coefficient)
+                else:  # the factor in the gradient's own dtype, as PyTorch's in-place multiply
+                    param.grad = g * coefficient.astype(g.dtype)
+    return Tensor(total)

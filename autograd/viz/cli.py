@@ -10,6 +10,7 @@ import argparse
 import ast
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn
 
@@ -68,6 +69,7 @@ def parse_expression(text: str, values: Mapping[str, float]) -> Any:
         raise ExpressionError(f"not valid text: {text.strip()!r}") from None
     except (RecursionError, MemoryError):  # Python's own parser gives up on very deep nesting
         raise ExpressionError("expression nested too deeply") from None
+    _check_names_as_written(text.strip(), tree)
     leaves = {name: Value(float(v), label=name) for name, v in values.items()}
     known = functions()  # the unary functions the primitives define (and composites: gelu)
 
@@ -120,11 +122,37 @@ def parse_expression(text: str, values: Mapping[str, float]) -> Any:
     return out
 
 
+def _check_names_as_written(source: str, tree: ast.AST) -> None:
+    """Python reads the name "ℌ" as "H" (identifiers are NFKC-normalised): refuse such a name,
+    saying so, instead of reporting the confusing "unknown name 'H'" later."""
+    if source.isascii():  # NFKC leaves ASCII alone
+        return
+    lines = source.encode("utf-8").splitlines(keepends=True)  # the parser's lines, in its byte offsets
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.end_col_offset is not None:
+            written = lines[node.lineno - 1][node.col_offset : node.end_col_offset].decode("utf-8", "replace")
+            if written != node.id:
+                raise ExpressionError(_renamed(written, node.id))
+
+
+def _renamed(written: str, read: str) -> str:
+    def short(name: str) -> str:  # a 3,000-character name once made a 6,000-character line
+        return repr(name if len(name) <= 40 else name[:39] + "…")
+
+    return (
+        f"the name {short(written)} is read by Python as {short(read)} (Unicode NFKC normalisation "
+        f"of identifiers); write {short(read)}, or a name that normalisation leaves alone"
+    )
+
+
 def _assignment(text: str) -> tuple[str, float]:
     name, sep, number = text.partition("=")
     name = name.strip()
     if not sep or not name.isidentifier():
         raise argparse.ArgumentTypeError(f"expected NAME=NUMBER, got {text!r}")
+    read = unicodedata.normalize("NFKC", name)
+    if read != name:  # the expression's "ℌ" is the name "H": this one could never be used
+        raise argparse.ArgumentTypeError(_renamed(name, read))
     try:
         return name, float(number)
     except ValueError:

@@ -25,7 +25,7 @@ from autograd.viz.graph import (
     summary,
 )
 from autograd.viz.plan import Plan, choose_plan, module_outputs
-from autograd.viz.render import FORMATS, GraphPicture
+from autograd.viz.render import FORMATS, MAX_LABEL, MAX_TOOLTIP, GraphPicture, shorten
 
 # Light fills, told apart by hue, so black text stays readable on every one of them.
 ROLE_COLOURS = {
@@ -74,6 +74,11 @@ def visible(text: str) -> str:
 def _field(text: str) -> str:
     """Text safe inside one field of a record label."""
     return _RECORD_SPECIAL.sub(r"\\\1", visible(text)).replace("\n", "\\n")  # a line break inside the field
+
+
+def _tooltip(text: str) -> _Attrs:
+    """The tooltip of a name `shorten` cuts in the picture (nothing for one drawn whole)."""
+    return {"tooltip": _plain(shorten(text, MAX_TOOLTIP))} if len(text) > MAX_LABEL else {}
 
 
 def _plain(text: str) -> str:
@@ -137,9 +142,11 @@ class _Drawing:
         self.groups: dict[str, list[tuple[str, _Attrs]]] = {"": []}  # module -> its nodes' statements
         self.edges: dict[tuple[str, str], _Attrs] = {}
         self.box_fields: dict[str, tuple[str, list[str]]] = {}  # box node -> (module, fields after the title)
-        # A box's node id is its module's name, unless that name holds what an id should not (a NUL).
+        self.long_clusters: dict[str, int] = {}  # module -> its number, for names too long to write
+        # A box's node id is its module's name, unless that name holds what an id should not (a NUL)
+        # or is longer than dot reads.
         self.box_ids = {
-            prefix: "m_" + prefix if re.fullmatch(r"[\w.]+", prefix, re.ASCII) else f"m_#{k}"
+            prefix: "m_" + prefix if re.fullmatch(rf"[\w.]{{1,{MAX_LABEL}}}", prefix, re.ASCII) else f"m_#{k}"
             for k, prefix in enumerate(plan.boxes)
         }
         for node in g.order:
@@ -171,12 +178,15 @@ class _Drawing:
         # step page can find them.
         attrs = {"id": f"v{i}", "label": self.value_label(node), "shape": "record", "style": "filled"}
         attrs.update(self.value_colours(node))
+        attrs.update(_tooltip(self.g.name(node)))
         self.put(mod, f"v{i}", attrs)
         if not node._prev or node in self.plan.cut:
             return
+        op_text = op_label(node, self.plan.fold)
         op_attrs = {
             "id": f"o{i}",
-            "label": _plain(op_label(node, self.plan.fold)),
+            "label": _plain(shorten(op_text)),
+            **_tooltip(op_text),
             "shape": "ellipse",
             "fontsize": "10",
             "style": "filled",
@@ -208,7 +218,7 @@ class _Drawing:
         elif name.startswith("#") and not self.numbered:
             name = ""  # #k only where sentences call a value so: step pictures and the step page
         array = is_array(node)
-        fields = [name] if name else []
+        fields = [shorten(name)] if name else []
         if array:
             fields.append(f"{tuple(node._data.shape)} {node._data.dtype}")
             fields.append("data " + summary(node._data, "\n"))
@@ -304,18 +314,22 @@ class _Drawing:
         for name, attrs in self.groups.get(mod, []):
             if name in self.box_fields:  # inside layers.0's box, neurons.3 says enough
                 prefix, fields = self.box_fields[name]
+                heading = self.g.title(prefix, title)
                 attrs = {
                     **attrs,
-                    "label": record([self.g.title(prefix, title), *fields], False, self.rankdir),
+                    "label": record([shorten(heading), *fields], False, self.rankdir),
+                    **_tooltip(heading),
                 }
             target.node(name, **attrs)
         for child in sorted(children.get(mod, ()), key=natural):
             inner = child  # layers.0 holding only layers.0.neurons: one box, the shorter name
             while not self.groups.get(inner) and len(children.get(inner, ())) == 1:
                 inner = next(iter(children[inner]))
-            with target.subgraph(name="cluster_" + re.sub(r"\W", "_", child)) as sub:
+            heading = self.g.title(child, title)
+            with target.subgraph(name=self.cluster_name(child)) as sub:
                 sub.attr(
-                    label=_plain(self.g.title(child, title)),
+                    label=_plain(shorten(heading)),
+                    **_tooltip(heading),
                     style="rounded",
                     color="#adb5bd",
                     fontsize="10",
@@ -323,6 +337,12 @@ class _Drawing:
                     labeljust="l",
                 )
                 self.write_cluster(sub, inner, child, children)
+
+    def cluster_name(self, module: str) -> str:
+        """``cluster_layers_0`` for ``layers.0``; a name too long for dot is cut and numbered (unique)."""
+        name = "cluster_" + re.sub(r"\W", "_", module)
+        k = self.long_clusters.setdefault(module, len(self.long_clusters)) if len(name) > MAX_LABEL else None
+        return name if k is None else f"{name[: MAX_LABEL // 2]}_#{k}"
 
     def legend(self, note: str) -> str:
         """The legend: the roles drawn (or a step's done/current/pending), and ``note``."""

@@ -80,10 +80,30 @@ def fit_width(svg: str, most: float) -> str:
     return svg[: found.start()] + f'{found[1]} width="{most:g}pt" height="{height:g}pt"' + svg[found.end() :]
 
 
+MAX_LABEL = 100
+"""The most characters of a name (a node's label, a module's title, an op's name) drawn in a
+picture: longer ones are cut to this many with an ellipsis (…), and the full text (up to
+`MAX_TOOLTIP` characters) goes into the node's tooltip. Graphviz's ``dot`` refuses any quoted
+string over 16,384 bytes, so an uncut 20,000-character label made drawing fail."""
+MAX_TOOLTIP = 1000
+"""The most characters of a cut name kept in its tooltip: even written with escapes (up to 12
+bytes a character) that stays far below dot's 16,384 bytes."""
+
+
+def shorten(text: str, most: int = MAX_LABEL) -> str:
+    """``text``, or its first ``most - 1`` characters and an ellipsis when it is longer.
+
+    >>> shorten("a" * 200, 10)
+    'aaaaaaaaa…'
+    """
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
 def output_path(path: Any, who: str) -> Path:
     """``path`` as a `Path` to write, checked before any work is done: TypeError unless a str or
     an ``os.PathLike`` of str; ValueError if empty or holding a NUL; an OSError naming it if its
-    folder does not exist or it is a folder itself."""
+    folder does not exist, or it is a folder itself, or another thing that is not a regular file
+    (a FIFO, a device)."""
     try:
         text = os.fspath(path)
     except TypeError:
@@ -106,6 +126,10 @@ def output_path(path: Any, who: str) -> Path:
         )
     if out.is_dir():
         raise IsADirectoryError(errno.EISDIR, f"{who}: cannot write {text!r}: it is a folder")
+    if out.exists() and not out.is_file():  # a FIFO with no reader would block the write forever
+        raise OSError(
+            errno.EINVAL, f"{who}: cannot write {text!r}: it is not a regular file (a FIFO or a device)"
+        )
     return out
 
 
