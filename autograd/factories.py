@@ -24,10 +24,12 @@ from typing import Any
 
 import numpy as np
 
+from autograd import random
 from autograd.primitive import _REGISTRY
-from autograd.tensor import Tensor
+from autograd.tensors import Tensor
 
 __all__ = [
+    "Generator",
     "bool_",
     "cat",
     "eye",
@@ -35,7 +37,7 @@ __all__ = [
     "float32",
     "float64",
     "full",
-    "generator",
+    "multinomial",
     "int32",
     "int64",
     "long",
@@ -48,7 +50,9 @@ __all__ = [
     "rand",
     "randint",
     "randn",
+    "randperm",
     "stack",
+    "tensor",
     "where",
     "zeros",
     "zeros_like",
@@ -59,29 +63,20 @@ float16, float32, float64 = np.dtype("float16"), np.dtype("float32"), np.dtype("
 int32, int64, bool_ = np.dtype("int32"), np.dtype("int64"), np.dtype("bool")
 long = int64
 
-_generator = np.random.default_rng()
+Generator = random.Generator
 
 
-def manual_seed(seed: int) -> None:
-    """Reset the one random generator (``randn``, ``rand``, ``randint``, nn's initial weights):
-    the same seed gives the same numbers afterwards.
+def manual_seed(seed: int) -> random.Generator:
+    """Seed the default generator (``randn``, ``rand``, ``randint``, ``multinomial``, nn's initial
+    weights and dropout), as ``torch.manual_seed``: the same seed and the same calls give the same
+    numbers as PyTorch's CPU generator. Returns that generator.
 
     >>> import autograd
-    >>> autograd.manual_seed(7); a = autograd.randn(3)
-    >>> autograd.manual_seed(7); bool((autograd.randn(3) == a).data.all())
+    >>> _ = autograd.manual_seed(7); a = autograd.randn(3)
+    >>> _ = autograd.manual_seed(7); bool((autograd.randn(3) == a).all())
     True
     """
-    global _generator
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__}")
-    if not 0 <= seed < 2**64:
-        raise ValueError(f"manual_seed: seed must be in [0, 2**64), got {seed}")
-    _generator = np.random.default_rng(int(seed))
-
-
-def generator() -> np.random.Generator:
-    """The generator `manual_seed` resets (for code that draws its own numbers alike)."""
-    return _generator
+    return random.manual_seed(seed)
 
 
 def _dtype(op: str, dtype: Any, default: Any) -> np.dtype:
@@ -116,6 +111,38 @@ def _made(op: str, data: np.ndarray, requires_grad: bool) -> Tensor:
     if requires_grad and data.dtype.kind != "f":
         raise TypeError(f"{op}: only floating-point tensors can require grad, got {data.dtype}")
     return Tensor(data, requires_grad=requires_grad)
+
+
+def tensor(data: Any, *, dtype: Any = None, requires_grad: bool = False, default: Any = float64) -> Tensor:
+    """A new Tensor holding a copy of ``data`` (PyTorch's ``torch.tensor``): Python floats give
+    the default float dtype (float64 here; scratchgrad's is float32), ints int64, bools bool;
+    arrays and Tensors keep their dtype; ``dtype=`` chooses.
+
+    >>> autograd.tensor([[1, 2], [3, 4]]).dtype, autograd.tensor([0.5]).dtype
+    (dtype('int64'), dtype('float64'))
+    """
+    if isinstance(data, Tensor):
+        arr = data._data.copy()
+    elif isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
+        arr = np.array([np.asarray(x._data) if isinstance(x, Tensor) else x for x in data])
+    else:
+        arr = np.array(Tensor(data)._data if not isinstance(data, np.ndarray) else data, copy=True)
+        if not isinstance(data, (np.ndarray, np.generic)):
+            arr = arr.astype(_inferred(data, default), copy=False)
+    if dtype is not None:
+        arr = arr.astype(_dtype("tensor", dtype, default), copy=False)
+    return Tensor(arr, requires_grad=requires_grad)
+
+
+def _inferred(data: Any, default: Any) -> np.dtype:
+    """PyTorch's dtype for Python data: bool if all are bools, int64 if all are ints, else the
+    default float dtype."""
+    items = np.asarray(data, dtype=object).ravel() if isinstance(data, (list, tuple)) else [data]
+    if len(items) and all(isinstance(x, (bool, np.bool_)) for x in items):
+        return bool_
+    if len(items) and all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in items):
+        return int64
+    return np.dtype(default)
 
 
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -175,24 +202,33 @@ def eye(n: int, m: int | None = None, *, dtype: Any = None, requires_grad: bool 
     return _made("eye", np.eye(rows, cols, dtype=_dtype("eye", dtype, float64)), requires_grad)
 
 
-def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """Standard normal numbers from the seeded generator (float64 by default)."""
-    shape, kind = _size("randn", size), _dtype("randn", dtype, float64)
-    if kind.kind != "f":
-        raise TypeError(f"randn: dtype must be a float type, got {kind}")
-    return _made("randn", _generator.standard_normal(shape).astype(kind, copy=False), requires_grad)
+def randn(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Standard normal numbers, PyTorch's for the same seed (float64 by default here).
+
+    >>> g = autograd.Generator().manual_seed(0)
+    >>> autograd.randn(3, generator=g, dtype=autograd.float32).tolist()  # torch.randn(3, generator=g)
+    [1.5409960746765137, -0.293428897857666, -2.1787893772125244]
+    """
+    kind = _float("randn", dtype)
+    return _made("randn", random.randn(_size("randn", size), generator, kind), requires_grad)
 
 
-def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """Uniform numbers in [0, 1) from the seeded generator (float64 by default)."""
-    shape, kind = _size("rand", size), _dtype("rand", dtype, float64)
-    if kind.kind != "f":
-        raise TypeError(f"rand: dtype must be a float type, got {kind}")
-    return _made("rand", _generator.random(shape).astype(kind, copy=False), requires_grad)
+def rand(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Uniform numbers in [0, 1), PyTorch's for the same seed (float64 by default here)."""
+    kind = _float("rand", dtype)
+    return _made("rand", random.rand(_size("rand", size), generator, kind), requires_grad)
 
 
-def randint(low: int, high: int | None = None, size: Any = (), *, dtype: Any = None) -> Tensor:
-    """Integers in [low, high) (``randint(high, size)`` is from 0, as PyTorch's), int64 by default."""
+def randint(
+    low: int, high: int | None = None, size: Any = (), *, generator: Any = None, dtype: Any = None
+) -> Tensor:
+    """Integers in [low, high) (``randint(high, size)`` is from 0, as PyTorch's), int64 by
+    default, PyTorch's for the same seed.
+
+    >>> g = autograd.Generator().manual_seed(2147483647)
+    >>> autograd.randint(0, 27, (5,), generator=g).tolist()
+    [0, 26, 16, 12, 5]
+    """
     if high is None or isinstance(high, (tuple, list)):  # randint(high, size)
         low, high, size = 0, low, (size if high is None else high)
     for name, v in (("low", low), ("high", high)):
@@ -201,7 +237,31 @@ def randint(low: int, high: int | None = None, size: Any = (), *, dtype: Any = N
     if high <= low:
         raise ValueError(f"randint: high ({high}) must be greater than low ({low})")
     shape = _size("randint", tuple(size) if isinstance(size, (tuple, list)) else (size,))
-    return Tensor(_generator.integers(low, high, size=shape).astype(_dtype("randint", dtype, int64)))
+    return Tensor(random.randint(int(low), int(high), shape, generator, _dtype("randint", dtype, int64)))
+
+
+def randperm(n: int, *, generator: Any = None, dtype: Any = None) -> Tensor:
+    """A random permutation of 0 .. n-1 (int64), PyTorch's for the same seed."""
+    return Tensor(random.randperm(n, generator).astype(_dtype("randperm", dtype, int64), copy=False))
+
+
+def multinomial(input: Any, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
+    """``num_samples`` indices drawn by the weights ``input`` (1-D, or 2-D row by row), with or
+    without replacement, PyTorch's for the same seed (makemore samples names this way).
+
+    >>> g = autograd.Generator().manual_seed(2147483647)
+    >>> autograd.multinomial(autograd.tensor([0.6, 0.3, 0.1]), 1, generator=g).tolist()
+    [0]
+    """
+    probs = np.asarray(getattr(input, "_data", input))
+    return Tensor(random.multinomial(probs, num_samples, replacement, generator))
+
+
+def _float(op: str, dtype: Any) -> np.dtype:
+    kind = _dtype(op, dtype, float64)
+    if kind.kind != "f":
+        raise TypeError(f"{op}: dtype must be a float type, got {kind}")
+    return kind
 
 
 def zeros_like(t: Any, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:

@@ -1,5 +1,5 @@
 """How a Tensor takes part in the graph walk: the engine's node protocol for Tensors, and
-``backward()``. Mixed into `autograd.tensor.Tensor`.
+``backward()``. Mixed into `autograd.tensors.Tensor`.
 
 The walk (`autograd.engine`) runs a Tensor node's rules on its arrays and hands each result to
 the operand's `Gradients._accumulate`, which sums a broadcast gradient back to the operand's shape
@@ -22,7 +22,7 @@ from autograd import engine
 from autograd.array_ops import CAST, expand, sum_axes
 
 if TYPE_CHECKING:
-    from autograd.tensor import Tensor
+    from autograd.tensors import Tensor
 
 __all__ = ["Gradients", "sum_to"]
 
@@ -30,7 +30,7 @@ _ndarray = np.ndarray
 
 
 class Gradients:
-    """The backward half of `Tensor` (a mixin: see `autograd.tensor`)."""
+    """The backward half of `Tensor` (a mixin: see `autograd.tensors`)."""
 
     __slots__ = ()
     _ZERO_GRAD = None

@@ -1,5 +1,5 @@
 """Changing a Tensor in place, as PyTorch does: ``t += x``, ``t[index] = v``, ``add_ mul_ zero_
-fill_ copy_ clamp_``. Mixed into `autograd.tensor.Tensor`.
+fill_ copy_ clamp_``. Mixed into `autograd.tensors.Tensor`.
 
 Where no graph is recorded (nothing involved requires grad, or grad mode is off) the numbers change
 in the Tensor's own array, so every Tensor sharing that memory sees it: ``p.data -= lr * p.grad``
@@ -32,7 +32,7 @@ from autograd.primitive import _REGISTRY
 from autograd.tensor_shape import clean_index
 
 if TYPE_CHECKING:
-    from autograd.tensor import Tensor
+    from autograd.tensors import Tensor
 
 __all__ = ["InPlace"]
 

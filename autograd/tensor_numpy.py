@@ -6,7 +6,7 @@ Tensor that requires grad is refused (as PyTorch refuses ``t.numpy()``), and num
 (``np.concatenate``, ``np.where``, ``np.sum``, ...) called on Tensors run their differentiable twin
 here (`autograd.cat`, `autograd.where`, ``Tensor.sum``) or raise TypeError naming what to use.
 numpy's ufuncs (``np.exp(t)``) are refused by numpy itself (``Tensor.__array_ufunc__ = None``).
-Mixed into `autograd.tensor.Tensor`.
+Mixed into `autograd.tensors.Tensor`.
 
 >>> import numpy as np
 >>> from autograd import Tensor
@@ -27,7 +27,7 @@ from autograd.primitive import _REGISTRY
 
 if TYPE_CHECKING:
     from autograd.primitive import Primitive
-    from autograd.tensor import Tensor
+    from autograd.tensors import Tensor
 
 __all__ = ["NumpyInterop"]
 
@@ -118,7 +118,7 @@ _TWINS: dict[Callable[..., Any], Callable[..., Any]] = {
 
 
 class NumpyInterop:
-    """Conversions and numpy dispatch of `Tensor` (a mixin: see `autograd.tensor`)."""
+    """Conversions and numpy dispatch of `Tensor` (a mixin: see `autograd.tensors`)."""
 
     __slots__ = ()
     _data: np.ndarray

@@ -4,7 +4,7 @@ log_softmax``.
 ``sum``, ``max``, ``softmax`` and ``log_softmax`` are one line over their primitives
 (`autograd.array_ops`) after checking the axis; ``mean``, ``min``, ``var`` and ``std`` are
 composites of those. Every one takes numpy's ``axis``/``keepdims`` or PyTorch's ``dim``/``keepdim``.
-Mixed into `autograd.tensor.Tensor`.
+Mixed into `autograd.tensors.Tensor`.
 
 >>> from autograd import Tensor
 >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).sum(dim=0).data
@@ -22,7 +22,7 @@ from autograd.primitive import _REGISTRY
 
 if TYPE_CHECKING:
     from autograd.primitive import Primitive
-    from autograd.tensor import Tensor
+    from autograd.tensors import Tensor
 
 __all__ = ["Axis", "MaxMin", "Reductions", "normalize_axes", "one_axis"]
 
@@ -82,7 +82,7 @@ class MaxMin(NamedTuple):
 
 
 class Reductions:
-    """The reductions of `Tensor` (a mixin: see `autograd.tensor`)."""
+    """The reductions of `Tensor` (a mixin: see `autograd.tensors`)."""
 
     __slots__ = ()
     _data: np.ndarray

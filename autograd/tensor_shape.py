@@ -3,7 +3,7 @@
 
 ``reshape``, ``transpose`` and indexing are one line over their primitives
 (`autograd.array_ops`) after the checks that name the problem; the rest are composites of them.
-Mixed into `autograd.tensor.Tensor`.
+Mixed into `autograd.tensors.Tensor`.
 
 >>> from autograd import Tensor
 >>> Tensor([1.0, 2.0, 3.0, 4.0]).view(2, 2).unsqueeze(0).shape
@@ -23,7 +23,7 @@ from autograd.tensor_reduce import normalize_axes, one_axis
 
 if TYPE_CHECKING:
     from autograd.primitive import Primitive
-    from autograd.tensor import Tensor
+    from autograd.tensors import Tensor
 
 __all__ = ["Shapes", "clean_index"]
 
@@ -57,7 +57,7 @@ def clean_index(op: str, index: Any) -> tuple[Any, bool]:
 
 
 class Shapes:
-    """The shape and indexing methods of `Tensor` (a mixin: see `autograd.tensor`)."""
+    """The shape and indexing methods of `Tensor` (a mixin: see `autograd.tensors`)."""
 
     __slots__ = ()
     _data: np.ndarray

@@ -22,7 +22,7 @@ import numpy as np
 
 from autograd.composite import gelu
 from autograd.primitive import functions
-from autograd.tensor import Tensor
+from autograd.tensors import Tensor
 from nn.linear import tensor_input
 from nn.module import Module
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.tensor import Tensor
+from autograd.tensors import Tensor
 from nn.init import get_rng
 from nn.linear import tensor_input
 from nn.module import Module

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.tensor import Tensor
+from autograd.tensors import Tensor
 from nn.init import RNG, get_rng
 from nn.layers import _check_size
 from nn.linear import float_dtype

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograd.tensor import Tensor
+from autograd.tensors import Tensor
 from nn.activations import check_dim
 from nn.linear import tensor_input
 from nn.module import Module

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.tensor import Tensor
+from autograd.tensors import Tensor
 from autograd.value import Value
 from nn.activations import check_dim
 from nn.embedding import check_indices

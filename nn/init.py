@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from autograd import factories
-from autograd.tensor import Tensor
+from autograd.tensors import Tensor
 
 __all__ = [
     "RNG",

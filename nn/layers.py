@@ -22,7 +22,7 @@ from typing import Any, cast
 import numpy as np
 
 from autograd.primitive import functions
-from autograd.tensor import Tensor
+from autograd.tensors import Tensor
 from autograd.value import Value
 from nn.init import RNG, get_rng
 from nn.module import Module

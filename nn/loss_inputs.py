@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.tensor import Tensor
+from autograd.tensors import Tensor
 from autograd.value import Value
 
 __all__: list[str] = []  # helpers for nn.losses, not part of the API

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 import autograd
-from autograd.tensor import Tensor
+from autograd.tensors import Tensor
 from autograd.value import Value
 from nn.loss_inputs import (
     _as_float,

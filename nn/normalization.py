@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.tensor import Tensor
+from autograd.tensors import Tensor
 from nn.layers import _check_size
 from nn.linear import float_dtype, tensor_input
 from nn.module import Module

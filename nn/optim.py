@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.tensor import Tensor
+from autograd.tensors import Tensor
 from autograd.value import Value
 from nn.module import Module, _zero_grad
 from nn.optim_params import _check, _check_betas, _check_flag, _collect, _TensorSlot, _ValueGroup

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 from numpy.lib import format as npy_format
 
-from autograd.tensor import Tensor
+from autograd.tensors import Tensor
 from autograd.value import Value
 
 __all__ = ["MAX_BYTES", "load", "save"]

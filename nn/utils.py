@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.tensor import Tensor
+from autograd.tensors import Tensor
 from autograd.value import Value
 from nn.module import Module
 

@@ -294,7 +294,7 @@ def test_nn_mlp_module_gives_names_clusters_and_class_names() -> None:
 
 
 def test_tensor_nodes_show_shape_dtype_and_summaries() -> None:
-    Tensor = pytest.importorskip("autograd.tensor").Tensor
+    Tensor = pytest.importorskip("autograd.tensors").Tensor
     w = Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True, label="w")
     x = Tensor(np.ones((4, 3)), label="x")
     loss = ((x @ w.T) ** 2).mean()
@@ -315,7 +315,7 @@ def test_tensor_nodes_show_shape_dtype_and_summaries() -> None:
 
 def test_tensor_mlp_with_module_clusters_each_linear() -> None:
     nn = pytest.importorskip("nn")
-    Tensor = pytest.importorskip("autograd.tensor").Tensor
+    Tensor = pytest.importorskip("autograd.tensors").Tensor
     net = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1))
     x = Tensor(np.random.default_rng(0).normal(size=(8, 2)), label="x")
     loss = (net(x) ** 2).mean()
