@@ -85,6 +85,14 @@ class Composites(Node):
         """√x; ValueError where x < 0; the derivative at 0 is inf, as in PyTorch."""
         return self._apply1(_REGISTRY["sqrt"])
 
+    def log10(self) -> Self:
+        """Logarithm to base 10 (a composite: ln x / ln 10)."""
+        return self._apply1(_REGISTRY["log"]) * (1 / math.log(10))
+
+    def log2(self) -> Self:
+        """Logarithm to base 2 (a composite: ln x / ln 2)."""
+        return self._apply1(_REGISTRY["log"]) * (1 / math.log(2))
+
     def __abs__(self) -> Self:
         return self._apply1(_REGISTRY["abs"])
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from autograd import random
 from autograd.modes import Modes
 from autograd.primitive import _REGISTRY
 from autograd.tensor_shape import clean_index
@@ -137,6 +138,34 @@ class InPlace:
         if Modes.recording() and self._requires_grad:
             raise ValueError("fill_: a Tensor that requires grad cannot be filled in place outside no_grad()")
         self._set_numbers("fill_", Ellipsis, value)
+        return self  # type: ignore[return-value]
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with normal numbers in place, PyTorch's for the same seed (``nn.init`` uses it)."""
+        return self._filled("normal_", lambda a: random.normal_(a, mean, std, generator))
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with uniform numbers in [a, b) in place, PyTorch's for the same seed."""
+        return self._filled("uniform_", lambda x: random.uniform_(x, a, b, generator))
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with exponential numbers of rate ``lambd`` in place, PyTorch's for the same seed."""
+        return self._filled("exponential_", lambda x: random.exponential_(x, lambd, generator))
+
+    def bernoulli_(self, p: float = 0.5, *, generator: Any = None) -> Tensor:
+        """Fill with 1s (probability ``p``) and 0s in place, PyTorch's for the same seed."""
+        return self._filled(
+            "bernoulli_", lambda x: np.copyto(x, random.bernoulli(p, x.shape, generator, x.dtype))
+        )
+
+    def _filled(self, what: str, fill: Callable[[np.ndarray], Any]) -> Tensor:
+        if Modes.recording() and self._requires_grad:
+            raise ValueError(
+                f"{what}: a Tensor that requires grad can be filled in place only under no_grad()"
+            )
+        if self._data.dtype.kind != "f":
+            raise TypeError(f"{what}: fills floats, not {self._data.dtype}")
+        fill(self._data)
         return self  # type: ignore[return-value]
 
     def copy_(self, source: Any) -> Tensor:

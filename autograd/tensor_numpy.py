@@ -158,7 +158,7 @@ class NumpyInterop:
         through this Tensor: use ``.detach().numpy()`` (or ``.data``) for its numbers."""
         if self._requires_grad:
             raise TypeError(
-                "numpy: this Tensor requires grad; use .detach().numpy() (or ._data) for its numbers"
+                "numpy: this Tensor requires grad; use .detach().numpy() (or .data) for its numbers"
             )
         return self._data
 
@@ -179,23 +179,77 @@ class NumpyInterop:
         """The elements as (nested) Python lists of numbers."""
         return self._data.tolist()
 
-    def to(self, dtype: Any) -> Tensor:
-        """A copy of another dtype; differentiable between float types (the gradient goes back to
-        this dtype), a constant for an integer or bool dtype.
+    def to(self, *where: Any, dtype: Any = None, device: Any = None) -> Tensor:
+        """This Tensor on ``device`` and of ``dtype`` (PyTorch's ``.to``): ``.to("cpu")`` is itself
+        (there is only the CPU here; another device is an error), ``.to(float32)`` a copy of
+        another dtype, differentiable between float types, a constant for integers and bools.
 
         >>> from autograd import Tensor
-        >>> Tensor([1.5], requires_grad=True).to("float32").dtype
-        dtype('float32')
+        >>> Tensor([1.5], requires_grad=True).to("float32").dtype, Tensor([1.0]).to("cpu").dtype
+        (dtype('float32'), dtype('float64'))
         """
+        for x in where:  # .to("cpu"), .to(dtype), .to("cpu", dtype)
+            if isinstance(x, str) and x.split(":")[0] in ("cpu", "cuda", "mps", "xpu", "meta"):
+                device = x
+            elif getattr(x, "type", None) in ("cpu", "cuda", "mps") and not isinstance(x, np.dtype):
+                device = x.type
+            else:
+                dtype = x
+        if device is not None and str(getattr(device, "type", device)).split(":")[0] != "cpu":
+            raise ValueError(f"to: only the CPU is here, got device {device!r}")
+        if dtype is None:
+            return self  # type: ignore[return-value]
         try:
             kind = np.dtype(dtype)
         except TypeError:
             raise TypeError(f"to: dtype must be a numpy dtype or its name, got {dtype!r}") from None
         if kind.kind not in "biuf":
             raise TypeError(f"to: dtype must be a real number type, got {kind}")
+        if kind == self._data.dtype:
+            return self  # type: ignore[return-value]
         if kind.kind != "f":  # integers and bools cannot carry gradients: a constant
             return self._constant(self._data.astype(kind))
         return self._apply1(_REGISTRY["cast"], dtype=kind)
+
+    def type(self, dtype: Any = None) -> Any:
+        """As ``dtype`` (PyTorch's ``.type(torch.float)``), or with no argument the type's name."""
+        return self._data.dtype.name if dtype is None else self.to(dtype)
+
+    def cpu(self) -> Tensor:
+        """Itself: there is only the CPU here."""
+        return self  # type: ignore[return-value]
+
+    def clone(self) -> Tensor:
+        """A copy with its own memory, in the graph (its gradient flows back to this one)."""
+        if self._requires_grad:
+            return self._apply1(_REGISTRY["cast"], dtype=self._data.dtype)  # (astype copies)
+        return self._constant(self._data.copy())
+
+    def all(self, dim: Any = None) -> Tensor:
+        """Whether every element is nonzero (along ``dim``), a bool Tensor."""
+        return self._constant(np.asarray(self._data.all(axis=dim)))
+
+    def any(self, dim: Any = None) -> Tensor:
+        """Whether some element is nonzero (along ``dim``), a bool Tensor."""
+        return self._constant(np.asarray(self._data.any(axis=dim)))
+
+    def nelement(self) -> builtins.int:
+        """The number of elements (PyTorch's other name for ``numel``)."""
+        return builtins.int(self._data.size)
+
+    def __index__(self) -> builtins.int:
+        """A one-element integer Tensor used as an index: ``names[t.argmax()]``."""
+        if self._data.size != 1 or self._data.dtype.kind not in "iub":
+            raise TypeError(
+                f"only a one-element integer tensor is an index, got {self._data.shape} {self._data.dtype}"
+            )
+        return builtins.int(self._data.item())
+
+    def __format__(self, spec: str) -> str:
+        """A one-element Tensor formats as its number: ``f"{loss:.4f}"``."""
+        if spec and self._data.size == 1:
+            return format(self._data.item(), spec)
+        return format(str(self), spec)
 
     def float(self) -> Tensor:
         """As float32 (PyTorch's ``.float()``), differentiable."""
