@@ -142,6 +142,13 @@ def _matmul(a: Any, b: Any) -> Any:
         raise ValueError(f"matmul: shapes {np.shape(a)} and {np.shape(b)} do not align") from None
 
 
+def _matmul_jvp(t: Any, out: Any, a: Any, b: Any) -> Any:
+    """d(a @ b) = da @ b + a @ db."""
+    terms = [t[0] @ b if t[0] is not None else None, a @ t[1] if t[1] is not None else None]
+    found = [x for x in terms if x is not None]
+    return found[0] if len(found) == 1 else found[0] + found[1]
+
+
 MATMUL = primitive(
     "@",
     arrays=_matmul,
@@ -150,6 +157,7 @@ MATMUL = primitive(
     derivatives=["g·{b}ᵀ", "{a}ᵀ·g"],
     notation="{a} @ {b}",
     precedence=PRODUCT_LEVEL,
+    jvp=_matmul_jvp,
 )
 
 # --- reductions ----------------------------------------------------------------------------------
@@ -185,6 +193,16 @@ def _var_rule(g: Any, out: Any, a: Any, *, axes: Any, correction: float, keepdim
     return g * (a - sum_axes(a, axes, True) * (1.0 / n)) * (2.0 / (n - correction))
 
 
+def _var_jvp(t: Any, out: Any, a: Any, *, axes: Any, correction: float, keepdims: bool) -> Any:
+    """d var = 2 Σ (a - mean) da / (n - correction) (the mean's own change sums to 0)."""
+    n = _count(a.shape, axes)
+    if n <= correction:
+        return sum_axes(t[0] * math.inf, axes, keepdims)
+    return sum_axes(t[0] * (a - sum_axes(a, axes, True) * (1.0 / n)), axes, keepdims) * (
+        2.0 / (n - correction)
+    )
+
+
 SUM = primitive(
     "sum",
     arrays=lambda a, *, axes, keepdims: np.add.reduce(a, axis=axes, keepdims=keepdims),
@@ -192,6 +210,7 @@ SUM = primitive(
     kind="reduction",
     derivatives=["1"],
     notation="Σ{a}",
+    jvp=lambda t, out, a, *, axes, keepdims: sum_axes(t[0], axes, keepdims),
 )
 MAX = primitive(
     "max",
@@ -200,6 +219,7 @@ MAX = primitive(
     rules=[lambda g, out, a, *, axes, keepdims: _unreduce(g, a, axes) * _ties(a, out, axes)],
     kind="reduction",
     derivatives=["1 at the maximum"],
+    jvp=lambda t, out, a, *, axes, keepdims: sum_axes(t[0] * _ties(a, out, axes), axes, keepdims),
 )
 VAR = primitive(
     "var",
@@ -207,6 +227,7 @@ VAR = primitive(
     rules=[_var_rule],
     kind="reduction",
     derivatives=["2({a} - mean)/(n - correction)"],
+    jvp=_var_jvp,
 )
 
 # --- shapes and indexing -------------------------------------------------------------------------
@@ -217,6 +238,7 @@ RESHAPE = primitive(
     rules=[lambda g, out, a, *, shape: _reshape(g, a.shape)],
     kind="shape",
     derivatives=["1"],
+    jvp=lambda t, out, a, *, shape: _reshape(t[0], shape),
 )
 TRANSPOSE = primitive(
     "transpose",
@@ -225,6 +247,7 @@ TRANSPOSE = primitive(
     kind="shape",
     derivatives=["1"],
     notation="{a}ᵀ",
+    jvp=lambda t, out, a, *, axes: _transpose(t[0], axes),
 )
 BROADCAST: Primitive = primitive(
     "broadcast",
@@ -232,6 +255,7 @@ BROADCAST: Primitive = primitive(
     rules=[lambda g, out, a, *, shape: g],  # summed back to a's shape by the engine
     kind="shape",
     derivatives=["1"],
+    jvp=lambda t, out, a, *, shape: expand(t[0], shape),
 )
 GETITEM = primitive(
     "[]",
@@ -240,6 +264,7 @@ GETITEM = primitive(
     kind="indexing",
     derivatives=["1 at the picked elements"],
     notation="{a}[…]",
+    jvp=lambda t, out, a, *, index, repeats: _index(t[0], index),
 )
 SCATTER = primitive(
     "scatter",
@@ -247,6 +272,7 @@ SCATTER = primitive(
     rules=[lambda g, out, a, *, index, shape, repeats: _index(g, index)],
     kind="indexing",
     derivatives=["1 at the scattered elements"],
+    jvp=lambda t, out, a, *, index, shape, repeats: _scatter(t[0], index, shape, repeats),
 )
 
 
@@ -263,6 +289,17 @@ def _picked(shape: tuple[int, ...], index: Any) -> np.ndarray:
     return mask
 
 
+def _zero_like(x: Any) -> Any:
+    return np.zeros_like(x) if _is_array(x) else x * 0.0
+
+
+def _setitem_jvp(t: Any, out: Any, base: Any, value: Any, *, index: Any) -> Any:
+    """t[index] = v is linear in (t, v) together: the tangents put the same way."""
+    tb = t[0] if t[0] is not None else _zero_like(base)
+    tv = t[1] if t[1] is not None else _zero_like(value)
+    return _put(tb, tv, index=index) if _is_array(tb) and _is_array(tv) else SETITEM(tb, tv, index=index)
+
+
 SETITEM = primitive(
     "[]=",
     arrays=_put,
@@ -275,6 +312,7 @@ SETITEM = primitive(
     kind="indexing",
     derivatives=["1 where nothing was written, else 0", "1 at the written elements"],
     notation="{a}[…] = {b}",
+    jvp=_setitem_jvp,
 )
 
 
@@ -284,6 +322,14 @@ def _cat_rule(g: Any, out: Any, x: Any, *, position: int, axis: int, bounds: tup
     return _index(g, (slice(None),) * axis + (slice(bounds[position], bounds[position + 1]),))
 
 
+def _cat_jvp(t: Any, out: Any, *xs: Any, axis: int, bounds: tuple[int, ...]) -> Any:
+    """A concatenation is linear: the tangents concatenated (zeros where an operand has none)."""
+    parts = [tx if tx is not None else _zero_like(x) for tx, x in zip(t, xs)]
+    if all(_is_array(p) for p in parts):
+        return np.concatenate(parts, axis=axis)
+    return CAT(*parts, axis=axis, bounds=bounds)
+
+
 CAT = primitive(
     "cat",
     arrays=lambda *xs, axis, bounds: np.concatenate(xs, axis=axis),
@@ -291,6 +337,7 @@ CAT = primitive(
     kind="join",
     derivatives=["1 on its own slice"],
     variadic=True,
+    jvp=_cat_jvp,
 )
 CAST: Primitive = primitive(
     "cast",
@@ -298,6 +345,7 @@ CAST: Primitive = primitive(
     rules=[lambda g, out, a, *, dtype: CAST(g, dtype=a.dtype)],  # back to the input's dtype
     kind="shape",
     derivatives=["1"],
+    jvp=lambda t, out, a, *, dtype: CAST(t[0], dtype=dtype),
 )
 
 # --- selections ------------------------------------------------------------------------------
@@ -357,6 +405,7 @@ SOFTMAX = primitive(
     rules=[lambda g, out, a, *, axis: out * (g - sum_axes(g * out, (axis,), True))],
     kind="normalization",
     derivatives=["softmax·(1 - softmax)"],
+    jvp=lambda t, out, a, *, axis: out * (t[0] - sum_axes(t[0] * out, (axis,), True)),
 )
 LOG_SOFTMAX = primitive(
     "log_softmax",
@@ -364,6 +413,7 @@ LOG_SOFTMAX = primitive(
     rules=[lambda g, out, a, *, axis: g - EXP(out) * sum_axes(g, (axis,), True)],
     kind="normalization",
     derivatives=["1 - softmax"],
+    jvp=lambda t, out, a, *, axis: t[0] - sum_axes(EXP(out) * t[0], (axis,), True),
 )
 
 __all__ = [name for name, value in list(globals().items()) if isinstance(value, Primitive)]

@@ -31,12 +31,14 @@ class _State:
         self.enabled = True  # grad mode
         self.anomaly = False
         self.rules = False  # the engine is running rules on graph nodes (create_graph)
+        self.forward = 0  # jvps running (autograd.forward): new nodes carry tangents
+        self.paused = False  # ... but not the nodes a jvp rule makes while it runs
         self.saved: list[tuple[bool, bool, bool]] = []
         self.sites: dict[Any, str] = {}  # node -> the user's line that made it (anomaly mode)
 
     @property
     def special(self) -> int:
-        return int(not self.enabled) + int(self.anomaly)
+        return int(not self.enabled) + int(self.anomaly) + int(self.forward > 0)
 
     def __del__(self) -> None:
         if self.special:
@@ -66,6 +68,21 @@ class Modes:
     @classmethod
     def anomaly(cls) -> bool:
         return cls._local.state.anomaly
+
+    @classmethod
+    def tangents(cls) -> bool:
+        """Whether new nodes in this thread carry tangents (forward mode: `autograd.func.jvp`)."""
+        state = cls._local.state
+        return state.forward > 0 and not state.paused
+
+    @classmethod
+    def add_forward(cls, change: int) -> None:
+        """Enter (+1) or leave (-1) a level of forward mode in this thread."""
+        state = cls._local.state
+        before = state.special
+        state.forward += change
+        if state.special != before:
+            cls.count(state.special - before)
 
     @classmethod
     def count(cls, change: int) -> None:

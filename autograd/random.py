@@ -106,10 +106,10 @@ def _temper(y: np.ndarray) -> np.ndarray:
 
 def _check_seed(seed: object) -> int:
     if isinstance(seed, bool) or not hasattr(seed, "__index__"):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+        raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__}")
     s = operator.index(seed)
     if not -(2**63) <= s < 2**64:
-        raise ValueError(f"seed must be in [-2**63, 2**64), got {s}")
+        raise ValueError(f"manual_seed: seed must be in [-2**63, 2**64), got {s}")
     return s % 2**64  # as torch: a negative seed counts from 2**64
 
 

@@ -81,16 +81,17 @@ class Gradients:
             self._grad = old + g
         elif self._prev:
             # An intermediate result keeps the walk's array as it is (no copy; read it, do not
-            # change it in place).
+            # change it in place). (0-d arrays add up to numpy scalars: made arrays again.)
             if old is not None:
                 g = old + g
+                g = g if g.__class__ is _ndarray else np.asarray(g)
             self._grad = g if g.dtype is data.dtype else g.astype(data.dtype)
         elif old is None:
             # A leaf gets its own array (optimizers update ._grad in place), never one the walk
             # may share with other nodes' ._grad (+ passes its gradient on unchanged).
             self._grad = g.astype(data.dtype)
         else:
-            self._grad = np.add(old, g, dtype=data.dtype)
+            self._grad = np.asarray(np.add(old, g, dtype=data.dtype))  # (0-d arrays add up to scalars)
         return None
 
     def _accumulate_node(self, g: Any) -> None:

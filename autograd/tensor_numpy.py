@@ -5,7 +5,9 @@ numpy must never take a Tensor's numbers and silently drop its graph: ``np.asarr
 Tensor that requires grad is refused (as PyTorch refuses ``t.numpy()``), and numpy functions
 (``np.concatenate``, ``np.where``, ``np.sum``, ...) called on Tensors run their differentiable twin
 here (`autograd.cat`, `autograd.where`, ``Tensor.sum``) or raise TypeError naming what to use.
-numpy's ufuncs (``np.exp(t)``) are refused by numpy itself (``Tensor.__array_ufunc__ = None``).
+numpy's ufuncs on Tensors (``np.exp(t)``, ``ndarray * t``) run the Tensor's own operation where one
+exists (differentiable), and otherwise work on the numbers of Tensors that need no grad, giving a
+Tensor; on a Tensor that requires grad they are refused, naming what to use.
 Mixed into `autograd.tensors.Tensor`.
 
 >>> import numpy as np
@@ -117,6 +119,39 @@ _TWINS: dict[Callable[..., Any], Callable[..., Any]] = {
 }
 
 
+def _ufuncs() -> dict[Any, Callable[..., Any]]:
+    import operator
+
+    return {
+        np.add: operator.add,  # (named below as the operators' errors name them)
+        np.subtract: operator.sub,
+        np.multiply: operator.mul,
+        np.true_divide: operator.truediv,
+        np.power: operator.pow,
+        np.matmul: operator.matmul,
+        np.negative: operator.neg,
+        np.exp: lambda x: x.exp(),
+        np.log: lambda x: x.log(),
+        np.tanh: lambda x: x.tanh(),
+        np.sqrt: lambda x: x.sqrt(),
+        np.absolute: lambda x: x.abs(),
+        np.maximum: lambda a, b: _REGISTRY["maximum"](a, b),
+        np.minimum: lambda a, b: _REGISTRY["minimum"](a, b),
+    }
+
+
+_UFUNCS = _ufuncs()
+_NAMES = {np.add: "add", np.subtract: "sub", np.multiply: "mul", np.true_divide: "div", np.power: "pow"}
+
+
+def _operand(t: Any, x: Any, name: str) -> Any:
+    """An operand of a ufunc as a Tensor operation takes it: arrays as constants (checked),
+    numpy's scalars as Python numbers (weakly typed: float32 stays float32)."""
+    if isinstance(x, np.generic) and x.dtype.kind in "biuf":
+        return x.item()
+    return t._operand(x, name) if isinstance(x, (np.ndarray, np.generic)) else x
+
+
 class NumpyInterop:
     """Conversions and numpy dispatch of `Tensor` (a mixin: see `autograd.tensors`)."""
 
@@ -127,6 +162,8 @@ class NumpyInterop:
     if TYPE_CHECKING:
 
         def _apply1(self, prim: Primitive, **params: Any) -> Tensor: ...
+
+        def _operand(self, other: Any, op: str) -> Any: ...
 
         @staticmethod
         def _constant(data: np.ndarray) -> Tensor: ...
@@ -139,9 +176,31 @@ class NumpyInterop:
                 "numpy cannot take a Tensor that requires grad: its graph would be lost. Use "
                 "autograd.stack(...) or autograd.cat(...) to combine Tensors, or .detach() for the numbers"
             )
-        if dtype is None or dtype == self._data.dtype:
-            return self._data.copy() if copy else self._data
+        data = self._data if self._data.__class__ is np.ndarray else np.asarray(self._data)
+        if dtype is None or dtype == data.dtype:
+            return data.copy() if copy else data
         return self._data.astype(dtype)
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        twin = _UFUNCS.get(ufunc) if method == "__call__" and not kwargs else None
+        if twin is not None:  # ndarray * t, np.exp(t): the Tensor's own operation
+            name = _NAMES.get(ufunc, ufunc.__name__)
+            return twin(*(_operand(self, x, name) for x in inputs))
+        tensors = [x for x in (*inputs, *kwargs.get("out", ())) if isinstance(x, NumpyInterop)]
+        if any(t._requires_grad for t in tensors):
+            name = getattr(ufunc, "__name__", str(ufunc))
+            raise TypeError(
+                f"np.{name} cannot work on a Tensor that requires grad without dropping its graph; use "
+                f"the Tensor's methods, or np.{name}(t.detach()) for numbers"
+            )
+        if "out" in kwargs:
+            kwargs["out"] = tuple(x._data if isinstance(x, NumpyInterop) else x for x in kwargs["out"])
+        raw = (x._data if isinstance(x, NumpyInterop) else x for x in inputs)
+        found = getattr(ufunc, method)(*raw, **kwargs)
+        wrap = self._constant
+        if isinstance(found, tuple):
+            return tuple(wrap(np.asarray(x)) for x in found)
+        return wrap(np.asarray(found)) if isinstance(found, (np.ndarray, np.generic)) else found
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         twin = _TWINS.get(func)

@@ -167,7 +167,9 @@ class Reductions:
         """
         return self._extreme("min", dim, keepdim, axis, keepdims)
 
-    def amax(self, dim: Axis = None, keepdim: bool = False) -> Tensor:
+    def amax(
+        self, dim: Axis = None, keepdim: bool = False, *, axis: Axis = None, keepdims: bool | None = None
+    ) -> Tensor:
         """The maximum over ``dim`` (an int, a tuple, or None), ties sharing the gradient (1/k
         each), as ``torch.amax``.
 
@@ -175,11 +177,13 @@ class Reductions:
         >>> Tensor([[1.0, 5.0], [3.0, 2.0]]).amax(dim=1).tolist()
         [5.0, 3.0]
         """
-        return self._extreme("amax", None, keepdim, dim, None)
+        return self._extreme("amax", None, keepdim, _either("amax", "dim", dim, "axis", axis), keepdims)
 
-    def amin(self, dim: Axis = None, keepdim: bool = False) -> Tensor:
+    def amin(
+        self, dim: Axis = None, keepdim: bool = False, *, axis: Axis = None, keepdims: bool | None = None
+    ) -> Tensor:
         """The minimum over ``dim``, ties sharing the gradient, as ``torch.amin``."""
-        return self._extreme("amin", None, keepdim, dim, None)
+        return self._extreme("amin", None, keepdim, _either("amin", "dim", dim, "axis", axis), keepdims)
 
     def _extreme(self, who: str, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> Any:
         """max and min, by dim (the pair) or by axis (the values, ties sharing)."""
@@ -221,13 +225,18 @@ class Reductions:
         >>> round(x.var().item(), 6), x.var(unbiased=False).item()
         (1.666667, 1.25)
         """
-        axes, keep = self._axes("var", dim, keepdim, axis, keepdims)
+        return self._var("var", dim, unbiased, keepdim, correction, axis, keepdims)
+
+    def _var(
+        self, op: str, dim: Any, unbiased: Any, keepdim: Any, correction: Any, axis: Any, keepdims: Any
+    ) -> Tensor:
+        axes, keep = self._axes(op, dim, keepdim, axis, keepdims)
         if not isinstance(unbiased, (bool, np.bool_)):
-            raise TypeError(f"var: unbiased must be a bool, got {type(unbiased).__name__}")
+            raise TypeError(f"{op}: unbiased must be a bool, got {type(unbiased).__name__}")
         if correction is None:
             correction = 1 if unbiased else 0
         elif isinstance(correction, bool) or not isinstance(correction, (int, float)):
-            raise TypeError(f"var: correction must be a number, got {type(correction).__name__}")
+            raise TypeError(f"{op}: correction must be a number, got {type(correction).__name__}")
         return self._apply1(_REGISTRY["var"], axes=axes, correction=correction, keepdims=keep)
 
     def std(
@@ -249,7 +258,7 @@ class Reductions:
         >>> x.grad.tolist()
         [0.0, 0.0, 0.0]
         """
-        v = self.var(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims)
+        v = self._var("std", dim, unbiased, keepdim, correction, axis, keepdims)
         zero = v._data == 0
         if not zero.any():
             return v.sqrt()
@@ -273,8 +282,8 @@ class Reductions:
 
     def _arg(self, op: str, fn: Any, dim: Any, keepdim: bool) -> Tensor:
         keep = _keep(op, keepdim)
-        if self._data.size == 0:
-            raise ValueError(f"{op}: the tensor is empty (shape {self._data.shape})")
+        if self._data.size == 0 and (dim is None or self._data.shape[dim] == 0):
+            raise ValueError(f"{op}: no element to pick from (shape {self._data.shape})")
         if dim is None:
             found = np.asarray(fn(self._data))
             return self._constant(found.reshape((1,) * self._data.ndim) if keep else found)

@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd import forward
 from autograd.anomaly import check_new_node
 from autograd.composite import Composites
 from autograd.modes import Modes
@@ -71,20 +72,30 @@ def _make(
         if x._requires_grad:
             t._requires_grad = True
             t._op, t._prev, t._args, t._params = op, prev, args, params
-            if Modes.special:  # some thread has grad mode off or anomaly detection on
-                _special(t)
-            return t
+            return _special(t, args) if Modes.special else t
     t._requires_grad, t._op, t._prev, t._args, t._params = False, "", (), (), _NO_PARAMS
+    if Modes.special and Modes.tangents():  # constants carry tangents too in forward mode
+        t._op, t._args, t._params = op, args, params
+        t = _special(t, args)
+        t._op, t._args, t._params = "", (), _NO_PARAMS
     return t
 
 
-def _special(t: Tensor) -> None:
-    """A new node in a thread where grad mode is off (it becomes a constant leaf) or anomaly
-    detection is on (it is checked)."""
+def _special(t: Tensor, args: tuple[Any, ...]) -> Tensor:
+    """A new node in a thread where grad mode is off (it becomes a constant leaf), anomaly
+    detection is on (it is checked) or forward mode is on (it gets its tangent)."""
+    if Modes.tangents():
+        tangent = forward.tangent(t._op, t, args, t._params)
+        if tangent is not None:
+            w = _new(TangentTensor)
+            w._data, w._grad, w.label, w._requires_grad = t._data, t._grad, t.label, t._requires_grad
+            w._op, w._prev, w._args, w._params, w.tangent = t._op, t._prev, t._args, t._params, tangent
+            t = w
     if Modes.anomaly():
         check_new_node(t)
     if not Modes.recording():
         t._requires_grad, t._op, t._prev, t._args, t._params = False, "", (), (), _NO_PARAMS
+    return t
 
 
 def _leaf(data: np.ndarray) -> Tensor:
@@ -208,7 +219,6 @@ class Tensor(Composites, Reductions, Shapes, InPlace, NumpyInterop, Gradients):
     # The array and its gradient live in _data and _grad; .data and .grad show them as Tensors
     # sharing their memory, as PyTorch's do.
     __slots__ = ("_data", "_grad", "_requires_grad", "label", "_op", "_prev", "_args", "_params")
-    __array_ufunc__ = None  # numpy defers to our reflected operators: ndarray + Tensor works
 
     _data: np.ndarray
     _grad: Any  # an ndarray or None (a Tensor node while grad(create_graph=True) runs)
@@ -562,3 +572,11 @@ def _to_array(data: Any, what: str = "Tensor") -> np.ndarray:
         found = kinds.get(arr.dtype.kind, str(arr.dtype))
         raise TypeError(f"{what}: data must be real numbers (ints, floats or bools), got {found}")
     return arr
+
+
+class TangentTensor(Tensor):
+    """A Tensor carrying its tangent (forward mode, while `autograd.func.jvp` runs): the
+    derivative of its values along the jvp's direction."""
+
+    __slots__ = ("tangent",)
+    tangent: Any

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from autograd import engine
+from autograd import engine, forward
 from autograd.anomaly import check_new_node
 from autograd.composite import Composites
 from autograd.modes import Modes
@@ -44,12 +44,24 @@ def _node(data: float, op: Op, a: Any, b: Any = None) -> Value:
     v._op = op
     v._a = a
     v._b = b
-    if Modes.special:  # some thread has grad mode off or anomaly detection on
+    if Modes.special:  # some thread has grad mode off, anomaly detection or forward mode on
+        if Modes.tangents():
+            v = _with_tangent(v, (a,) if b is None else (a, b))
         if Modes.anomaly():
             check_new_node(v)
         if not Modes.recording():
             v._op, v._a, v._b = NO_GRAPH, None, None
     return v
+
+
+def _with_tangent(v: Value, operands: tuple[Any, ...]) -> Value:
+    """``v`` with its tangent, if its operands carry some (forward mode: autograd.forward)."""
+    t = forward.tangent(v._op, v, operands, {})
+    if t is None:
+        return v
+    w = _new(TangentValue)
+    w.data, w.grad, w.label, w._op, w._a, w._b, w.tangent = v.data, v.grad, v.label, v._op, v._a, v._b, t
+    return w
 
 
 def _binary(name: str) -> Callable[[Value, Any], Any]:
@@ -191,3 +203,11 @@ class Value(Composites, ValueProtocol):
 Value._data = Value.__dict__["data"]
 Value._grad = Value.__dict__["grad"]
 Value._requires_grad = True
+
+
+class TangentValue(Value):
+    """A Value carrying its tangent (forward mode, while `autograd.func.jvp` runs): the
+    derivative of its value along the jvp's direction."""
+
+    __slots__ = ("tangent",)
+    tangent: Any

@@ -22,6 +22,7 @@ from autograd.viz.graph import (
     is_array,
     op_label,
     relative,
+    shape_name,
     summary,
 )
 from autograd.viz.plan import Plan, choose_plan, module_outputs
@@ -219,8 +220,9 @@ class _Drawing:
             name = ""  # #k only where sentences call a value so: step pictures and the step page
         array = is_array(node)
         fields = [shorten(name)] if name else []
-        if array:
-            fields.append(f"{tuple(node._data.shape)} {node._data.dtype}")
+        if array:  # an unnamed Tensor's name (matmul (32, 10)) says its shape already
+            shape = "" if name == shape_name(node) else f"{tuple(node._data.shape)} "
+            fields.append(f"{shape}{node._data.dtype}")
             fields.append("data " + summary(node._data, "\n"))
         else:
             fields.append("data " + self.data_text(node._data))

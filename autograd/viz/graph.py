@@ -241,6 +241,30 @@ def op_label(node: Any, fold: bool = True) -> str:
     )
 
 
+# Ops written as symbols, in words as PyTorch names them (its MulBackward0, MmBackward0, ...).
+_WORDS = {"+": "add", "*": "mul", "**": "pow", "@": "matmul", "[]": "index", "[]=": "index_put"}
+
+
+def op_word(node: Any) -> str:
+    """The op that made ``node`` as a word: ``matmul``, ``add``, ``tanh``, ``sum``."""
+    prim = primitive_of(node)
+    name = prim.name if prim is not None else str(node._op or "op")
+    numbers = [k for _, k in number_operands(node)]
+    if name == "+" and numbers and numbers[0] < 0:
+        return "sub"  # x - 1 is recorded as x + (-1)
+    if name == "*" and numbers == [-1.0]:
+        return "neg"  # -x is recorded as x · (-1)
+    return _WORDS.get(name, name)
+
+
+def shape_name(node: Any) -> str:
+    """An unnamed Tensor by its op and shape: ``matmul (32, 10)``, ``tanh (32, 200)``, a leaf
+    ``tensor (32, 30)``; a scalar's shape () is left out (``sum``)."""
+    word = op_word(node) if node._prev else "tensor"
+    shape = tuple(node._data.shape)
+    return f"{word} {shape}" if shape else word
+
+
 # --- the graph ------------------------------------------------------------------------------------
 
 
@@ -412,12 +436,15 @@ class GraphView:
         return ""
 
     def name(self, node: Any) -> str:
-        """How pictures and sentences call a node: its own name, else its formula, else ``#i``."""
+        """How pictures and sentences call a node: its own name, else its formula, else a Tensor by
+        its op and shape (``matmul (32, 10)``), a Value by its number in the graph (``#i``)."""
         own = self.own_name(node)
         if own:
             return own
         e = self.expr.get(node)
-        return e[0] if e else f"#{self.index[node]}"
+        if e:
+            return e[0]
+        return shape_name(node) if is_array(node) else f"#{self.index[node]}"
 
     def named(self, node: Any) -> Formula:
         """`name` as a formula: a given name binds tightest, ``3·x²`` as a product."""

@@ -19,6 +19,7 @@ import html
 import json
 import math
 import re
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -29,7 +30,7 @@ import numpy as np
 from autograd.viz.draw import check_rankdir, grad_norm, natural, picture, visible
 from autograd.viz.graph import GraphView, check_root, is_array, operands, primitive_of
 from autograd.viz.plan import Plan, choose_plan, module_outputs
-from autograd.viz.render import output_path, run_dot, write_file
+from autograd.viz.render import NOTEBOOK_PT, fit_width, output_path, run_dot, write_file
 from autograd.viz.steps import (
     Walk,
     backward_template,
@@ -49,12 +50,15 @@ _MAX_INPUTS = 12  # past this many leaves, a model's parameters get no input of 
 
 class BackwardPage:
     """A step page: ``html`` (one self-contained document), ``save(path)``, and inline display in
-    Jupyter (``_repr_html_``: the page in an iframe, interactive, no server)."""
+    notebooks: the page in an iframe, interactive, no server. Where scripts do not run (GitHub's
+    notebook viewer, an untrusted notebook) the cell shows ``picture`` instead: a static SVG of
+    the graph with every value and gradient, which the live page replaces when scripts run."""
 
-    def __init__(self, document: str, title: str, steps: int) -> None:
+    def __init__(self, document: str, title: str, steps: int, picture: str = "") -> None:
         self.html = document
         self.title = title
         self.steps = steps
+        self.picture = picture
 
     def save(self, path: str | Path) -> Path:
         """Write the page to ``path`` (checked first; an OSError names it). Returns the path."""
@@ -63,11 +67,34 @@ class BackwardPage:
         )
 
     def _repr_html_(self) -> str:
-        return (
+        key = f"scratchgrad-page-{uuid.uuid4().hex}"  # the script finds its own cell by it
+        still = (
+            f'<div class="scratchgrad-static">{self.picture}<p style="font-size: 0.85em; color: #555">'
+            f"{html.escape(self.title)}: the graph after the backward pass, each box with its data and "
+            "its gradient. Run the cell with scripts on (a trusted notebook) to step through it.</p></div>"
+            if self.picture
+            else ""
+        )
+        frame = (
             f'<iframe srcdoc="{html.escape(self.html, quote=True)}" title="{html.escape(self.title)}" '
-            'sandbox="allow-scripts" style="width: 100%; height: 760px; border: 1px solid #dee2e6; '
+            'sandbox="allow-scripts" hidden style="width: 100%; height: 760px; border: 1px solid #dee2e6; '
             'border-radius: 6px; resize: vertical"></iframe>'
         )
+        swap = (
+            f'<script>(function () {{ var cell = document.getElementById("{key}"); if (!cell) return; '
+            'cell.querySelector("iframe").hidden = false; '
+            'var still = cell.querySelector(".scratchgrad-static"); if (still) still.remove(); })();</script>'
+        )
+        return f'<div id="{key}" class="scratchgrad-page">{still}{frame}{swap}</div>'
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict[str, str]:
+        """The live page (HTML, with the static picture inside it) and the static picture alone
+        (SVG), for viewers that show no HTML."""
+        bundle = {"text/html": self._repr_html_(), "text/plain": repr(self)}
+        if self.picture:
+            bundle["image/svg+xml"] = self.picture
+        wanted = set(include) if include is not None else set(bundle)
+        return {k: v for k, v in bundle.items() if k in wanted - set(exclude or ())}
 
     def __repr__(self) -> str:
         return f"<BackwardPage: {self.title!r}, {self.steps} steps>"
@@ -392,7 +419,13 @@ class _Page:
             dR=html.escape(visible(d(root))),
             mode="collapsed" if self.collapsed else "steps",
         )
-        return BackwardPage(document, title, len(steps))
+        return BackwardPage(document, title, len(steps), still_picture(main))
+
+
+def still_picture(svg: str) -> str:
+    """The page's picture as a notebook shows it where scripts do not run: its ids dropped (a
+    notebook holds many), no wider than the output area."""
+    return fit_width(re.sub(r'\s(?:id|class)="[^"]*"', "", svg), NOTEBOOK_PT)
 
 
 _TEMPLATE = """<!DOCTYPE html>

@@ -6,7 +6,7 @@ import errno
 import os
 import re
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -42,28 +42,62 @@ def needs_dot() -> Iterator[None]:
         raise DotNotFoundError() from err
 
 
-class GraphPicture(graphviz.Digraph):
-    """A `graphviz.Digraph` whose rendering says how to install ``dot`` when it is missing.
+SVG_MIME, PNG_MIME = "image/svg+xml", "image/png"
 
-    Everything else is graphviz's: ``.source``, ``.pipe(format=...)``, ``.render(...)``, and the
-    ``_repr_mimebundle_`` that makes Jupyter show the picture inline (as SVG).
+
+class GraphPicture(graphviz.Digraph):
+    """A `graphviz.Digraph` whose rendering says how to install ``dot`` when it is missing, and
+    which shows itself in notebooks as SVG and as PNG, no wider than a notebook's output area.
+
+    Everything else is graphviz's: ``.source``, ``.pipe(format=...)``, ``.render(...)``. Jupyter
+    and VS Code draw the SVG; where SVG is not shown (GitHub's notebook viewer, some exports)
+    the PNG is.
     """
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         with needs_dot():
             return super().pipe(*args, **kwargs)
 
-    def _repr_image_svg_xml(self) -> str:
-        """What Jupyter shows: the SVG, no wider than a notebook's output area."""
-        return fit_width(super()._repr_image_svg_xml(), NOTEBOOK_PT)
-
     def render(self, *args: Any, **kwargs: Any) -> Any:
         with needs_dot():
             return super().render(*args, **kwargs)
 
+    def _repr_image_svg_xml(self) -> str:
+        """The SVG, no wider than a notebook's output area (its viewBox keeps the whole drawing)."""
+        return fit_width(super()._repr_image_svg_xml(), NOTEBOOK_PT)
+
+    def _repr_svg_(self) -> str:
+        return self._repr_image_svg_xml()
+
+    def _repr_png_(self) -> bytes:
+        """The PNG, at most a notebook's width, drawn at 1.5 times a plain screen's resolution so
+        that its text stays sharp where the viewer scales it (it is never shown wider than the
+        output area)."""
+        sized = self.copy()
+        sized.attr("graph", size=f"{NOTEBOOK_PT / 72:.4f},1000", dpi=str(PNG_DPI))
+        return sized.pipe(format="png")  # type: ignore[no-any-return]
+
+    def _repr_mimebundle_(
+        self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None, **_: Any
+    ) -> dict[str, Any]:
+        """SVG and PNG (both by default; ``include`` and ``exclude`` choose, as IPython asks)."""
+        wanted = set(include) if include is not None else {SVG_MIME, PNG_MIME}
+        wanted -= set(exclude or ())
+        bundle: dict[str, Any] = {}
+        if SVG_MIME in wanted:
+            bundle[SVG_MIME] = self._repr_svg_()
+        if PNG_MIME in wanted:
+            bundle[PNG_MIME] = self._repr_png_()
+        others = wanted - {SVG_MIME, PNG_MIME}
+        if others:  # JPEG: graphviz's own
+            bundle.update(super()._repr_mimebundle_(include=others))
+        return bundle
+
 
 NOTEBOOK_PT = 680.0
 """The width of a notebook's output area, in points (about 900 pixels)."""
+PNG_DPI = 144
+"""The resolution of the PNG shown in notebooks: 1.5 times the 96 of a plain screen."""
 _SIZE = re.compile(r'(<svg\b[^>]*?)\swidth="([\d.]+)pt"\s+height="([\d.]+)pt"')
 
 

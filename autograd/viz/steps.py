@@ -284,6 +284,8 @@ def _places(users: list[str]) -> str:
 def _array_template(g: TemplateView, node: Any, sent: list[tuple[Any, int]], head: str) -> str:
     me, dR = g.name(node), d(g.name(g.root))
     shape = f" (shape {tuple(np.shape(node._data))})" if np.ndim(node._data) else ""
+    if me.endswith(str(tuple(np.shape(node._data)))):  # matmul (32, 10): the name says it
+        shape = ""
     if len(sent) == 1:
         consumer = sent[0][0]
         prim = primitive_of(consumer)

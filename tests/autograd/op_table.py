@@ -85,6 +85,12 @@ def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def _put(a: Any, index: Any, b: Any) -> Any:
+    """a[index] = b, giving a (the third way to say it: as a function)."""
+    a[index] = b
+    return a
+
+
 def _torch() -> Any:
     import torch
 
@@ -351,14 +357,40 @@ ROWS: list[Row] = [
     Row("clamp", lambda a: a.clamp(-0.5, 0.7), lambda a: np.clip(a, -0.5, 0.7), UNARY, smooth=False),
     Row("clamp_min", lambda a: a.clamp(min=0.1), lambda a: np.maximum(a, 0.1), UNARY, smooth=False),
     Row("double", lambda a: a.double() * 2, lambda a: a * 2, UNARY, keeps_dtype=False),
+    Row("clone", lambda a: a.clone() * 2, lambda a: a * 2, UNARY, torch_fn=lambda a: a.clone() * 2),
     Row(
         "min_dim",
-        lambda a: a.min(dim=1),
+        lambda a: a.min(dim=1).values,
         lambda a: a.min(axis=1),
         [((3, 4),)],
-        torch_fn=lambda a: a.amin(dim=1),
+        torch_fn=lambda a: a.min(dim=1).values,
         kink=0.1,
         smooth=False,
+    ),
+    Row(
+        "max_dim_keepdim",
+        lambda a: a.max(0, keepdim=True).values * 2,
+        lambda a: a.max(axis=0, keepdims=True) * 2,
+        [((3, 4),)],
+        torch_fn=lambda a: a.max(0, keepdim=True).values * 2,
+        kink=0.1,
+        smooth=False,
+    ),
+    Row(
+        "amin",
+        lambda a: a.amin(dim=(0, 1)),
+        lambda a: a.min(axis=(0, 1)),
+        [((3, 4),)],
+        torch_fn=lambda a: a.amin(dim=(0, 1)),
+        kink=0.1,
+        smooth=False,
+    ),
+    Row(
+        "setitem",
+        lambda a, b: _put(a * 1, (slice(None), 1), b),
+        lambda a, b: _put(a.copy(), (slice(None), 1), b),
+        [((3, 4), (3,))],
+        torch_fn=lambda a, b: _put(a * 1, (slice(None), 1), b),
     ),
     Row("var", lambda a: a.var(dim=1), lambda a: a.var(axis=1, ddof=1), [((3, 4),), ((2, 3, 2),)]),
     Row(

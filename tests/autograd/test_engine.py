@@ -133,7 +133,7 @@ def test_grad_puts_back_what_dot_grad_held_even_after_an_error() -> None:
     t = Tensor([1.0, 2.0], requires_grad=True)
     u = (t * t).sum()
     u.backward()
-    before = t.grad.copy()
+    before = t.grad.clone()
     with pytest.raises(ValueError):
         grad(u, [t], grad_outputs=[np.ones(3)])
     (dt,) = grad(u, [t])

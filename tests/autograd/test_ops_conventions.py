@@ -46,7 +46,7 @@ def max_and_min_with_ties() -> None:
     for ours, theirs in ((lambda t: t.max(), "amax"), (lambda t: -(-t).max(), "amin")):
         x = Tensor([1.0, 3.0, 3.0, 1.0], requires_grad=True)
         ours(x).backward()
-        xt = torch.tensor(x.data, requires_grad=True)
+        xt = torch.tensor(np.asarray(x.data), requires_grad=True)
         getattr(xt, theirs)().backward()
         assert x.grad.tolist() == xt.grad.tolist()
 
@@ -121,7 +121,7 @@ def cross_entropy_with_inf_logits() -> None:
     x = Tensor([[0.0, -math.inf, 1.0]], requires_grad=True)
     loss = nn.functional.cross_entropy(x, np.array([0]))
     loss.backward()
-    xt = torch.tensor(x.data, requires_grad=True)
+    xt = torch.tensor(np.asarray(x.data), requires_grad=True)
     ref = torch.nn.functional.cross_entropy(xt, torch.tensor([0]))
     ref.backward()
     assert loss.item() == pytest.approx(ref.item(), rel=1e-15) and math.isfinite(loss.item())

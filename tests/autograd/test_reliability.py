@@ -150,7 +150,7 @@ def test_numpy_cannot_silently_drop_a_graph() -> None:
     [
         (lambda: Value(10**400), ValueError, "an int of 1329 bits is too large"),
         (lambda: Tensor([1.0, 2.0])[[[0, 1], [1]]], ValueError, "ragged"),
-        (lambda: Tensor([1.0]).sum(keepdims="yes"), TypeError, "sum: keepdims must be a bool"),
+        (lambda: Tensor([1.0]).sum(keepdims="yes"), TypeError, "sum: keepdim must be a bool"),
         (
             lambda: gradcheck(lambda v: v * v, [Value(1.0)], eps=0),
             ValueError,
