@@ -230,6 +230,27 @@ VAR = primitive(
     jvp=_var_jvp,
 )
 
+
+def _cumsum(x: Any, axis: int) -> Any:
+    return np.cumsum(x, axis=axis) if _is_array(x) else CUMSUM(x, axis=axis)
+
+
+def _cumsum_rule(g: Any, out: Any, a: Any, *, axis: int) -> Any:
+    """Element i of the input is in every running sum from i on: its gradient is the sum of g
+    from i to the end (a running sum taken backwards)."""
+    backwards = (slice(None),) * axis + (slice(None, None, -1),)
+    return _index(_cumsum(_index(g, backwards), axis), backwards)
+
+
+CUMSUM = primitive(
+    "cumsum",
+    arrays=lambda a, *, axis: np.cumsum(a, axis=axis),
+    rules=[_cumsum_rule],
+    kind="reduction",
+    derivatives=["1 for each later sum"],
+    jvp=lambda t, out, a, *, axis: _cumsum(t[0], axis),
+)
+
 # --- shapes and indexing -------------------------------------------------------------------------
 
 RESHAPE = primitive(

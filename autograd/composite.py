@@ -7,7 +7,7 @@ any order.
 
 >>> from autograd import Value, Tensor
 >>> (Value(6.0) / 3).data, (Tensor([6.0]) / 3).data
-(2.0, array([2.]))
+(2.0, Tensor([2.]))
 """
 
 from __future__ import annotations

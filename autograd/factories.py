@@ -7,13 +7,13 @@ precision is the default, and ``dtype=autograd.float32`` is one word away). ``ra
 ``randint`` and nn's initialisation draw from one generator that `manual_seed` resets.
 
 >>> import autograd
->>> autograd.manual_seed(0)
+>>> _ = autograd.manual_seed(0)
 >>> autograd.zeros(2, 3).shape, autograd.arange(4).tolist(), autograd.randn(2, dtype=autograd.float32).dtype
 ((2, 3), [0, 1, 2, 3], dtype('float32'))
 >>> x = autograd.ones(2, requires_grad=True)
 >>> autograd.stack([x, 2 * x]).sum().backward()
 >>> x.grad
-array([3., 3.])
+Tensor([3., 3.])
 """
 
 from __future__ import annotations
@@ -118,6 +118,7 @@ def tensor(data: Any, *, dtype: Any = None, requires_grad: bool = False, default
     the default float dtype (float64 here; scratchgrad's is float32), ints int64, bools bool;
     arrays and Tensors keep their dtype; ``dtype=`` chooses.
 
+    >>> import autograd
     >>> autograd.tensor([[1, 2], [3, 4]]).dtype, autograd.tensor([0.5]).dtype
     (dtype('int64'), dtype('float64'))
     """
@@ -205,6 +206,7 @@ def eye(n: int, m: int | None = None, *, dtype: Any = None, requires_grad: bool 
 def randn(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal numbers, PyTorch's for the same seed (float64 by default here).
 
+    >>> import autograd
     >>> g = autograd.Generator().manual_seed(0)
     >>> autograd.randn(3, generator=g, dtype=autograd.float32).tolist()  # torch.randn(3, generator=g)
     [1.5409960746765137, -0.293428897857666, -2.1787893772125244]
@@ -225,6 +227,7 @@ def randint(
     """Integers in [low, high) (``randint(high, size)`` is from 0, as PyTorch's), int64 by
     default, PyTorch's for the same seed.
 
+    >>> import autograd
     >>> g = autograd.Generator().manual_seed(2147483647)
     >>> autograd.randint(0, 27, (5,), generator=g).tolist()
     [0, 26, 16, 12, 5]
@@ -249,6 +252,7 @@ def multinomial(input: Any, num_samples: int, replacement: bool = False, *, gene
     """``num_samples`` indices drawn by the weights ``input`` (1-D, or 2-D row by row), with or
     without replacement, PyTorch's for the same seed (makemore samples names this way).
 
+    >>> import autograd
     >>> g = autograd.Generator().manual_seed(2147483647)
     >>> autograd.multinomial(autograd.tensor([0.6, 0.3, 0.1]), 1, generator=g).tolist()
     [0]

@@ -51,7 +51,7 @@ def tangent(op: Any, out: Any, operands: Sequence[Any], params: dict[str, Any]) 
     jvp's tangent can be differentiated again)."""
     tangents = [getattr(x, "tangent", None) for x in operands]
     prim = getattr(op, "primitive", None)
-    if prim is None or tangents.count(None) == len(tangents):
+    if prim is None or all(t is None for t in tangents):
         return None
     nodes = Modes.recording()
     value = out if nodes else out._data

@@ -31,7 +31,7 @@ from autograd import engine
 from autograd.forward import forward_mode
 from autograd.modes import Modes, enable_grad, no_grad
 from autograd.node import Node
-from autograd.tensors import TangentTensor, Tensor
+from autograd.tensors import Tensor
 from autograd.value import TangentValue, Value
 
 __all__ = ["grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp", "vjp"]
@@ -251,7 +251,7 @@ def _dual(p: Any, t: Any, i: int) -> Any:
         d = object.__new__(TangentValue)
         d.data, d.grad, d.label, d._op, d._a, d._b = x.data, x.grad, x.label, x._op, x._a, x._b
     else:
-        d = object.__new__(TangentTensor)
+        d = object.__new__(Tensor)
         d._data, d._grad, d.label, d._requires_grad = x._data, x._grad, x.label, x._requires_grad
         d._op, d._prev, d._args, d._params = x._op, x._prev, x._args, x._params
     d.tangent = tangent
@@ -263,7 +263,7 @@ def _input(p: Any, i: int) -> Any:
     x = _node(p, i)
     if x._requires_grad:
         return x
-    if isinstance(x, TangentTensor):
+    if getattr(x, "tangent", None) is not None:
         return _dual(Tensor(x._data, requires_grad=True), x.tangent, i)
     return Tensor(x._data, requires_grad=True)
 

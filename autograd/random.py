@@ -50,6 +50,9 @@ __all__ = [
     "exponential_",
     "bernoulli",
     "dropout_mask",
+    "fma",
+    "CAPABILITY",
+    "FUSED",
 ]
 
 _N, _M = 624, 397  # mt19937: state words, shift
@@ -77,10 +80,10 @@ def _capability() -> str:
     return "avx2" if {"avx2", "fma"} <= flags else "default"
 
 
-_CAPABILITY = _capability()
+CAPABILITY = _capability()
 # Measured against torch: its compiled kernels fuse x*y+z into one FMA (one rounding), except in
 # the DEFAULT (pre-AVX2) build, where only the 16-wide normal fill does.
-_FUSED = _CAPABILITY != "default"
+FUSED = CAPABILITY != "default"
 
 
 # ---------------------------------------------------------------- the mt19937 engine
@@ -177,8 +180,9 @@ class Generator:
             self._next, self._left, n = self._next + k, self._left - k, n - k
         return _temper(np.concatenate(parts)) if parts else np.empty(0, np.uint32)
 
-    def _words64(self, n: int) -> np.ndarray:
-        """torch's random64(): two draws, the first one high."""
+    def random64(self, n: int) -> np.ndarray:
+        """``n`` draws of torch's random64() (uint64): two 32-bit draws each, the first one high.
+        (``torch.empty((), dtype=torch.int64).random_(generator=g)`` is the first % 2**63.)"""
         w = self._words(2 * n).astype(np.uint64)
         return (w[0::2] << np.uint64(32)) | w[1::2]
 
@@ -186,7 +190,7 @@ class Generator:
         """U[0, 1): float32 takes 24 bits of one draw, float64 53 bits of a 64-bit draw."""
         if dtype == f32:
             return (self._words(n) & np.uint32(0xFFFFFF)).astype(f32) * f32(2.0**-24)
-        return (self._words64(n) & np.uint64(2**53 - 1)).astype(f64) * 2.0**-53
+        return (self.random64(n) & np.uint64(2**53 - 1)).astype(f64) * 2.0**-53
 
 
 default_generator = Generator()
@@ -265,7 +269,7 @@ def _add_round_odd(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where((err != 0) & even, np.nextafter(s, np.copysign(np.inf, err)), s)
 
 
-def _fma(a: np.ndarray, b: object, c: object) -> np.ndarray:
+def fma(a: np.ndarray, b: object, c: object) -> np.ndarray:
     """a*b + c rounded once, in a's dtype: what the FMA instruction torch's kernels use gives."""
     a64, b64, c64 = np.asarray(a, f64), np.asarray(b, f64), np.asarray(c, f64)
     if a.dtype == f32:  # float32 products are exact in float64, so...
@@ -283,12 +287,12 @@ def _fma(a: np.ndarray, b: object, c: object) -> np.ndarray:
     return s + _add_round_odd(s_err, p_err)
 
 
-def _scale(x: np.ndarray, std: float, mean: float, fused: bool = _FUSED) -> np.ndarray:
+def _scale(x: np.ndarray, std: float, mean: float, fused: bool = FUSED) -> np.ndarray:
     """x * std + mean as torch's compiled kernels compute it."""
     if std == 1 and mean == 0:
         return x
     s, m = x.dtype.type(std), x.dtype.type(mean)
-    return _fma(x, s, m) if fused else x * s + m
+    return fma(x, s, m) if fused else x * s + m
 
 
 # ---------------------------------------------------------------- normals
@@ -301,7 +305,7 @@ _COS_P = (2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2)
 def _horner(coefs: tuple[float, ...], x: np.ndarray) -> np.ndarray:
     y = np.full_like(x, coefs[0])
     for c in coefs[1:]:
-        y = _fma(y, x, f32(c))  # GCC fuses each mul+add of the polynomial
+        y = fma(y, x, f32(c))  # GCC fuses each mul+add of the polynomial
     return y
 
 
@@ -314,7 +318,7 @@ def _log_avx2(x: np.ndarray) -> np.ndarray:
     e = e - small.astype(f32)
     m = (m - f32(1)) + np.where(small, m, f32(0))
     z = m * m
-    y = _fma(_horner(_LOG_P, m) * m, z, e * f32(-2.12194440e-4))
+    y = fma(_horner(_LOG_P, m) * m, z, e * f32(-2.12194440e-4))
     y = y - z * f32(0.5)
     return (m + y) + e * f32(0.693359375)
 
@@ -325,10 +329,10 @@ def _sincos_avx2(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     j = (j + 1) & ~1
     y = j.astype(f32)
     for piece in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8):
-        x = _fma(y, f32(piece), x)  # x - j*pi/4, pi/4 split in three pieces
+        x = fma(y, f32(piece), x)  # x - j*pi/4, pi/4 split in three pieces
     z = x * x
-    cos = _fma(_horner(_COS_P, z) * z, z, -(z * f32(0.5))) + f32(1)
-    sin = _fma(_horner(_SIN_P, z) * z, x, x)
+    cos = fma(_horner(_COS_P, z) * z, z, -(z * f32(0.5))) + f32(1)
+    sin = fma(_horner(_SIN_P, z) * z, x, x)
     swap = (j & 2) != 0  # octants where sine and cosine trade polynomials
     s, c = np.where(swap, cos, sin), np.where(swap, sin, cos)
     return np.where((j & 4) != 0, -s, s), np.where(((j - 2) & 4) == 0, -c, c)
@@ -337,7 +341,7 @@ def _sincos_avx2(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _box_muller_16(u: np.ndarray, std: float, mean: float) -> np.ndarray:
     """torch's normal_fill_16 on rows of 16 uniforms: 8 radii/angles give 8 cosines then 8 sines."""
     u1, u2 = 1 - u[:, :8], u[:, 8:]  # 1 - u lies in (0, 1], safe for log
-    if u.dtype == f32 and _CAPABILITY == "avx2":
+    if u.dtype == f32 and CAPABILITY == "avx2":
         r = np.sqrt(f32(-2) * _log_avx2(u1))
         sin, cos = _sincos_avx2(f32(2 * math.pi) * u2)
         n1, n2 = r * cos, r * sin
@@ -421,7 +425,7 @@ def randint(
     if low < -(2**63) or high > 2**63 - 1:
         raise ValueError(f"randint bounds must fit in int64, got [{low}, {high})")
     span, n = high - low, math.prod(dims)
-    words = gen._words64(n) if span >= 2**32 else gen._words(n).astype(np.uint64)
+    words = gen.random64(n) if span >= 2**32 else gen._words(n).astype(np.uint64)
     values = (words % np.uint64(span) + np.uint64(low % 2**64)).view(np.int64)  # wraps as C++
     return values.reshape(dims).astype(dtype)
 
@@ -437,7 +441,7 @@ def randperm(n: int, generator: Gen = None) -> np.ndarray:
         for i, k in enumerate(z):
             perm[i], perm[i + k] = perm[i + k], perm[i]
         return np.array(perm, np.int64)
-    picks = gen._words64(n) % np.arange(1, n + 1, dtype=np.uint64)  # huge n: "inside-out"
+    picks = gen.random64(n) % np.arange(1, n + 1, dtype=np.uint64)  # huge n: "inside-out"
     out = np.empty(n, np.int64)  # shuffle with 64-bit draws (slow here, but rare)
     for start in range(0, n, 1 << 20):
         for i, k in enumerate(picks[start : start + (1 << 20)].tolist(), start):

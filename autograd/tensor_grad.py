@@ -9,7 +9,7 @@ the operand's `Gradients._accumulate`, which sums a broadcast gradient back to t
 >>> w = Tensor([1.0, 2.0], requires_grad=True)
 >>> (w * Tensor([[1.0], [10.0]])).sum().backward()   # broadcast to (2, 2), summed back to (2,)
 >>> w.grad
-array([11., 11.])
+Tensor([11., 11.])
 """
 
 from __future__ import annotations
@@ -59,6 +59,18 @@ class Gradients:
         Tensor has a single element. Gradients add up over repeated calls, as in PyTorch.
         """
         engine.backward(self, grad)  # type: ignore[arg-type]
+
+    @property
+    def is_leaf(self) -> bool:
+        """True unless an op that records the graph made this Tensor (PyTorch's meaning: only
+        leaves that require grad get ``.grad`` from ``backward()``)."""
+        return not self._op
+
+    @property
+    def grad_fn(self) -> Any:
+        """The op that made this Tensor in the graph (its primitive is ``.primitive``), or None
+        for a leaf."""
+        return self._op or None
 
     def detach(self) -> Tensor:
         """A new leaf sharing this data, cut off from the graph."""

@@ -38,6 +38,18 @@ if TYPE_CHECKING:
 __all__ = ["InPlace"]
 
 
+def _recorded(t: Any, other: Any) -> bool:
+    """Whether changing ``t`` with ``other`` makes a new node: a graph records it, or a jvp
+    carries tangents through it."""
+    if t._requires_grad or getattr(other, "_requires_grad", False):
+        return Modes.recording() or _tangents(t, other)
+    return bool(Modes.special) and _tangents(t, other)
+
+
+def _tangents(t: Any, other: Any) -> bool:
+    return Modes.tangents() and (hasattr(t, "tangent") or hasattr(other, "tangent"))
+
+
 class InPlace:
     """The in-place operations of `Tensor` (a mixin: see the module docstring)."""
 
@@ -49,6 +61,7 @@ class InPlace:
     _prev: Any
     _args: Any
     _params: Any
+    tangent: Any
 
     if TYPE_CHECKING:
 
@@ -60,14 +73,17 @@ class InPlace:
         @staticmethod
         def _apply(prim: Any, operands: tuple[Any, ...], params: dict[str, Any]) -> Tensor: ...
 
-    def _changed(self, what: str, other: Any, compute: Callable[[Any, Any], Any]) -> Tensor:
-        """``self`` set to ``compute(self, other)``: in its array, or as the new node (see above)."""
+    def _changed(
+        self, what: str, other: Any, compute: Callable[[Any, Any], Any], ufunc: Any = None
+    ) -> Tensor:
+        """``self`` set to ``compute(self, other)``: in its array, or as the new node (see above).
+        ``ufunc`` computes the same in the array directly (``p.data -= lr * p.grad`` in every
+        step of training: numpy writes into the array, no Tensor is made)."""
         if other is NotImplemented:
             raise TypeError(f"{what}: cannot combine a Tensor with this operand in place")
-        recorded = Modes.recording() and (
-            self._requires_grad or bool(getattr(other, "_requires_grad", False))
-        )
-        if not recorded:
+        if not _recorded(self, other):
+            if ufunc is not None:
+                return self._into_array(what, ufunc, getattr(other, "_data", other))
             result = compute(self._constant(self._data), other)._data
             if result.shape != self._data.shape:
                 raise ValueError(
@@ -92,42 +108,63 @@ class InPlace:
             self._args,
             self._params,
         )
+        if getattr(self, "tangent", None) is not None:
+            old.tangent = self.tangent
         new = compute(old, other)
         self._data, self._grad, self._requires_grad = new._data, None, new._requires_grad  # type: ignore[misc]
         self._op, self._prev, self._args, self._params = new._op, new._prev, new._args, new._params
+        if getattr(new, "tangent", None) is not None:
+            self.tangent = new.tangent
+        return self  # type: ignore[return-value]
+
+    def _into_array(self, what: str, ufunc: Any, b: Any) -> Tensor:
+        a = self._data
+        try:
+            ufunc(a, b, out=a, casting="same_kind")
+        except ValueError:
+            raise ValueError(
+                f"{what}: an operand of shape {np.shape(b)} would not give the tensor's shape {a.shape}"
+            ) from None
+        except TypeError:
+            found = np.result_type(a, b, 1.0) if ufunc is np.true_divide else np.result_type(a, b)
+            raise TypeError(f"{what}: a {found} result cannot go into a {a.dtype} tensor in place") from None
         return self  # type: ignore[return-value]
 
     def __iadd__(self, other: Any) -> Tensor:
-        return self._changed("+=", self._operand(other, "add"), lambda a, b: a + b)
+        return self._changed("+=", self._operand(other, "add"), lambda a, b: a + b, np.add)
 
     def __isub__(self, other: Any) -> Tensor:
-        return self._changed("-=", self._operand(other, "sub"), lambda a, b: a - b)
+        return self._changed("-=", self._operand(other, "sub"), lambda a, b: a - b, np.subtract)
 
     def __imul__(self, other: Any) -> Tensor:
-        return self._changed("*=", self._operand(other, "mul"), lambda a, b: a * b)
+        return self._changed("*=", self._operand(other, "mul"), lambda a, b: a * b, np.multiply)
 
     def __itruediv__(self, other: Any) -> Tensor:
-        return self._changed("/=", self._operand(other, "div"), lambda a, b: a / b)
+        return self._changed("/=", self._operand(other, "div"), lambda a, b: a / b, np.true_divide)
 
     def add_(self, other: Any, alpha: float = 1.0) -> Tensor:
         """``self += alpha * other``, in place."""
-        return self._changed("add_", self._operand(other, "add"), lambda a, b: a + b * alpha)
+        return self._changed("add_", self._operand(other, "add"), lambda a, b: a + b * alpha, np.add if alpha == 1 else None)
 
     def sub_(self, other: Any, alpha: float = 1.0) -> Tensor:
         """``self -= alpha * other``, in place."""
-        return self._changed("sub_", self._operand(other, "sub"), lambda a, b: a - b * alpha)
+        return self._changed("sub_", self._operand(other, "sub"), lambda a, b: a - b * alpha, np.subtract if alpha == 1 else None)
 
     def mul_(self, other: Any) -> Tensor:
         """``self *= other``, in place."""
-        return self._changed("mul_", self._operand(other, "mul"), lambda a, b: a * b)
+        return self._changed("mul_", self._operand(other, "mul"), lambda a, b: a * b, np.multiply)
 
     def div_(self, other: Any) -> Tensor:
         """``self /= other``, in place."""
-        return self._changed("div_", self._operand(other, "div"), lambda a, b: a / b)
+        return self._changed("div_", self._operand(other, "div"), lambda a, b: a / b, np.true_divide)
 
     def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:
         """``clamp``, in place."""
         return self._changed("clamp_", 0.0, lambda a, _: a.clamp(min, max))
+
+    def masked_fill_(self, mask: Any, value: Any) -> Tensor:
+        """``masked_fill``, in place."""
+        return self._changed("masked_fill_", self._operand(value, "masked_fill_"), lambda a, v: a.masked_fill(mask, v))
 
     def zero_(self) -> Tensor:
         """Every element 0, in place."""
@@ -182,10 +219,7 @@ class InPlace:
             raise TypeError(
                 f"setitem: the value must be a Tensor, an array or a number, got {type(value).__name__}"
             )
-        recorded = Modes.recording() and (
-            self._requires_grad or bool(getattr(operand, "_requires_grad", False))
-        )
-        if not recorded:
+        if not _recorded(self, operand):
             self._set_numbers("setitem", index, getattr(operand, "_data", operand))
             return
         put = _REGISTRY["[]="]

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from autograd.devices import CPU, KNOWN, check_cpu
+from autograd.devices import device as device_type
 from autograd.primitive import _REGISTRY
 
 if TYPE_CHECKING:
@@ -247,15 +249,14 @@ class NumpyInterop:
         >>> Tensor([1.5], requires_grad=True).to("float32").dtype, Tensor([1.0]).to("cpu").dtype
         (dtype('float32'), dtype('float64'))
         """
-        for x in where:  # .to("cpu"), .to(dtype), .to("cpu", dtype)
-            if isinstance(x, str) and x.split(":")[0] in ("cpu", "cuda", "mps", "xpu", "meta"):
+        for x in where:  # .to("cpu"), .to(dtype), .to("cpu", dtype), .to(other_tensor)
+            if isinstance(x, device_type) or isinstance(x, str) and x.split(":")[0] in KNOWN:
                 device = x
-            elif getattr(x, "type", None) in ("cpu", "cuda", "mps") and not isinstance(x, np.dtype):
-                device = x.type
+            elif isinstance(x, NumpyInterop):
+                dtype = x._data.dtype
             else:
                 dtype = x
-        if device is not None and str(getattr(device, "type", device)).split(":")[0] != "cpu":
-            raise ValueError(f"to: only the CPU is here, got device {device!r}")
+        check_cpu("to", device)
         if dtype is None:
             return self  # type: ignore[return-value]
         try:
@@ -270,6 +271,36 @@ class NumpyInterop:
             return self._constant(self._data.astype(kind))
         return self._apply1(_REGISTRY["cast"], dtype=kind)
 
+    @property
+    def device(self) -> device_type:
+        """Where the Tensor lives: always the CPU here (``t.device == "cpu"``)."""
+        return CPU
+
+    def type_as(self, other: Any) -> Tensor:
+        """This Tensor as ``other``'s dtype (``.to(other.dtype)``)."""
+        if not isinstance(other, NumpyInterop):
+            raise TypeError(f"type_as: expected a Tensor, got {type(other).__name__}")
+        return self.to(other._data.dtype)
+
+    def new_zeros(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        """Zeros of ``size``, of this Tensor's dtype unless ``dtype`` is given (a new leaf)."""
+        return self._new_full("new_zeros", size, 0, dtype, requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        """Ones of ``size``, of this Tensor's dtype unless ``dtype`` is given (a new leaf)."""
+        return self._new_full("new_ones", size, 1, dtype, requires_grad)
+
+    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        """``fill_value`` everywhere in ``size``, of this Tensor's dtype unless ``dtype`` is given."""
+        return self._new_full("new_full", (size,), fill_value, dtype, requires_grad)
+
+    def _new_full(self, what: str, size: tuple[Any, ...], value: Any, dtype: Any, requires_grad: bool) -> Tensor:
+        shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+        if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 0 for n in shape):
+            raise ValueError(f"{what}: the size must be whole numbers >= 0, got {size!r}")
+        data = np.full(shape, value, dtype=self._data.dtype if dtype is None else np.dtype(dtype))
+        return type(self)(data, requires_grad=requires_grad)  # type: ignore[call-arg]
+
     def type(self, dtype: Any = None) -> Any:
         """As ``dtype`` (PyTorch's ``.type(torch.float)``), or with no argument the type's name."""
         return self._data.dtype.name if dtype is None else self.to(dtype)
@@ -280,9 +311,7 @@ class NumpyInterop:
 
     def clone(self) -> Tensor:
         """A copy with its own memory, in the graph (its gradient flows back to this one)."""
-        if self._requires_grad:
-            return self._apply1(_REGISTRY["cast"], dtype=self._data.dtype)  # (astype copies)
-        return self._constant(self._data.copy())
+        return self._apply1(_REGISTRY["cast"], dtype=self._data.dtype)  # (astype copies)
 
     def all(self, dim: Any = None) -> Tensor:
         """Whether every element is nonzero (along ``dim``), a bool Tensor."""

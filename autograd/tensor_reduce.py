@@ -1,5 +1,5 @@
 """Tensor reductions and normalisations: ``sum mean max min var std argmax argmin softmax
-log_softmax``.
+log_softmax``, and the running and ordering ones: ``cumsum sort topk``.
 
 ``sum``, ``max``, ``softmax`` and ``log_softmax`` are one line over their primitives
 (`autograd.array_ops`) after checking the axis; ``mean``, ``min``, ``var`` and ``std`` are
@@ -8,7 +8,7 @@ Mixed into `autograd.tensors.Tensor`.
 
 >>> from autograd import Tensor
 >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).sum(dim=0).data
-array([4., 6.])
+Tensor([4., 6.])
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from autograd.primitive import Primitive
     from autograd.tensors import Tensor
 
-__all__ = ["Axis", "MaxMin", "Reductions", "normalize_axes", "one_axis"]
+__all__ = ["Axis", "ValuesIndices", "Reductions", "normalize_axes", "one_axis"]
 
 Axis = int | tuple[int, ...] | list[int] | None
 
@@ -73,9 +73,9 @@ def _keep(op: str, keepdims: Any) -> bool:
     return bool(keepdims)
 
 
-class MaxMin(NamedTuple):
-    """What ``x.max(dim)`` and ``x.min(dim)`` return, as PyTorch: the values, and the index of
-    each (the first, at a tie)."""
+class ValuesIndices(NamedTuple):
+    """What ``x.max(dim)``, ``x.min(dim)``, ``x.sort()`` and ``x.topk(k)`` return, as PyTorch:
+    the values, and where each came from along the dim (at a tie, the first)."""
 
     values: Any
     indices: Any
@@ -104,6 +104,8 @@ class Reductions:
         def _constant(data: np.ndarray) -> Tensor: ...
 
         def __getitem__(self, index: Any) -> Tensor: ...
+
+        def gather(self, dim: int, index: Any) -> Tensor: ...
 
     def _axes(self, op: str, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> tuple[Any, bool]:
         """The axes to reduce (None: all; ``dim=()`` too, as PyTorch) and whether to keep them."""
@@ -200,12 +202,10 @@ class Reductions:
             return -values if lowest else values
         ax = one_axis(who, dim, self._data.ndim)
         indices = self._arg(who, np.argmin if lowest else np.argmax, ax, True)
-        picked = np.indices(indices.shape, sparse=True)  # every other dim as it is, this one at the index
-        index = tuple(indices._data if i == ax else p for i, p in enumerate(picked))
-        values = self[index]
+        values = self.gather(ax, indices)
         if not keep:
             values, indices = values.squeeze(ax), indices.squeeze(ax)
-        return MaxMin(values, indices)
+        return ValuesIndices(values, indices)
 
     def var(
         self,
@@ -311,3 +311,57 @@ class Reductions:
         """
         dim = dim if axis is None else axis
         return self._apply1(_REGISTRY["log_softmax"], axis=one_axis("log_softmax", dim, self._data.ndim))
+
+    def cumsum(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        """Running sums along ``dim``: element i is x[0] + ... + x[i].
+
+        >>> from autograd import Tensor
+        >>> Tensor([1.0, 2.0, 3.0]).cumsum(0).tolist()
+        [1.0, 3.0, 6.0]
+        """
+        dim = _either("cumsum", "dim", dim, "axis", axis)
+        return self._apply1(_REGISTRY["cumsum"], axis=one_axis("cumsum", dim, self._data.ndim))
+
+    def sort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> ValuesIndices:
+        """The elements along ``dim`` in order, and the index each came from (PyTorch's pair).
+        Equal elements keep their order; NaN counts as the largest, as in PyTorch. The values'
+        gradient goes back to where each came from.
+
+        >>> from autograd import Tensor
+        >>> values, indices = Tensor([3.0, 1.0, 2.0]).sort(descending=True)
+        >>> values.tolist(), indices.tolist()
+        ([3.0, 2.0, 1.0], [0, 2, 1])
+        """
+        ax = one_axis("sort", dim, self._data.ndim)
+        order = self._order(ax, descending)
+        return ValuesIndices(self.gather(ax, order), self._constant(order))
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:
+        """The ``k`` largest elements along ``dim`` (smallest if not ``largest``), in order, and
+        their indices (PyTorch's pair).
+
+        >>> from autograd import Tensor
+        >>> Tensor([1.0, 5.0, 3.0, 4.0]).topk(2).indices.tolist()
+        [1, 3]
+        """
+        ax = one_axis("topk", dim, self._data.ndim)
+        n = self._data.shape[ax]
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= n:
+            raise ValueError(f"topk: k must be an int from 0 to {n} (the size of dim {dim}), got {k!r}")
+        order = np.take(self._order(ax, largest), np.arange(k), axis=ax)
+        return ValuesIndices(self.gather(ax, order), self._constant(order))
+
+    def _order(self, ax: int, descending: bool) -> np.ndarray:
+        """The indices that sort along ``ax`` (stable; NaN last, or first when descending)."""
+        a = self._data
+        if not descending:
+            return np.argsort(a, axis=ax, kind="stable")
+        if a.dtype.kind == "b":
+            key = ~a
+        elif a.dtype.kind == "u":
+            key = np.iinfo(a.dtype).max - a
+        else:
+            key = -a
+            if a.dtype.kind == "f":
+                key[np.isnan(a)] = -np.inf  # NaN first, as PyTorch
+        return np.argsort(key, axis=ax, kind="stable")

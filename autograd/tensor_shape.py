@@ -1,5 +1,5 @@
-"""Tensor shapes and indexing: ``reshape view flatten unsqueeze squeeze transpose permute T``,
-``t[index]`` and ``masked_fill``.
+"""Tensor shapes and indexing: ``reshape view flatten unsqueeze squeeze transpose permute T
+expand repeat flip split chunk``, ``t[index]``, ``gather`` and ``masked_fill``.
 
 ``reshape``, ``transpose`` and indexing are one line over their primitives
 (`autograd.array_ops`) after the checks that name the problem; the rest are composites of them.
@@ -26,6 +26,12 @@ if TYPE_CHECKING:
     from autograd.tensors import Tensor
 
 __all__ = ["Shapes", "clean_index"]
+
+
+def _other_shape(op: str, other: Any) -> tuple[int, ...]:
+    if not isinstance(other, Shapes):
+        raise TypeError(f"{op}: expected a Tensor, got {type(other).__name__}")
+    return other._data.shape
 
 
 def _shape_arg(shape: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -183,6 +189,93 @@ class Shapes:
         """All axes reversed (the matrix transpose for 2-D)."""
         return self._apply1(_REGISTRY["transpose"], axes=tuple(range(self._data.ndim - 1, -1, -1)))
 
+    def expand(self, *sizes: Any) -> Tensor:
+        """This Tensor broadcast to ``sizes`` (-1 keeps a dimension's size; new ones go in front),
+        as PyTorch's ``expand``. The gradient sums back over the copies.
+
+        >>> from autograd import Tensor
+        >>> Tensor([[1.0], [2.0]]).expand(2, 3).tolist()
+        [[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]]
+        """
+        sizes = _shape_arg(sizes)
+        shape, lead = self._data.shape, len(sizes) - self._data.ndim
+        if lead < 0 or not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in sizes):
+            raise ValueError(f"expand: sizes {sizes} do not fit shape {shape} (one whole number per dim)")
+        target = tuple(int(shape[i - lead]) if n == -1 and i >= lead else int(n) for i, n in enumerate(sizes))
+        if any(n < 0 for n in target) or any(
+            shape[i] not in (1, target[i + lead]) for i in range(len(shape))
+        ):
+            raise ValueError(f"expand: shape {shape} cannot expand to {sizes}")
+        if target == shape:
+            return self  # type: ignore[return-value]
+        return self._apply1(_REGISTRY["broadcast"], shape=target)
+
+    def expand_as(self, other: Any) -> Tensor:
+        """``expand`` to ``other``'s shape."""
+        return self.expand(*_other_shape("expand_as", other))
+
+    def view_as(self, other: Any) -> Tensor:
+        """``view`` as ``other``'s shape."""
+        return self.reshape(*_other_shape("view_as", other))
+
+    def contiguous(self) -> Tensor:
+        """This Tensor (numpy keeps no strides PyTorch code must fix)."""
+        return self  # type: ignore[return-value]
+
+    def repeat(self, *repeats: Any) -> Tensor:
+        """The tensor tiled ``repeats[d]`` times along each dimension d (more repeats than dims
+        add dimensions in front), as PyTorch's ``repeat`` and numpy's ``tile``.
+
+        >>> from autograd import Tensor
+        >>> Tensor([1.0, 2.0]).repeat(2, 2).tolist()
+        [[1.0, 2.0, 1.0, 2.0], [1.0, 2.0, 1.0, 2.0]]
+        """
+        repeats = _shape_arg(repeats)
+        ok = all(isinstance(r, (int, np.integer)) and not isinstance(r, bool) and r >= 0 for r in repeats)
+        if not ok or len(repeats) < self._data.ndim:
+            raise ValueError(
+                f"repeat: give one count >= 0 per dimension (at least {self._data.ndim}), got {repeats}"
+            )
+        shape = (1,) * (len(repeats) - self._data.ndim) + self._data.shape
+        # Each dim of size n as (1, n), broadcast to (r, n), merged into r*n: the copies in order.
+        spread = self.reshape(*(m for n in shape for m in (1, n)))
+        tiled = spread.expand(*(m for r, n in zip(repeats, shape) for m in (r, n)))
+        return tiled.reshape(*(r * n for r, n in zip(repeats, shape)))
+
+    def flip(self, *dims: Any) -> Tensor:
+        """The elements along each of ``dims`` in reverse order."""
+        axes = normalize_axes("flip", _shape_arg(dims), self._data.ndim)
+        return self[tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(self._data.ndim))]
+
+    def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        """Pieces along ``dim``: of ``split_size`` each (the last may be smaller), or of the sizes
+        listed, as PyTorch's ``split``.
+
+        >>> from autograd import Tensor
+        >>> [t.tolist() for t in Tensor([1.0, 2.0, 3.0]).split(2)]
+        [[1.0, 2.0], [3.0]]
+        """
+        ax = one_axis("split", dim, self._data.ndim)
+        n, size = self._data.shape[ax], split_size_or_sections
+        if isinstance(size, (list, tuple)):
+            sizes = list(size)
+            if not all(isinstance(k, (int, np.integer)) and k >= 0 for k in sizes) or sum(sizes) != n:
+                raise ValueError(f"split: sizes {size} must be whole numbers adding up to {n} (dim {dim})")
+        elif isinstance(size, (int, np.integer)) and not isinstance(size, bool) and size > 0:
+            sizes = [min(size, n - i) for i in range(0, n, size)] or [0]
+        else:
+            raise ValueError(f"split: the size must be an int > 0 or a list of sizes, got {size!r}")
+        starts = np.cumsum([0, *sizes])
+        lead = (slice(None),) * ax
+        return tuple(self[(*lead, slice(int(a), int(b)))] for a, b in zip(starts, starts[1:]))
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        """``chunks`` pieces along ``dim`` (fewer if it does not divide evenly), as PyTorch's."""
+        if isinstance(chunks, bool) or not isinstance(chunks, (int, np.integer)) or chunks <= 0:
+            raise ValueError(f"chunk: chunks must be an int > 0, got {chunks!r}")
+        n = self._data.shape[one_axis("chunk", dim, self._data.ndim)]
+        return self.split(max(-(-n // int(chunks)), 1), dim)
+
     def __getitem__(self, index: Any) -> Tensor:
         """numpy indexing: ints, slices, None, ..., integer arrays and boolean masks. Gradients of
         repeated indices add up.
@@ -191,7 +284,7 @@ class Shapes:
         >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
         >>> x[[0, 0, 2]].sum().backward()
         >>> x.grad
-        array([2., 0., 1.])
+        Tensor([2., 0., 1.])
         """
         index, repeats = clean_index("index", index)
         try:
@@ -229,6 +322,26 @@ class Shapes:
                 f"masked_fill: the value's shape {fill} does not fit the tensor's {self._data.shape}"
             )
         return self._apply(_REGISTRY["where"], (value, self), {"cond": cond})
+
+    def gather(self, dim: int, index: Any) -> Tensor:
+        """out[i][j] = self[index[i][j]][j] for dim 0 (and so on): picks along ``dim`` by an
+        integer ``index`` of the same number of dimensions, as PyTorch's ``gather``. Gradients
+        of indices picked twice add up.
+
+        >>> from autograd import Tensor
+        >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).gather(1, Tensor(np.array([[1], [0]]))).tolist()
+        [[2.0], [3.0]]
+        """
+        ax = one_axis("gather", dim, self._data.ndim)
+        idx = np.asarray(getattr(index, "_data", index))
+        if idx.dtype.kind not in "iu" or idx.ndim != self._data.ndim:
+            raise ValueError(
+                f"gather: index must be integers with {self._data.ndim} dims, got {idx.dtype} with {idx.ndim}"
+            )
+        if any(m > n for i, (m, n) in enumerate(zip(idx.shape, self._data.shape)) if i != ax):
+            raise ValueError(f"gather: index shape {idx.shape} is larger than {self._data.shape} outside dim {dim}")
+        picked = np.indices(idx.shape, sparse=True)  # every other dim as it is, this one at the index
+        return self[tuple(idx if i == ax else p for i, p in enumerate(picked))]
 
     # --- joining tensors (autograd.cat and autograd.stack, and numpy's twins of them) ---------
 

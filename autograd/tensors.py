@@ -27,8 +27,8 @@ Decisions worth knowing:
 >>> y = (x * x).sum()
 >>> y.backward()
 >>> x.grad
-array([[2., 4.],
-       [6., 8.]])
+Tensor([[2., 4.],
+        [6., 8.]])
 """
 
 from __future__ import annotations
@@ -87,10 +87,7 @@ def _special(t: Tensor, args: tuple[Any, ...]) -> Tensor:
     if Modes.tangents():
         tangent = forward.tangent(t._op, t, args, t._params)
         if tangent is not None:
-            w = _new(TangentTensor)
-            w._data, w._grad, w.label, w._requires_grad = t._data, t._grad, t.label, t._requires_grad
-            w._op, w._prev, w._args, w._params, w.tangent = t._op, t._prev, t._args, t._params, tangent
-            t = w
+            t.tangent = tangent  # (a slot set only in forward mode: read with getattr)
     if Modes.anomaly():
         check_new_node(t)
     if not Modes.recording():
@@ -218,7 +215,7 @@ class Tensor(Composites, Reductions, Shapes, InPlace, NumpyInterop, Gradients):
 
     # The array and its gradient live in _data and _grad; .data and .grad show them as Tensors
     # sharing their memory, as PyTorch's do.
-    __slots__ = ("_data", "_grad", "_requires_grad", "label", "_op", "_prev", "_args", "_params")
+    __slots__ = ("_data", "_grad", "_requires_grad", "label", "_op", "_prev", "_args", "_params", "tangent")
 
     _data: np.ndarray
     _grad: Any  # an ndarray or None (a Tensor node while grad(create_graph=True) runs)
@@ -228,6 +225,7 @@ class Tensor(Composites, Reductions, Shapes, InPlace, NumpyInterop, Gradients):
     _prev: tuple[Tensor, ...]
     _args: tuple[Any, ...]
     _params: Any
+    tangent: Any  # its tangent while autograd.func.jvp runs (autograd.forward); unset otherwise
 
     def __init__(self, data: Any, requires_grad: bool = False, label: str = "") -> None:
         arr = _to_array(data)
@@ -376,7 +374,7 @@ class Tensor(Composites, Reductions, Shapes, InPlace, NumpyInterop, Gradients):
         is not real there); 0 to a negative power is inf, as in numpy.
 
         >>> (Tensor([1.0, 2.0, 3.0]) ** 2).data
-        array([1., 4., 9.])
+        Tensor([1., 4., 9.])
         """
         b = _operand(other, "pow")
         if b is not NotImplemented:
@@ -393,7 +391,7 @@ class Tensor(Composites, Reductions, Shapes, InPlace, NumpyInterop, Gradients):
         """Matrix product as ``np.matmul``: 1-D, 2-D and batched (..., n, k) @ (..., k, m).
 
         >>> (Tensor([[1.0, 2.0]]) @ Tensor([[3.0], [4.0]])).data
-        array([[11.]])
+        Tensor([[11.]])
         """
         b = _operand(other, "matmul")
         if not isinstance(b, Tensor):
@@ -572,11 +570,3 @@ def _to_array(data: Any, what: str = "Tensor") -> np.ndarray:
         found = kinds.get(arr.dtype.kind, str(arr.dtype))
         raise TypeError(f"{what}: data must be real numbers (ints, floats or bools), got {found}")
     return arr
-
-
-class TangentTensor(Tensor):
-    """A Tensor carrying its tangent (forward mode, while `autograd.func.jvp` runs): the
-    derivative of its values along the jvp's direction."""
-
-    __slots__ = ("tangent",)
-    tangent: Any

@@ -33,6 +33,7 @@ MATMUL: list[Shapes] = [
     ((4,), (2, 4, 3)),
 ]
 UNARY: list[Shapes] = [((3, 4),), ((),), ((2, 3, 2),)]
+GATHER = np.array([[3, 0, 0], [1, 2, 1], [0, 0, 3]])
 MASK = np.array([[True, False, True, True], [False, False, True, False], [True, True, False, True]])
 
 
@@ -423,6 +424,34 @@ ROWS: list[Row] = [
         lambda a: np.where(MASK, -1.5, a),
         [((3, 4),)],
         torch_fn=lambda a: a.masked_fill(_torch().from_numpy(MASK), -1.5),
+    ),
+    Row("cumsum", lambda a: a.cumsum(dim=1), lambda a: np.cumsum(a, axis=1), [((3, 4),), ((2, 3, 2),)]),
+    Row("cumsum_first_dim", lambda a: a.cumsum(0), lambda a: np.cumsum(a, axis=0), [((3, 4),)]),
+    Row(
+        "sort_descending",
+        lambda a: a.sort(dim=1, descending=True).values,
+        lambda a: -np.sort(-a, axis=1),
+        [((3, 4),), ((2, 3, 2),)],
+    ),
+    Row("topk", lambda a: a.topk(2, dim=0).values, lambda a: -np.sort(-a, axis=0)[:2], [((3, 4),)]),
+    Row(
+        "gather",
+        lambda a: a.gather(1, GATHER),
+        lambda a: np.take_along_axis(a, GATHER, 1),
+        [((3, 4),)],
+        torch_fn=lambda a: a.gather(1, _torch().from_numpy(GATHER)),
+    ),
+    Row(
+        "expand_repeat",
+        lambda a: a.expand(2, 3, 4).repeat(1, 2, 1),
+        lambda a: np.tile(np.broadcast_to(a, (2, 3, 4)), (1, 2, 1)),
+        [((3, 4),), ((3, 1),)],
+    ),
+    Row(
+        "flip_split_chunk",
+        lambda a: a.flip(0).split([1, 3], dim=1)[1] * a.chunk(2, dim=1)[0].sum(),
+        lambda a: a[::-1][:, 1:] * a[:, :2].sum(),
+        [((3, 4),)],
     ),
     # composites users write
     Row(

@@ -24,7 +24,7 @@ DTYPES = ((np.float32, torch.float32), (np.float64, torch.float64))
 # which autograd.random replays operation for operation: there, all floats must match exactly.
 # On other CPUs torch's float32 path calls libm's float functions, which we only approximate
 # (rounding the double result), so we allow 1 ulp: tolerance 1e-6 (float32), 1e-12 (float64).
-EXACT = R._CAPABILITY == "avx2"
+EXACT = R.CAPABILITY == "avx2"
 
 
 def same_floats(ours: np.ndarray, theirs: Any) -> None:
