@@ -1,5 +1,6 @@
 """The walk written out for speed: `walk_values` for Value graphs and `walk_arrays` for Tensor
-graphs, first order (what ``backward()`` and ``grad()`` run unless ``create_graph``).
+graphs, first order (what ``backward()`` and ``grad()`` run unless ``create_graph``), and
+`order_values`, the topological order of a Value graph.
 
 Each is `autograd.engine.walk` with its general step spelled out for the common shapes of a node
 (two operand slots for a Value; one or two operands for a Tensor): the same rules, called on the
@@ -16,7 +17,35 @@ from typing import Any
 
 from autograd.node import Node
 
-__all__ = ["walk_arrays", "walk_values"]
+__all__ = ["order_values", "walk_arrays", "walk_values"]
+
+
+def order_values(roots: Sequence[Any]) -> list[Any]:
+    """`autograd.engine.toposort` for Value graphs: the same order, read from a Value's two
+    operand slots (``_a``, ``_b``: a Value, a number, or None) instead of a ``_prev`` tuple
+    made for every node, which takes half the time of a scalar backward pass. The tests check
+    that both give the same order."""
+    order: list[Any] = []
+    seen: set[Any] = set()
+    for root in roots:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [root]
+        while stack:
+            v = stack[-1]
+            a = v._a
+            if a is not None and a.__class__ is not float and a not in seen:  # its first input
+                seen.add(a)
+                stack.append(a)
+                continue
+            b = v._b
+            if b is not None and b.__class__ is not float and b not in seen:  # its second
+                seen.add(b)
+                stack.append(b)
+                continue
+            order.append(stack.pop())  # all of its inputs are emitted
+    return order
 
 
 def walk_values(order: Sequence[Any]) -> None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from autograd import engine
-from autograd.array_ops import CAST, expand, sum_axes
+from autograd.array_ops import CAST, _reshape, expand, sum_axes
 
 if TYPE_CHECKING:
     from autograd.tensors import Tensor
@@ -86,24 +86,23 @@ class Gradients:
             if isinstance(g, Gradients):  # a node (grad with create_graph=True)
                 return self._accumulate_node(g)
             g = np.asarray(g)  # a numpy scalar, or a constant 0.0 from a selection
-        if g.shape != data.shape:
-            g = sum_to(g, data.shape)
         old = self._grad
-        if old is not None and old.__class__ is not _ndarray:  # a node so far (create_graph)
-            self._grad = old + g
-        elif self._prev:
-            # An intermediate result keeps the walk's array as it is (no copy; read it, do not
-            # change it in place). (0-d arrays add up to numpy scalars: made arrays again.)
-            if old is not None:
-                g = old + g
-                g = g if g.__class__ is _ndarray else np.asarray(g)
+        if g.shape != data.shape:
+            g = sum_to(g, data.shape)  # a new array, this node's to keep
+            if old is None:
+                self._grad = g if g.dtype is data.dtype else g.astype(data.dtype)
+                return None
+        if old is None:
+            # An intermediate result keeps the walk's array as it is (read it, do not change it
+            # in place); a leaf gets its own copy (optimizers update it in place), as the walk
+            # may share one array among nodes (+ passes its gradient on unchanged).
+            self._grad = g if self._prev and g.dtype is data.dtype else g.astype(data.dtype)
+        elif old.__class__ is _ndarray:
+            g = old + g  # a new array: the old one may be shared, or held by the user
+            g = g if g.__class__ is _ndarray else np.asarray(g)  # (0-d arrays add up to scalars)
             self._grad = g if g.dtype is data.dtype else g.astype(data.dtype)
-        elif old is None:
-            # A leaf gets its own array (optimizers update ._grad in place), never one the walk
-            # may share with other nodes' ._grad (+ passes its gradient on unchanged).
-            self._grad = g.astype(data.dtype)
-        else:
-            self._grad = np.asarray(np.add(old, g, dtype=data.dtype))  # (0-d arrays add up to scalars)
+        else:  # a node so far (create_graph)
+            self._grad = old + g
         return None
 
     def _accumulate_node(self, g: Any) -> None:
@@ -154,14 +153,15 @@ class Gradients:
 def sum_to(g: Any, shape: tuple[int, ...]) -> Any:
     """Sum a broadcast gradient back to an operand's shape: the one place broadcasting is undone.
     (A gradient with fewer dimensions, a constant from a selection, is broadcast up to it.)"""
+    if g.shape == shape:
+        return g
     lead = g.ndim - len(shape)
-    if lead > 0:  # axes broadcasting put in front
-        g = sum_axes(g, tuple(range(lead)), False)
-    if g.shape != shape and lead >= 0:  # axes of length 1 that broadcasting stretched
-        stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
-        g = sum_axes(g, stretched, True) if stretched else g
-    if g.shape != shape:
-        if lead >= 0 or np.broadcast_shapes(g.shape, shape) != shape:
-            raise ValueError(f"a gradient of shape {g.shape} does not fit an operand of shape {shape}")
-        g = expand(g, shape)
-    return g
+    if lead >= 0:  # the axes broadcasting put in front, and those of length 1 it stretched
+        stretched = [i + lead for i, n in enumerate(shape) if n == 1 and g.shape[i + lead] != 1]
+        axes = (*range(lead), *stretched)
+        if axes:
+            g = _reshape(sum_axes(g, axes, False), shape)
+            return np.asarray(g) if isinstance(g, np.generic) else g  # (numpy gives 0-d as scalars)
+    if lead >= 0 or np.broadcast_shapes(g.shape, shape) != shape:
+        raise ValueError(f"a gradient of shape {g.shape} does not fit an operand of shape {shape}")
+    return expand(g, shape)

@@ -144,11 +144,18 @@ class InPlace:
 
     def add_(self, other: Any, alpha: float = 1.0) -> Tensor:
         """``self += alpha * other``, in place."""
-        return self._changed("add_", self._operand(other, "add"), lambda a, b: a + b * alpha, np.add if alpha == 1 else None)
+        return self._changed(
+            "add_", self._operand(other, "add"), lambda a, b: a + b * alpha, np.add if alpha == 1 else None
+        )
 
     def sub_(self, other: Any, alpha: float = 1.0) -> Tensor:
         """``self -= alpha * other``, in place."""
-        return self._changed("sub_", self._operand(other, "sub"), lambda a, b: a - b * alpha, np.subtract if alpha == 1 else None)
+        return self._changed(
+            "sub_",
+            self._operand(other, "sub"),
+            lambda a, b: a - b * alpha,
+            np.subtract if alpha == 1 else None,
+        )
 
     def mul_(self, other: Any) -> Tensor:
         """``self *= other``, in place."""
@@ -164,7 +171,9 @@ class InPlace:
 
     def masked_fill_(self, mask: Any, value: Any) -> Tensor:
         """``masked_fill``, in place."""
-        return self._changed("masked_fill_", self._operand(value, "masked_fill_"), lambda a, v: a.masked_fill(mask, v))
+        return self._changed(
+            "masked_fill_", self._operand(value, "masked_fill_"), lambda a, v: a.masked_fill(mask, v)
+        )
 
     def zero_(self) -> Tensor:
         """Every element 0, in place."""

@@ -290,11 +290,15 @@ class NumpyInterop:
         """Ones of ``size``, of this Tensor's dtype unless ``dtype`` is given (a new leaf)."""
         return self._new_full("new_ones", size, 1, dtype, requires_grad)
 
-    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    def new_full(
+        self, size: Any, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False
+    ) -> Tensor:
         """``fill_value`` everywhere in ``size``, of this Tensor's dtype unless ``dtype`` is given."""
         return self._new_full("new_full", (size,), fill_value, dtype, requires_grad)
 
-    def _new_full(self, what: str, size: tuple[Any, ...], value: Any, dtype: Any, requires_grad: bool) -> Tensor:
+    def _new_full(
+        self, what: str, size: tuple[Any, ...], value: Any, dtype: Any, requires_grad: bool
+    ) -> Tensor:
         shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
         if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 0 for n in shape):
             raise ValueError(f"{what}: the size must be whole numbers >= 0, got {size!r}")

@@ -245,7 +245,9 @@ class Shapes:
     def flip(self, *dims: Any) -> Tensor:
         """The elements along each of ``dims`` in reverse order."""
         axes = normalize_axes("flip", _shape_arg(dims), self._data.ndim)
-        return self[tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(self._data.ndim))]
+        return self[
+            tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(self._data.ndim))
+        ]
 
     def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
         """Pieces along ``dim``: of ``split_size`` each (the last may be smaller), or of the sizes
@@ -339,7 +341,9 @@ class Shapes:
                 f"gather: index must be integers with {self._data.ndim} dims, got {idx.dtype} with {idx.ndim}"
             )
         if any(m > n for i, (m, n) in enumerate(zip(idx.shape, self._data.shape)) if i != ax):
-            raise ValueError(f"gather: index shape {idx.shape} is larger than {self._data.shape} outside dim {dim}")
+            raise ValueError(
+                f"gather: index shape {idx.shape} is larger than {self._data.shape} outside dim {dim}"
+            )
         picked = np.indices(idx.shape, sparse=True)  # every other dim as it is, this one at the index
         return self[tuple(idx if i == ax else p for i, p in enumerate(picked))]
 

@@ -19,6 +19,7 @@ label)``, ``_prev``, ``_op``, ``_backward()``, and ``==`` and hashing by identit
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -64,13 +65,22 @@ def _with_tangent(v: Value, operands: tuple[Any, ...]) -> Value:
     return w
 
 
+@functools.lru_cache(maxsize=4096)  # the usual few exponents, each Op made once
+def _power_op(prim: Primitive, k: float) -> Op:
+    """The Op of ``x ** k``, named as micrograd names it: ``'**2'``."""
+    return _named_op(prim, f"**{k:g}")
+
+
 def _binary(name: str) -> Callable[[Value, Any], Any]:
     """``a + b`` or ``a * b`` (the primitive named ``name``) for a Value ``a`` and a Value or a
     number ``b``: the hottest code of a forward pass, so written out."""
 
     def method(a: Value, b: Any) -> Any:
         prim = _REGISTRY[name]  # the primitive defined under this name now
-        if b.__class__ is Value or isinstance(b, Value):
+        cls = b.__class__
+        if cls is float:  # a number: kept as an operand, not made a node
+            return _node(prim.floats(a.data, b), prim.op, a, b)
+        if cls is Value or isinstance(b, Value):
             return _node(prim.floats(a.data, b.data), prim.op, a, b)
         try:
             k = number(b)
@@ -158,7 +168,7 @@ class Value(Composites, ValueProtocol):
         k = number(other)
         if k is None:
             return NotImplemented
-        return _node(prim.floats(self.data, k), _named_op(prim, f"**{k:g}"), self, k)  # '**2', as micrograd
+        return _node(prim.floats(self.data, k), _power_op(prim, k), self, k)
 
     def _apply1(self, prim: Primitive) -> Value:
         """A unary primitive: ``exp``, ``tanh``, ``relu``, ..."""

@@ -301,12 +301,14 @@ def test_second_derivative_of_a_linear_map_is_zero() -> None:
 
 
 def general_walk_grads(out: Value, leaves: list[Value]) -> list[float]:
-    """The leaves' gradients by the general walk, not `walk_values`."""
-    order = engine.toposort([out])
-    for n in order:
-        n.grad = 0.0
-    out.grad = 1.0
-    with detect_anomaly():  # (which runs the general walk, checking each step)
+    """The leaves' gradients by the general walk, not `walk_values`, in the general order (not
+    `order_values`'s, which must be the same)."""
+    with detect_anomaly():  # (which runs the general toposort and walk, checking each step)
+        order = engine.toposort([out])
+        assert order == engine.order_values([out])
+        for n in order:
+            n.grad = 0.0
+        out.grad = 1.0
         engine.walk(order)
     return [v.grad for v in leaves]
 
@@ -368,5 +370,7 @@ def test_random_value_graphs_agree_on_both_walks_and_in_grad(data: st.DataObject
     out = nodes[-1]
     out.backward()
     fast = [v.grad for v in leaves]
+    with detect_anomaly():
+        assert engine.toposort(nodes[-3:]) == engine.order_values(nodes[-3:])  # several roots
     assert fast == general_walk_grads(out, leaves)
     assert fast == [g.data for g in grad(out, leaves)]
