@@ -28,12 +28,12 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy autograd nn
+	$(VENV)/bin/mypy autograd nn scratchgrad demos
 
 test: $(STAMP)
 	@$(MAKE) --no-print-directory system-deps SYSTEM_DEPS="graphviz chromium"
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy autograd nn
+	$(VENV)/bin/mypy autograd nn scratchgrad demos
 	$(PY) -m pytest
 
 bench: $(STAMP)

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["CPU", "check_cpu", "device"]
+import numpy as np
+
+__all__ = ["CPU", "check_cpu", "device", "to_arguments"]
 
 KNOWN = ("cpu", "cuda", "mps", "xpu", "meta", "hpu", "xla", "mtia", "privateuseone")
 
@@ -67,13 +69,60 @@ class device:  # noqa: N801 - named like torch.device
         return hash((self.type, self.index))
 
 
-def check_cpu(op: str, where: Any) -> None:
-    """Nothing for None or the CPU; a ValueError naming ``op`` for any other device."""
+def check_cpu(who: str, where: Any) -> None:
+    """Nothing for None or the CPU; a ValueError naming ``who`` for another device (a TypeError
+    for what is not a device). PyTorch's own device objects are read by their ``type``."""
     if where is None:
         return
-    found = where if isinstance(where, device) else device(where)
-    if found.type != "cpu":
-        raise ValueError(f"{op}: only the CPU computes here, not on {str(found)!r}")
+    if not isinstance(where, device):
+        kind = where if isinstance(where, str) else getattr(where, "type", None)
+        if not isinstance(kind, str):
+            raise TypeError(
+                f"{who}: device must be a str such as 'cpu' or a device, got {type(where).__name__}"
+            )
+        where = device(kind, getattr(where, "index", None) if kind is not where else None)
+    if where.type != "cpu":
+        raise ValueError(f"{who}: only the CPU is here (numpy), got device {str(where)!r}")
+
+
+def _is_device(x: Any) -> bool:
+    if isinstance(x, str):
+        return x.split(":")[0] in KNOWN
+    return isinstance(getattr(x, "type", None), str) and not isinstance(x, (np.dtype, type))
+
+
+def to_arguments(who: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, np.dtype | None]:
+    """(device, dtype) from the arguments of PyTorch's ``.to``: a device, a dtype, both, or a
+    Tensor (its dtype); ``non_blocking`` and ``memory_format`` are accepted and change nothing.
+    The device is checked (only the CPU is here); the dtype is a numpy dtype or None.
+
+    >>> to_arguments("to", ("cpu", "float32"), {})
+    (device(type='cpu'), dtype('float32'))
+    """
+    unknown = sorted(set(kwargs) - {"device", "dtype", "non_blocking", "copy", "memory_format"})
+    if unknown:
+        raise TypeError(f"{who}: unexpected keyword arguments {unknown}")
+    where, dtype = kwargs.get("device"), kwargs.get("dtype")
+    if len(args) > 3:
+        raise TypeError(f"{who}: expected a device, a dtype or a Tensor, got {len(args)} arguments")
+    for x in args:
+        if isinstance(getattr(x, "_data", None), np.ndarray):  # a Tensor: its dtype
+            dtype = x._data.dtype
+        elif isinstance(x, (bool, np.bool_)):  # to(device, dtype, non_blocking)
+            continue
+        elif _is_device(x):
+            where = x
+        else:
+            dtype = x
+    check_cpu(who, where)
+    if where is not None:
+        where = CPU
+    if dtype is None:
+        return where, None
+    try:
+        return where, np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{who}: expected a device, a dtype or a Tensor, got {dtype!r}") from None
 
 
 CPU = device("cpu")  # where every Tensor lives (Tensor.device)

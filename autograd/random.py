@@ -28,9 +28,12 @@ import platform
 import secrets
 import struct
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import DTypeLike
+
+from autograd.devices import CPU, check_cpu
 
 __all__ = [
     "Generator",
@@ -112,18 +115,18 @@ def _check_seed(seed: object) -> int:
         raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__}")
     s = operator.index(seed)
     if not -(2**63) <= s < 2**64:
-        raise ValueError(f"manual_seed: seed must be in [-2**63, 2**64), got {s}")
+        shown = str(s) if s.bit_length() <= 256 else f"an int of {s.bit_length()} bits"
+        raise ValueError(f"manual_seed: seed must be in [-2**63, 2**64), got {shown}")
     return s % 2**64  # as torch: a negative seed counts from 2**64
 
 
 class Generator:
     """torch.Generator for the CPU: mt19937 plus the cached second normal of Box-Muller."""
 
-    device = "cpu"
+    device = CPU
 
-    def __init__(self, device: str = "cpu") -> None:
-        if str(device) != "cpu":
-            raise ValueError(f"only the 'cpu' device is supported, got {device!r}")
+    def __init__(self, device: Any = "cpu") -> None:
+        check_cpu("Generator", device)
         self.manual_seed(_DEFAULT_SEED)
 
     def manual_seed(self, seed: int) -> Generator:

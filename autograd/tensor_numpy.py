@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograd.devices import CPU, KNOWN, check_cpu
+from autograd.devices import CPU, to_arguments
 from autograd.devices import device as device_type
 from autograd.primitive import _REGISTRY
 
@@ -154,6 +154,25 @@ def _operand(t: Any, x: Any, name: str) -> Any:
     return t._operand(x, name) if isinstance(x, (np.ndarray, np.generic)) else x
 
 
+def _numbers(name: str, items: Any) -> list[Any]:
+    """``items`` with each Tensor (also inside lists and tuples) replaced by its array; TypeError
+    for a Tensor that requires grad (numpy would drop its graph)."""
+    out = []
+    for x in items:
+        if isinstance(x, NumpyInterop):
+            if x._requires_grad:
+                raise TypeError(
+                    f"np.{name} cannot work on a Tensor that requires grad without dropping its graph; "
+                    f"use the Tensor's own methods or autograd's functions (cat, stack, where, ...), "
+                    f"or np.{name}(t.detach()) for numbers"
+                )
+            x = x._data
+        elif isinstance(x, (list, tuple)):
+            x = type(x)(_numbers(name, x)) if type(x) in (list, tuple) else x
+        out.append(x)
+    return out
+
+
 class NumpyInterop:
     """Conversions and numpy dispatch of `Tensor` (a mixin: see `autograd.tensors`)."""
 
@@ -206,13 +225,12 @@ class NumpyInterop:
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         twin = _TWINS.get(func)
-        if twin is None:
-            name = getattr(func, "__name__", str(func))
-            raise TypeError(
-                f"np.{name} cannot work on Tensors without dropping their graph; use the Tensor's own "
-                f"methods or autograd's functions (cat, stack, where, ...), or np.{name}(t._data) for numbers"
-            )
-        return twin(type(self), *args, **kwargs)
+        if twin is not None:  # np.concatenate, np.where, ...: autograd's own, in the graph
+            return twin(type(self), *args, **kwargs)
+        name = getattr(func, "__name__", str(func))
+        # Any other function takes the numbers of Tensors no gradient flows through
+        # (np.allclose(t.grad, ...), np.linalg.norm(p.data)) and gives numpy's answer.
+        return func(*_numbers(name, args), **dict(zip(kwargs, _numbers(name, kwargs.values()))))
 
     def numpy(self) -> np.ndarray:
         """The data array itself (shared, not copied); refused, as PyTorch, while gradients flow
@@ -240,29 +258,20 @@ class NumpyInterop:
         """The elements as (nested) Python lists of numbers."""
         return self._data.tolist()
 
-    def to(self, *where: Any, dtype: Any = None, device: Any = None) -> Tensor:
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
         """This Tensor on ``device`` and of ``dtype`` (PyTorch's ``.to``): ``.to("cpu")`` is itself
         (there is only the CPU here; another device is an error), ``.to(float32)`` a copy of
-        another dtype, differentiable between float types, a constant for integers and bools.
+        another dtype, differentiable between float types, a constant for integers and bools;
+        ``.to(other)`` takes ``other``'s dtype.
 
         >>> from autograd import Tensor
         >>> Tensor([1.5], requires_grad=True).to("float32").dtype, Tensor([1.0]).to("cpu").dtype
         (dtype('float32'), dtype('float64'))
         """
-        for x in where:  # .to("cpu"), .to(dtype), .to("cpu", dtype), .to(other_tensor)
-            if isinstance(x, device_type) or isinstance(x, str) and x.split(":")[0] in KNOWN:
-                device = x
-            elif isinstance(x, NumpyInterop):
-                dtype = x._data.dtype
-            else:
-                dtype = x
-        check_cpu("to", device)
+        _, dtype = to_arguments("to", args, kwargs)
         if dtype is None:
             return self  # type: ignore[return-value]
-        try:
-            kind = np.dtype(dtype)
-        except TypeError:
-            raise TypeError(f"to: dtype must be a numpy dtype or its name, got {dtype!r}") from None
+        kind = dtype
         if kind.kind not in "biuf":
             raise TypeError(f"to: dtype must be a real number type, got {kind}")
         if kind == self._data.dtype:
@@ -303,7 +312,7 @@ class NumpyInterop:
         if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 0 for n in shape):
             raise ValueError(f"{what}: the size must be whole numbers >= 0, got {size!r}")
         data = np.full(shape, value, dtype=self._data.dtype if dtype is None else np.dtype(dtype))
-        return type(self)(data, requires_grad=requires_grad)  # type: ignore[call-arg]
+        return type(self)(data, requires_grad=requires_grad)  # type: ignore[call-arg, return-value]
 
     def type(self, dtype: Any = None) -> Any:
         """As ``dtype`` (PyTorch's ``.type(torch.float)``), or with no argument the type's name."""

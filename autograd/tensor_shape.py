@@ -344,7 +344,7 @@ class Shapes:
             raise ValueError(
                 f"gather: index shape {idx.shape} is larger than {self._data.shape} outside dim {dim}"
             )
-        picked = np.indices(idx.shape, sparse=True)  # every other dim as it is, this one at the index
+        picked: Any = np.indices(idx.shape, sparse=True)  # every other dim as it is, this one at the index
         return self[tuple(idx if i == ax else p for i, p in enumerate(picked))]
 
     # --- joining tensors (autograd.cat and autograd.stack, and numpy's twins of them) ---------

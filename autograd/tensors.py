@@ -84,13 +84,14 @@ def _make(
 def _special(t: Tensor, args: tuple[Any, ...]) -> Tensor:
     """A new node in a thread where grad mode is off (it becomes a constant leaf), anomaly
     detection is on (it is checked) or forward mode is on (it gets its tangent)."""
-    if Modes.tangents():
+    modes = Modes.here()  # this thread's
+    if modes.forward and not modes.paused:
         tangent = forward.tangent(t._op, t, args, t._params)
         if tangent is not None:
             t.tangent = tangent  # (a slot set only in forward mode: read with getattr)
-    if Modes.anomaly():
+    if modes.anomaly:
         check_new_node(t)
-    if not Modes.recording():
+    if not modes.enabled:
         t._requires_grad, t._op, t._prev, t._args, t._params = False, "", (), (), _NO_PARAMS
     return t
 

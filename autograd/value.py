@@ -46,11 +46,12 @@ def _node(data: float, op: Op, a: Any, b: Any = None) -> Value:
     v._a = a
     v._b = b
     if Modes.special:  # some thread has grad mode off, anomaly detection or forward mode on
-        if Modes.tangents():
+        modes = Modes.here()  # this thread's
+        if modes.forward and not modes.paused:
             v = _with_tangent(v, (a,) if b is None else (a, b))
-        if Modes.anomaly():
+        if modes.anomaly:
             check_new_node(v)
-        if not Modes.recording():
+        if not modes.enabled:
             v._op, v._a, v._b = NO_GRAPH, None, None
     return v
 

@@ -70,7 +70,8 @@ def mlp(params: list[Any], x: Any) -> Any:
 
 
 def sgd_step(params: list[Tensor], loss: Tensor) -> float:
-    """Our backward and plain SGD update, the same for both problems."""
+    """Our backward and plain SGD update, the same for both problems (``.data`` and ``.grad``
+    share the parameter's memory, as PyTorch's: the update changes its array in place)."""
     for p in params:
         p.grad = None
     loss.backward()

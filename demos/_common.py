@@ -96,8 +96,23 @@ def graphviz_optional(what: str) -> Iterator[None]:
         print(f"warning: {what} not drawn: {err}", file=sys.stderr)
 
 
+def _bar_class() -> Any:
+    """tqdm's bar when it can show: tqdm installed (the ``demos`` extra), stderr a terminal, and
+    no test running; else None (progress then goes as lines, or nowhere)."""
+    if "PYTEST_CURRENT_TEST" in os.environ or not getattr(sys.stderr, "isatty", lambda: False)():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm
+
+
 class Progress:
-    """Prints a line at most every ``every`` steps (and at the last), so long loops are seen moving.
+    """Shows a long loop moving. On a terminal: a progress bar (tqdm) with the latest numbers
+    beside it, and a line every ``every`` steps above it. Elsewhere (a log, a notebook's output,
+    tests): only those lines. Nothing at all unless ``verbose``. ``every=0``: no lines of its own
+    (the demo writes them with `write`).
 
     >>> p = Progress("demo", total=4, every=2, verbose=True)
     >>> for step in range(4):
@@ -108,14 +123,36 @@ class Progress:
 
     def __init__(self, name: str, total: int, every: int, verbose: bool = True, label: str = "step") -> None:
         self.name, self.total, self.every, self.verbose, self.label = name, total, every, verbose, label
+        bar = _bar_class() if verbose else None
+        self.bar: Any = None
+        if bar is not None:  # cleared when done: the lines stay, the bar goes
+            self.bar = bar(total=total, desc=name, unit=label, leave=False, dynamic_ncols=True)
+        self.refresh = max(1, total // 200)  # the numbers beside the bar: 200 times a run at most
 
     def update(self, step: int, **metrics: float) -> None:
-        """Report ``step`` (counted from 0) if it is time to; ``metrics`` are printed as name value."""
+        """Step ``step`` (counted from 0) is done; ``metrics`` are shown as name value."""
         done = step + 1
-        if not self.verbose or (done % self.every and done != self.total):
+        if self.bar is not None:
+            self.bar.update(done - self.bar.n)
+            if done % self.refresh == 0 or done == self.total:
+                self.bar.set_postfix_str(_metrics(metrics), refresh=False)
+        if self.verbose and self.every and (done % self.every == 0 or done == self.total):
+            self.write(f"[{self.name}] {self.label} {done}/{self.total}  {_metrics(metrics)}".rstrip())
+        if self.bar is not None and done >= self.total:
+            self.bar.close()
+
+    def write(self, text: str) -> None:
+        """Print a line (above the bar, when there is one) when verbose."""
+        if not self.verbose:
             return
-        shown = "  ".join(f"{key.replace('_', ' ')} {value:.4g}" for key, value in metrics.items())
-        print(f"[{self.name}] {self.label} {done}/{self.total}  {shown}".rstrip(), flush=True)
+        if self.bar is not None:
+            self.bar.write(text)
+        else:
+            print(text, flush=True)
+
+
+def _metrics(metrics: Mapping[str, float]) -> str:
+    return "  ".join(f"{key.replace('_', ' ')} {value:.4g}" for key, value in metrics.items())
 
 
 def say(verbose: bool, text: str) -> None:

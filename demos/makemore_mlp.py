@@ -134,7 +134,7 @@ def split_loss(model: nn.Module, X: np.ndarray, Y: np.ndarray) -> float:
 def sample(model: nn.Module, chars: Sequence[str], rng: np.random.Generator, limit: int = 50) -> str:
     """One name, letter by letter from the model's probabilities, until it emits "."."""
     model.eval()
-    context, out = [0] * CONTEXT, []
+    context, out = [0] * CONTEXT, list[str]()
     while len(out) < limit:
         probs = nn.functional.softmax(model(np.array([context])), dim=1).numpy()[0].astype(np.float64)
         ix = int(rng.choice(len(chars), p=probs / probs.sum()))

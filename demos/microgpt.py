@@ -230,7 +230,7 @@ class TensorGPT:
         """One name, drawn a character at a time until BOS (or the block is full)."""
         ids = [tok.bos]
         while len(ids) <= BLOCK:
-            probs = sampling_probs(self.forward(ids)[-1].data, temperature)
+            probs = sampling_probs(self.forward(ids)[-1].numpy(), temperature)
             nxt = int(rng.choice(tok.vocab, p=probs))
             if nxt == tok.bos:
                 break

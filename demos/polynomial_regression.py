@@ -121,12 +121,12 @@ def run(
         opt.zero_grad()
         loss.backward()
         opt.step()
-        history.append(float(loss.data))
+        history.append(loss.item())
         progress.update(step, mse=history[-1])
 
     def predict(points: np.ndarray) -> np.ndarray:
         with no_grad():
-            return model(Tensor(points)).data
+            return model(Tensor(points)).numpy()
 
     baseline = np.polyfit(x[:, 0], y[:, 0], deg=len(COEFFICIENTS) - 1)  # the "traditional" method
     grid = np.linspace(-1.0, 1.0, 400)[:, None]

@@ -26,6 +26,7 @@ from autograd.viz import draw_graph, save
 from demos._common import (
     SEED,
     Limits,
+    Progress,
     add_option,
     check_options,
     demo_dir,
@@ -75,7 +76,7 @@ def summary(result: dict[str, Any]) -> str:
 def accuracy(model: nn.Module, x: np.ndarray, y: np.ndarray) -> float:
     """Percentage of rows whose larger logit is the right class."""
     with no_grad():
-        predicted = model(Tensor(x)).data.argmax(axis=1)
+        predicted = model(Tensor(x)).argmax(dim=1).numpy()
     return float(100 * np.mean(predicted == y))
 
 
@@ -97,6 +98,7 @@ def run(
     optimizer = nn.optim.SGD(model.parameters(), lr=lr)
     x_train, y_train = X[TRAIN], Y[TRAIN]
     report_every = max(1, min(500, iterations))  # the tutorial's every 100 would be 40 lines
+    progress = Progress("softmax_classifier", iterations, every=0, verbose=verbose, label="iteration")
     losses, validation = [], []
     for i in range(iterations):
         rows = rng.choice(len(x_train), batch_size)  # with replacement, as the tutorial's np.random.choice
@@ -108,12 +110,12 @@ def run(
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        losses.append(float(loss.data))
+        losses.append(loss.item())
+        progress.update(i, loss=losses[-1])
         if (i + 1) % report_every == 0:  # the tutorial's two accuracies, on one line
             validation.append((i + 1, accuracy(model, X[VAL], Y[VAL])))
-            batch_accuracy = 100 * np.mean(logits.data.argmax(axis=1) == y_train[rows])
-            say(
-                verbose,
+            batch_accuracy = 100 * np.mean(logits.argmax(dim=1).numpy() == y_train[rows])
+            progress.write(
                 f"[softmax_classifier] iteration {i + 1}/{iterations}  loss {losses[-1]:.4f}  training "
                 f"accuracy (this batch) {batch_accuracy:.0f}%  validation accuracy {validation[-1][1]:.0f}%",
             )
@@ -123,7 +125,7 @@ def run(
     folder = demo_dir(out, "softmax_classifier")
     if folder is not None:
         _plot_training(folder, losses, validation, lr, batch_size)
-        _plot_weights(folder, model.weight.data)
+        _plot_weights(folder, model.weight.detach().numpy())
         loss = picture_loss(model, x_train[:batch_size], y_train[:batch_size])
         with graphviz_optional("graph.png"):
             save(draw_graph(loss, module=model, rankdir="TB"), folder / "graph.png")  # LR: too wide

@@ -1,6 +1,6 @@
 """Activation modules: `Activation` for any unary function the primitives define, and PyTorch's
-names for the common ones: `ReLU`, `Tanh`, `Sigmoid`, `GELU`; and `Softmax` and `LogSoftmax`
-along a dimension of a Tensor.
+names for the common ones: `ReLU`, `Tanh`, `Sigmoid`, `GELU`, `SiLU`, `LeakyReLU`; and `Softmax`
+and `LogSoftmax` along a dimension of a Tensor.
 
 Each works on a Tensor, a Value, or a list of Values (element by element), and has no
 parameters. The functions come from `autograd.functions()`, so an activation defined as your
@@ -16,17 +16,34 @@ Activation('tanh')
 
 from __future__ import annotations
 
+import numbers
+import warnings
 from typing import Any
 
 import numpy as np
 
 from autograd.composite import gelu
+from autograd.factories import where
 from autograd.primitive import functions
 from autograd.tensors import Tensor
+from autograd.value import Value
 from nn.linear import tensor_input
 from nn.module import Module
 
-__all__ = ["GELU", "Activation", "LogSoftmax", "ReLU", "Sigmoid", "Softmax", "Tanh", "activation_function"]
+__all__ = [
+    "GELU",
+    "Activation",
+    "LeakyReLU",
+    "LogSoftmax",
+    "ReLU",
+    "SiLU",
+    "Sigmoid",
+    "Softmax",
+    "Tanh",
+    "activation_function",
+    "leaky_relu",
+    "silu",
+]
 
 
 def activation_function(who: str, name: Any) -> Any:
@@ -59,10 +76,15 @@ class Activation(Module):
 
 
 class ReLU(Activation):
-    """max(0, x), elementwise."""
+    """max(0, x), elementwise. ``inplace`` is accepted for PyTorch's signature; the result is
+    always a new node (the graph needs the input as it was)."""
 
-    def __init__(self) -> None:
+    def __init__(self, inplace: bool = False) -> None:
         super().__init__("relu")
+        self.inplace = _flag("ReLU", "inplace", inplace)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
 
 class Tanh(Activation):
@@ -93,6 +115,63 @@ class GELU(Activation):
         return f"approximate={self.approximate!r}"
 
 
+def silu(x: Any) -> Any:
+    """x·sigmoid(x) (also called swish), of a Tensor or a Value."""
+    return x * x.sigmoid()
+
+
+def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
+    """x where x > 0, else negative_slope·x (the gradient at 0 is the slope, as PyTorch's), of a
+    Tensor or a Value."""
+    positive = bool(x.data > 0) if isinstance(x, Value) else x._data > 0
+    return where(positive, x, x * negative_slope)
+
+
+class SiLU(Activation):
+    """x·sigmoid(x), elementwise."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        self.name = "silu"
+        self._fn = silu
+        self.inplace = _flag("SiLU", "inplace", inplace)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
+
+
+class LeakyReLU(Activation):
+    """x where x > 0, else ``negative_slope``·x, elementwise."""
+
+    negative_slope: float
+    inplace: bool
+
+    def __init__(self, negative_slope: float = 1e-2, inplace: bool = False) -> None:
+        if isinstance(negative_slope, (bool, np.bool_)) or not isinstance(negative_slope, numbers.Real):
+            raise TypeError(
+                f"LeakyReLU: negative_slope must be a number, got {type(negative_slope).__name__}"
+            )
+        self.name = "leaky_relu"
+        self.negative_slope = float(negative_slope)
+        self.inplace = _flag("LeakyReLU", "inplace", inplace)
+        self._fn = lambda x: leaky_relu(x, self.negative_slope)
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
+
+
+def _flag(who: str, name: str, value: Any) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{who}: {name} must be True or False, got {type(value).__name__}")
+    return bool(value)
+
+
+def implicit_dim(who: str, ndim: int) -> int:
+    """PyTorch's choice of dimension when ``dim`` is None (deprecated there, with a warning):
+    0 for 0-, 1- and 3-D input, else 1."""
+    warnings.warn(f"{who}: implicit dimension choice is deprecated; pass dim=", UserWarning, stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
 def check_dim(who: str, dim: Any) -> int:
     """A dimension argument: an int (TypeError otherwise; the range is checked on the input)."""
     if isinstance(dim, (bool, np.bool_)) or not isinstance(dim, (int, np.integer)):
@@ -108,20 +187,22 @@ class Softmax(Module):
     [[0.5, 0.5]]
     """
 
-    def __init__(self, dim: int) -> None:
-        self.dim = check_dim(type(self).__name__, dim)
+    def __init__(self, dim: int | None = None) -> None:
+        self.dim = None if dim is None else check_dim(type(self).__name__, dim)
 
     def forward(self, x: Any) -> Tensor:
-        return self._input(x).softmax(dim=self.dim)
+        x, dim = self._input(x)
+        return x.softmax(dim=dim)
 
-    def _input(self, x: Any) -> Tensor:
+    def _input(self, x: Any) -> tuple[Tensor, int]:
         who = type(self).__name__
         x = tensor_input(who, x)
-        if not -x.ndim <= self.dim < x.ndim:
-            raise ValueError(f"{who}: dim {self.dim} is out of range for an input of shape {x.shape}")
+        dim = implicit_dim(who, x.ndim) if self.dim is None else self.dim
+        if not -max(x.ndim, 1) <= dim < max(x.ndim, 1) or x.ndim == 0:
+            raise ValueError(f"{who}: dim {dim} is out of range for an input of shape {x.shape}")
         if x.dtype.kind != "f":
             raise TypeError(f"{who}: input must hold floats, got {x.dtype}")
-        return x
+        return x, dim
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -136,4 +217,5 @@ class LogSoftmax(Softmax):
     """
 
     def forward(self, x: Any) -> Tensor:
-        return self._input(x).log_softmax(dim=self.dim)
+        x, dim = self._input(x)
+        return x.log_softmax(dim=dim)

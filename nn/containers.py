@@ -1,5 +1,6 @@
-"""Containers of modules, children named "0", "1", ... as in PyTorch: `Sequential` (applied in order)
-and `ModuleList` (held, indexed and iterated; the owner's ``forward`` decides how they are used).
+"""Containers of modules, as PyTorch's: `Sequential` (applied in order) and `ModuleList` (held,
+indexed and iterated; the owner's ``forward`` decides how they are used). Children are named
+"0", "1", ... (or by the keys of the ``OrderedDict`` given to `Sequential`).
 
 >>> import nn
 >>> blocks = nn.ModuleList([nn.Linear(4, 4, rng=0) for _ in range(2)])
@@ -14,15 +15,16 @@ ModuleList(
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from nn.module import Module
+from nn.module import Module, _indent
 
 __all__ = ["ModuleList", "Sequential"]
 
 
-def _check_module(who: str, i: int, module: Any) -> Module:
+def _check_module(who: str, i: Any, module: Any) -> Module:
     if not isinstance(module, Module):
         raise TypeError(f"{who}: item {i} must be a Module, got {type(module).__name__}")
     return module
@@ -30,16 +32,75 @@ def _check_module(who: str, i: int, module: Any) -> Module:
 
 def _check_index(who: str, index: Any, length: int, insert: bool = False) -> int:
     """``index`` as a position in range (negative ones count from the end), or IndexError."""
-    if isinstance(index, bool) or not isinstance(index, int):
+    if isinstance(index, bool) or not hasattr(index, "__index__"):
         raise TypeError(f"{who}: index must be an int, got {type(index).__name__}")
+    index = index.__index__()
     size = length + 1 if insert else length
     if not -size <= index < size:
         raise IndexError(f"{who}: index {index} out of range for {length} modules")
     return index % size if size else 0
 
 
-class Sequential(Module):
-    """Modules applied in order; children named "0", "1", ... as in PyTorch.
+class _Numbered(Module):
+    """Children kept in a list, as attributes named by ``_keys`` (what the module tree reads)."""
+
+    _keys: list[str]
+
+    def _set(self, items: list[tuple[str, Module]]) -> None:
+        attributes = vars(self)
+        for key in getattr(self, "_keys", []):
+            attributes.pop(key, None)
+        for key, module in items:
+            attributes[key] = module
+        self._keys = [key for key, _ in items]
+
+    def _items(self) -> list[tuple[str, Module]]:
+        attributes = vars(self)
+        return [(key, attributes[key]) for key in self._keys]
+
+    def _renumber(self, modules: list[Module]) -> None:
+        self._set([(str(i), m) for i, m in enumerate(modules)])
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter([m for _, m in self._items()])
+
+    def __delitem__(self, index: int | slice) -> None:
+        modules = [m for _, m in self._items()]
+        if isinstance(index, slice):
+            del modules[index]
+        else:
+            del modules[_check_index(self._get_name(), index, len(modules))]
+        self._renumber(modules)  # PyTorch renumbers after a deletion
+
+    def _append(self, module: Module) -> None:
+        who = f"{self._get_name()}.append"
+        self._set([*self._items(), (str(len(self._keys)), _check_module(who, len(self._keys), module))])
+
+    def extend(self, modules: Iterable[Module]) -> Any:
+        """Add every module of ``modules`` at the end (all are checked first); returns self."""
+        who = f"{self._get_name()}.extend"
+        if isinstance(modules, (str, bytes)) or not isinstance(modules, Iterable):
+            raise TypeError(f"{who}: expected an iterable of Modules, got {type(modules).__name__}")
+        new = [_check_module(who, i, m) for i, m in enumerate(modules)]
+        for module in new:
+            self._append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        """Put ``module`` before position ``index`` (the children are numbered again)."""
+        who = f"{self._get_name()}.insert"
+        modules = [m for _, m in self._items()]
+        position = _check_index(who, index, len(modules), insert=True)
+        modules.insert(position, _check_module(who, position, module))
+        self._renumber(modules)
+
+
+class Sequential(_Numbered):
+    """Modules applied in order, as ``torch.nn.Sequential``: children named "0", "1", ..., or by
+    the keys of one ``OrderedDict`` argument. Indexing gives a module (a slice, a Sequential).
 
     >>> import nn
     >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
@@ -53,28 +114,58 @@ class Sequential(Module):
     )
     """
 
-    def __init__(self, *modules: Module) -> None:
-        for i, module in enumerate(modules):
-            _check_module("Sequential", i, module)
-            setattr(self, str(i), module)  # attribute "0", "1", ...: the names state_dict shows
-        self._length = len(modules)
+    def __init__(self, *modules: Any) -> None:
+        if len(modules) == 1 and isinstance(modules[0], Mapping):
+            items = list(modules[0].items())
+            for key, module in items:
+                _check_key(key)
+                _check_module("Sequential", repr(key), module)
+        else:
+            items = [(str(i), _check_module("Sequential", i, m)) for i, m in enumerate(modules)]
+        self._set(items)
 
     def forward(self, x: Any) -> Any:
-        for module in self:
-            x = module(x)
+        attributes = vars(self)
+        for key in self._keys:
+            x = attributes[key](x)
         return x
 
-    def __len__(self) -> int:
-        return self._length
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return Sequential(OrderedDict(self._items()[index]))  # the names stay, as PyTorch's
+        return self._items()[_check_index("Sequential", index, len(self._keys))][1]
 
-    def __iter__(self) -> Iterator[Module]:
-        return (getattr(self, str(i)) for i in range(self._length))
+    def __setitem__(self, index: int, module: Module) -> None:
+        position = _check_index("Sequential", index, len(self._keys))
+        items = self._items()
+        items[position] = (items[position][0], _check_module("Sequential", position, module))
+        self._set(items)
 
-    def __getitem__(self, index: int) -> Module:
-        return getattr(self, str(_check_index("Sequential", index, self._length)))
+    def append(self, module: Module) -> Sequential:
+        """Add ``module`` at the end; returns self."""
+        self._append(module)
+        return self
+
+    def pop(self, index: int = -1) -> Module:
+        """Remove the module at ``index`` and return it (the children are numbered again)."""
+        module: Module = self[index]
+        del self[index]
+        return module
+
+    def __add__(self, other: Sequential) -> Sequential:
+        if not isinstance(other, Sequential):
+            return NotImplemented
+        return Sequential(*self, *other)
 
 
-class ModuleList(Module):
+def _check_key(key: Any) -> None:
+    if not isinstance(key, str):
+        raise TypeError(f"Sequential: module names must be str, got {type(key).__name__}")
+    if not key or "." in key or key.startswith("_") or hasattr(Sequential, key):
+        raise ValueError(f"Sequential: {key!r} cannot name a module (empty, a '.', a leading '_' or taken)")
+
+
+class ModuleList(_Numbered):
     """A list of modules whose parameters and buffers are the owner's: ``append``, ``extend``,
     ``insert``, ``len``, indexing (a slice gives a ModuleList), assignment, ``del`` and iteration,
     as ``torch.nn.ModuleList``. Children are renumbered "0", "1", ... after each change.
@@ -86,66 +177,43 @@ class ModuleList(Module):
     """
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
-        self._items: list[Module] = []
+        self._keys = []
         if modules is not None:
             self.extend(modules)
 
-    def _sync(self) -> None:
-        """The numbered attributes, which the module tree reads, made to match the list."""
-        attributes = vars(self)
-        for key in [k for k in attributes if k.isdigit()]:
-            del attributes[key]
-        for i, module in enumerate(self._items):
-            attributes[str(i)] = module
-
     def append(self, module: Module) -> ModuleList:
         """Add ``module`` at the end; returns self."""
-        self._items.append(_check_module("ModuleList.append", len(self._items), module))
-        self._sync()
+        self._append(module)
         return self
-
-    def extend(self, modules: Iterable[Module]) -> ModuleList:
-        """Add every module of ``modules`` at the end (all are checked first); returns self."""
-        if isinstance(modules, (str, bytes)) or not isinstance(modules, Iterable):
-            raise TypeError(
-                f"ModuleList.extend: expected an iterable of Modules, got {type(modules).__name__}"
-            )
-        new = [_check_module("ModuleList.extend", i, m) for i, m in enumerate(modules)]
-        self._items.extend(new)
-        self._sync()
-        return self
-
-    def insert(self, index: int, module: Module) -> None:
-        """Put ``module`` before position ``index``."""
-        position = _check_index("ModuleList.insert", index, len(self._items), insert=True)
-        self._items.insert(position, _check_module("ModuleList.insert", position, module))
-        self._sync()
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(list(self._items))
 
     def __getitem__(self, index: int | slice) -> Any:
+        modules = [m for _, m in self._items()]
         if isinstance(index, slice):
-            return ModuleList(self._items[index])
-        return self._items[_check_index("ModuleList", index, len(self._items))]
+            return ModuleList(modules[index])
+        return modules[_check_index("ModuleList", index, len(modules))]
 
     def __setitem__(self, index: int, module: Module) -> None:
-        position = _check_index("ModuleList", index, len(self._items))
-        self._items[position] = _check_module("ModuleList", position, module)
-        self._sync()
-
-    def __delitem__(self, index: int | slice) -> None:
-        if isinstance(index, slice):
-            del self._items[index]
-        else:
-            del self._items[_check_index("ModuleList", index, len(self._items))]
-        self._sync()
+        modules = [m for _, m in self._items()]
+        position = _check_index("ModuleList", index, len(modules))
+        modules[position] = _check_module("ModuleList", position, module)
+        self._renumber(modules)
 
     def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
         return self.extend(modules)
 
     def __add__(self, other: Iterable[Module]) -> ModuleList:
-        return ModuleList([*self._items, *ModuleList(other)])
+        return ModuleList([*self, *ModuleList(other)])
+
+    def __repr__(self) -> str:
+        """PyTorch's: runs of equal items print once, ``(0-1): 2 x Linear(...)``."""
+        texts = [repr(m) for m in self]
+        if not texts:
+            return self._get_name() + "()"
+        lines, start = [], 0
+        for i in range(1, len(texts) + 1):
+            if i == len(texts) or texts[i] != texts[start]:
+                where = f"{start}" if i - 1 == start else f"{start}-{i - 1}"
+                count = "" if i - 1 == start else f"{i - start} x "
+                lines.append(_indent(f"({where}): {count}{texts[start]}"))
+                start = i
+        return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"

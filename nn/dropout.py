@@ -1,12 +1,14 @@
 """`Dropout`: in training mode, each element is zeroed with probability ``p`` and the others are
 scaled by 1/(1 − p), so the expected value is unchanged; in eval mode the input passes unchanged.
-The masks come from the project's one generator, so ``nn.manual_seed`` (or
-``autograd.manual_seed``) makes them reproducible.
+
+The masks are PyTorch's: drawn from the default generator (or the ``generator=`` of
+`nn.functional.dropout`) as ``torch.nn.Dropout`` draws them on the CPU, so the same seed drops
+the same elements, and the output is ``x * (mask / (1 − p))`` in x's dtype, as PyTorch computes it.
 
 >>> import nn, autograd
 >>> drop = nn.Dropout(p=0.5)
->>> autograd.manual_seed(0); a = drop(autograd.ones(8))
->>> autograd.manual_seed(0); bool((drop(autograd.ones(8)) == a).data.all())
+>>> _ = autograd.manual_seed(0); a = drop(autograd.ones(8))
+>>> _ = autograd.manual_seed(0); bool((drop(autograd.ones(8)) == a).all())
 True
 >>> sorted(set(a.tolist()))                  # dropped, or kept and scaled by 1/(1 - p)
 [0.0, 2.0]
@@ -21,12 +23,58 @@ from typing import Any
 
 import numpy as np
 
+from autograd import random
 from autograd.tensors import Tensor
-from nn.init import get_rng
 from nn.linear import tensor_input
 from nn.module import Module
 
-__all__ = ["Dropout"]
+__all__ = ["Dropout", "dropout"]
+
+
+def _check_p(who: str, p: Any) -> float:
+    if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Real):
+        raise TypeError(f"{who}: p must be a number, got {type(p).__name__}")
+    if not 0 <= float(p) <= 1:  # NaN too
+        raise ValueError(f"{who}: p must be a probability in [0, 1], got {p!r}")
+    return float(p)
+
+
+def _check_flag(who: str, name: str, value: Any) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{who}: {name} must be True or False, got {type(value).__name__}")
+    return bool(value)
+
+
+def dropout(
+    input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, *, generator: Any = None
+) -> Tensor:
+    """``torch.nn.functional.dropout``: while ``training`` (True by default, unlike the module's
+    mode), each element is zeroed with probability ``p`` and the rest scaled by 1/(1 − p); the
+    mask is PyTorch's for the same seed, drawn from ``generator`` (the default one if None).
+    ``inplace`` is accepted for PyTorch's signature: the result is always a new node.
+
+    >>> import autograd
+    >>> x = autograd.ones(6)
+    >>> dropout(x, 0.5, generator=autograd.Generator().manual_seed(0)).tolist()
+    [0.0, 0.0, 2.0, 0.0, 0.0, 0.0]
+    """
+    who = "dropout"
+    p = _check_p(who, p)
+    training = _check_flag(who, "training", training)
+    _check_flag(who, "inplace", inplace)
+    x = tensor_input(who, input)
+    if x.dtype.kind != "f":
+        raise TypeError(f"{who}: input must hold floats, got {x.dtype}")
+    if not training or p == 0 or x._data.size == 0:
+        return x
+    if p == 1:  # everything dropped, as PyTorch's input * 0 (NaN for inf, as there)
+        return x * 0.0
+    dtype = x._data.dtype
+    draw = dtype if dtype in (np.float32, np.float64) else np.dtype(np.float32)
+    mask = random.dropout_mask(x._data.shape, p, generator, draw)
+    # PyTorch divides the mask by (1 - p) in x's dtype, then multiplies: the same numbers here.
+    scale = (mask / draw.type(1.0 - p)).astype(dtype, copy=False)
+    return x * scale
 
 
 class Dropout(Module):
@@ -39,27 +87,14 @@ class Dropout(Module):
     inplace: bool
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
-        if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Real):
-            raise TypeError(f"Dropout: p must be a number, got {type(p).__name__}")
-        if not 0 <= float(p) <= 1:  # NaN too
-            raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p!r}")
-        if not isinstance(inplace, (bool, np.bool_)):
-            raise TypeError(f"Dropout: inplace must be True or False, got {type(inplace).__name__}")
-        self.p = float(p)
-        self.inplace = bool(inplace)
+        self.p = _check_p("Dropout", p)
+        self.inplace = _check_flag("Dropout", "inplace", inplace)
 
     def forward(self, x: Any) -> Tensor:
         x = tensor_input("Dropout", x)
-        if x.dtype.kind != "f":
-            raise TypeError(f"Dropout: input must hold floats, got {x.dtype}")
-        if not self.training or self.p == 0:
-            return x
-        if self.p == 1:  # everything dropped; 1/(1 - p) would be inf
-            return x * 0.0
-        keep = get_rng().random(x.shape) >= self.p  # kept with probability 1 - p
-        # The scaled mask is a constant of x's dtype: float32 stays float32.
-        scale = np.where(keep, 1.0 / (1.0 - self.p), 0.0).astype(x.dtype, copy=False)
-        return x * scale
+        if x._data.dtype.kind != "f":
+            raise TypeError(f"Dropout: input must hold floats, got {x._data.dtype}")
+        return dropout(x, self.p, self.training)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"

@@ -12,13 +12,16 @@ from typing import Any
 
 import numpy as np
 
+from autograd.devices import check_cpu
+from autograd.factories import where
 from autograd.tensors import Tensor
+from nn import init
 from nn.init import RNG, get_rng
 from nn.layers import _check_size
 from nn.linear import float_dtype
 from nn.module import Module
 
-__all__ = ["Embedding", "IndexOutOfRangeError", "check_indices"]
+__all__ = ["Embedding", "IndexOutOfRangeError", "check_indices", "rows_of"]
 
 
 class IndexOutOfRangeError(IndexError, ValueError):
@@ -31,7 +34,7 @@ def check_indices(who: str, indices: Any, size: int | None) -> np.ndarray:
     [0, size) when ``size`` is given; TypeError for what is not integers, `IndexOutOfRangeError`
     (an IndexError and a ValueError) for an index out of range (negative ones too: PyTorch refuses
     them, numpy would count from the end), or beyond int64 (10**30: numpy keeps it as an object)."""
-    data = indices.data if isinstance(indices, Tensor) else indices
+    data = indices._data if isinstance(indices, Tensor) else indices
     if isinstance(data, (bool, np.bool_, str, bytes)):
         raise TypeError(f"{who}: indices must be integers, got {type(data).__name__}")
     try:
@@ -72,9 +75,9 @@ def _refuse_out_of_range(who: str, array: np.ndarray, size: int | None) -> None:
     """Raise `IndexOutOfRangeError` naming the first index of ``array`` outside [0, size)
     (outside int64 when ``size`` is None), and where it is."""
     low, high = (0, size) if size is not None else (-(2**63), 2**63)
-    for where, x in np.ndenumerate(array):
+    for spot, x in np.ndenumerate(array):
         if not low <= int(x) < high:
-            at = f" at {where if len(where) != 1 else where[0]}" if where else ""
+            at = f" at {spot if len(spot) != 1 else spot[0]}" if spot else ""
             limit = f"for {size} entries" if size is not None else "of int64"
             raise IndexOutOfRangeError(f"{who}: index {_int_text(int(x))}{at} is out of range {limit}")
 
@@ -93,27 +96,57 @@ def _int_text(x: int) -> str:
 
 
 class Embedding(Module):
-    """``weight`` (num_embeddings, embedding_dim) drawn from N(0, 1), as PyTorch's. Calling it
-    with integer indices of any shape gives their rows, shape ``(*indices.shape, embedding_dim)``;
-    the gradient of a row used several times adds up."""
+    """``weight`` (num_embeddings, embedding_dim) drawn from N(0, 1) as PyTorch's
+    (``init.normal_`` from the default generator, or ``rng=``). Calling it with integer indices
+    of any shape gives their rows, shape ``(*indices.shape, embedding_dim)``; the gradient of a
+    row used several times adds up. ``padding_idx``: that row starts at zeros and gets no
+    gradient, as PyTorch's. ``dtype``: float64 by default; ``device``: the CPU only."""
 
     def __init__(
         self,
         num_embeddings: int,
         embedding_dim: int,
+        padding_idx: int | None = None,
         *,
+        device: Any = None,
+        dtype: Any = None,
         rng: RNG = None,
-        dtype: Any = np.float64,
     ) -> None:
         _check_size("Embedding", "num_embeddings", num_embeddings)
         _check_size("Embedding", "embedding_dim", embedding_dim)
+        check_cpu("Embedding", device)
         dtype = float_dtype("Embedding", dtype)
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
-        table = get_rng(rng).standard_normal((num_embeddings, embedding_dim)).astype(dtype)
+        self.padding_idx = _check_padding(padding_idx, num_embeddings)
+        table = np.empty((num_embeddings, embedding_dim), dtype)
         self.weight = Tensor(table, requires_grad=True, label="weight")
+        init.normal_(self.weight, generator=get_rng(rng))
+        if self.padding_idx is not None:
+            table[self.padding_idx] = 0
 
     def forward(self, indices: Any) -> Tensor:
-        return self.weight[check_indices("Embedding", indices, self.num_embeddings)]
+        index = check_indices("Embedding", indices, self.num_embeddings)
+        return rows_of(self.weight, index, self.padding_idx)
 
     def extra_repr(self) -> str:
-        return f"{self.num_embeddings}, {self.embedding_dim}"
+        padding = "" if self.padding_idx is None else f", padding_idx={self.padding_idx}"
+        return f"{self.num_embeddings}, {self.embedding_dim}{padding}"
+
+
+def rows_of(weight: Tensor, index: np.ndarray, padding_idx: int | None) -> Tensor:
+    """``weight[index]``; the rows at ``padding_idx`` (if not None) get no gradient."""
+    rows = weight[index]
+    if padding_idx is None:
+        return rows
+    counted = (index != padding_idx)[..., None]
+    return where(counted, rows, rows.detach())
+
+
+def _check_padding(padding_idx: Any, size: int) -> int | None:
+    if padding_idx is None:
+        return None
+    if isinstance(padding_idx, (bool, np.bool_)) or not isinstance(padding_idx, (int, np.integer)):
+        raise TypeError(f"Embedding: padding_idx must be an int or None, got {type(padding_idx).__name__}")
+    if not -size <= padding_idx < size:
+        raise ValueError(f"Embedding: padding_idx {padding_idx} must be within the {size} entries")
+    return int(padding_idx) % size

@@ -1,5 +1,7 @@
-"""Functions with PyTorch's names (``torch.nn.functional``): ``relu``, ``softmax``, ``log_softmax``,
-``one_hot``, and the losses, which live in `nn.losses` and are importable from here.
+"""Functions with PyTorch's names and arguments (``torch.nn.functional``): activations (``relu``,
+``gelu``, ``tanh``, ``sigmoid``, ``silu``, ``leaky_relu``, ``softmax``, ``log_softmax``), ``one_hot``,
+``dropout``, ``linear``, ``embedding``, ``layer_norm``, and the losses (`nn.losses`,
+`nn.cross_entropy`). ``dir(nn.functional)`` lists them, and only them.
 
 The losses have PyTorch's definitions and work on Tensors and on sequences of Values: an
 elementwise formula written with operations that Values and Tensors share, then a reduction,
@@ -28,79 +30,168 @@ from typing import Any
 
 import numpy as np
 
+from autograd.composite import gelu as _gelu
 from autograd.tensors import Tensor
 from autograd.value import Value
-from nn.activations import check_dim
-from nn.embedding import check_indices
+from nn.activations import check_dim, implicit_dim
+from nn.activations import leaky_relu as _leaky_relu
+from nn.activations import silu as _silu
+from nn.cross_entropy import cross_entropy, nll_loss
+from nn.dropout import dropout
+from nn.embedding import check_indices, rows_of
 from nn.linear import tensor_input
 from nn.losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
-    cross_entropy,
     hinge_loss,
+    huber_loss,
     l1_loss,
     mse_loss,
-    nll_loss,
     smooth_l1_loss,
 )
+from nn.normalization import layer_norm
 
 __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "dropout",
+    "embedding",
+    "gelu",
     "hinge_loss",
+    "huber_loss",
     "l1_loss",
+    "layer_norm",
+    "leaky_relu",
+    "linear",
     "log_softmax",
     "mse_loss",
     "nll_loss",
     "one_hot",
     "relu",
+    "sigmoid",
+    "silu",
     "smooth_l1_loss",
     "softmax",
+    "tanh",
 ]
 
 
-def relu(input: Any) -> Any:
-    """max(0, x) elementwise, of a Tensor or a Value (gradient 0 at 0, as PyTorch).
+def __dir__() -> list[str]:
+    """The API, not the modules and helpers this one imports."""
+    return sorted(__all__)
+
+
+def _node(who: str, input: Any) -> Any:
+    if isinstance(input, (Tensor, Value)):
+        return input
+    raise TypeError(f"{who}: input must be a Tensor or a Value, got {type(input).__name__}")
+
+
+def relu(input: Any, inplace: bool = False) -> Any:
+    """max(0, x) elementwise, of a Tensor or a Value (gradient 0 at 0, as PyTorch). ``inplace``
+    is accepted for PyTorch's signature; the result is always a new node.
 
     >>> relu(Tensor([-1.0, 2.0])).tolist(), relu(Value(-3.0)).data
     ([0.0, 2.0], 0.0)
     """
-    if isinstance(input, (Tensor, Value)):
-        return input.relu()
-    raise TypeError(f"relu: input must be a Tensor or a Value, got {type(input).__name__}")
+    return _node("relu", input).relu()
 
 
-def _along(who: str, input: Any, dim: Any, dtype: Any) -> Tensor:
+def tanh(input: Any) -> Any:
+    """tanh elementwise, of a Tensor or a Value."""
+    return _node("tanh", input).tanh()
+
+
+def sigmoid(input: Any) -> Any:
+    """1 / (1 + e^−x) elementwise, of a Tensor or a Value."""
+    return _node("sigmoid", input).sigmoid()
+
+
+def gelu(input: Any, approximate: str = "none") -> Any:
+    """x·Φ(x) elementwise: exact (erf) by default, ``approximate="tanh"`` for the tanh form.
+
+    >>> round(gelu(Value(1.0)).data, 4)
+    0.8413
+    """
+    return _gelu(_node("gelu", input), approximate)
+
+
+def silu(input: Any, inplace: bool = False) -> Any:
+    """x·sigmoid(x) elementwise (swish)."""
+    return _silu(_node("silu", input))
+
+
+def leaky_relu(input: Any, negative_slope: float = 0.01, inplace: bool = False) -> Any:
+    """x where x > 0, else ``negative_slope``·x, elementwise.
+
+    >>> leaky_relu(Tensor([-1.0, 2.0]), 0.1).tolist()
+    [-0.1, 2.0]
+    """
+    return _leaky_relu(_node("leaky_relu", input), negative_slope)
+
+
+def _along(who: str, input: Any, dim: Any, dtype: Any) -> tuple[Tensor, int]:
     """The input of softmax/log_softmax: a float Tensor (cast to ``dtype`` first if given) and
-    ``dim`` in range."""
-    dim = check_dim(who, dim)
+    ``dim`` in range (None: PyTorch's implicit choice, with its warning)."""
     x = tensor_input(who, input)
+    dim = implicit_dim(who, x.ndim) if dim is None else check_dim(who, dim)
     if dtype is not None:
         x = x.to(dtype)
     if x.dtype.kind != "f":
         raise TypeError(f"{who}: input must hold floats, got {x.dtype} (pass dtype= to cast it)")
     if not -max(x.ndim, 1) <= dim < max(x.ndim, 1) or x.ndim == 0:
         raise ValueError(f"{who}: dim {dim} is out of range for an input of shape {x.shape}")
-    return x
+    return x, dim
 
 
-def softmax(input: Any, dim: int, dtype: Any = None) -> Tensor:
+def softmax(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
     """exp(x) / Σ exp(x) along ``dim``, computed stably; ``dtype`` casts the input first.
 
     >>> softmax(Tensor([[0.0, 0.0]]), dim=1).tolist()
     [[0.5, 0.5]]
     """
-    return _along("softmax", input, dim, dtype).softmax(dim=dim)
+    x, dim = _along("softmax", input, dim, dtype)
+    return x.softmax(dim=dim)
 
 
-def log_softmax(input: Any, dim: int, dtype: Any = None) -> Tensor:
+def log_softmax(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
     """x − log Σ exp(x) along ``dim``, finite for large logits; ``dtype`` casts the input first.
 
     >>> log_softmax(Tensor([0.0, 1e4]), dim=0).tolist()
     [-10000.0, 0.0]
     """
-    return _along("log_softmax", input, dim, dtype).log_softmax(dim=dim)
+    x, dim = _along("log_softmax", input, dim, dtype)
+    return x.log_softmax(dim=dim)
+
+
+def linear(input: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """x @ weight.T + bias, as `nn.Linear` computes it (weight (out, in), bias (out,)).
+
+    >>> linear(Tensor([[1.0, 2.0]]), Tensor([[1.0, 1.0]]), Tensor([0.5])).tolist()
+    [[3.5]]
+    """
+    who = "linear"
+    if not isinstance(weight, Tensor) or weight.ndim not in (1, 2):
+        raise TypeError(f"linear: weight must be a 1-D or 2-D Tensor, got {weight!r:.60}")
+    x = tensor_input(who, input, weight.dtype)
+    if x.ndim == 0 or x.shape[-1] != weight.shape[-1]:
+        raise ValueError(f"{who}: input shape {x.shape} does not fit weight shape {weight.shape}")
+    out = x @ weight.T
+    return out if bias is None else out + bias
+
+
+def embedding(input: Any, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+    """The rows of ``weight`` at the integer indices ``input`` (any shape), as `nn.Embedding`;
+    the row ``padding_idx`` gets no gradient.
+
+    >>> embedding([[1], [0]], Tensor([[0.0, 1.0], [2.0, 3.0]])).tolist()
+    [[[2.0, 3.0]], [[0.0, 1.0]]]
+    """
+    if not isinstance(weight, Tensor) or weight.ndim != 2:
+        raise TypeError(f"embedding: weight must be a 2-D Tensor, got {weight!r:.60}")
+    index = check_indices("embedding", input, weight.shape[0])
+    return rows_of(weight, index, None if padding_idx is None else padding_idx % weight.shape[0])
 
 
 def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:

@@ -1,22 +1,23 @@
-"""Random initialisation: one seed for the whole project, and PyTorch's initialisers.
+"""Random initialisation as PyTorch does it (``torch.nn.init``): the same formulas, drawn from the
+same generator in the same order, so the same seed gives PyTorch's numbers.
 
 Every random draw (``autograd.randn``, nn's initial weights, `Dropout`'s masks and the functions
-here) comes from one generator, ``autograd.factories.generator()``, which ``nn.manual_seed(n)``
-and ``autograd.manual_seed(n)`` both reset: they are one seed. Modules that draw random weights
-also take ``rng=``: ``None`` (that generator), an ``int`` seed (a fresh generator of its own) or a
-``numpy.random.Generator``.
+here) comes from autograd's generator, PyTorch's CPU generator bit for bit (`autograd.random`):
+the default one, which ``nn.manual_seed(n)`` (the same function as ``autograd.manual_seed``)
+seeds, or the ``generator=`` given. Modules that draw weights also take ``rng=``: None (the
+default generator), an ``int`` seed (a generator of their own) or an ``autograd.Generator``.
 
-The initialisers have PyTorch's names, arguments and formulas (``torch.nn.init``): each fills a
-Tensor's array in place and returns the Tensor.
+Each initialiser fills the Tensor's array in place (under the hood, as PyTorch's do under
+``no_grad``, so parameters that require grad can be filled) and returns the Tensor.
 
->>> import nn
->>> nn.manual_seed(0); a = nn.Neuron(3).w[0].data
->>> nn.manual_seed(0); b = nn.Neuron(3).w[0].data
+>>> import autograd, nn
+>>> _ = nn.manual_seed(0); a = nn.Neuron(3).w[0].data
+>>> _ = nn.manual_seed(0); b = nn.Neuron(3).w[0].data
 >>> a == b
 True
->>> w = nn.Linear(256, 128).weight
+>>> w = autograd.zeros(128, 256)
 >>> _ = nn.init.kaiming_uniform_(w, nonlinearity="relu")   # U(-√(6/256), √(6/256))
->>> bool(abs(w.data).max() <= (6 / 256) ** 0.5)
+>>> bool(abs(w).max() <= (6 / 256) ** 0.5)
 True
 """
 
@@ -28,17 +29,16 @@ from typing import Any
 
 import numpy as np
 
-from autograd import factories
+from autograd import random
+from autograd.factories import manual_seed as manual_seed
 from autograd.tensors import Tensor
 
 __all__ = [
-    "RNG",
     "calculate_gain",
     "constant_",
-    "get_rng",
+    "eye_",
     "kaiming_normal_",
     "kaiming_uniform_",
-    "manual_seed",
     "normal_",
     "ones_",
     "uniform_",
@@ -47,46 +47,34 @@ __all__ = [
     "zeros_",
 ]
 
-RNG = None | int | np.random.Generator
-
-_SEED_LIMIT = 2**64  # PyTorch's manual_seed takes up to 2**64 - 1; numpy's refuses negatives
+RNG = None | int | random.Generator
 
 
-def _seed(who: str, seed: Any) -> int:
-    """``seed`` as an int in [0, 2**64), or TypeError/ValueError naming ``who`` (not numpy's message)."""
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"{who}: seed must be an int, got {type(seed).__name__}")
-    value = int(seed)
-    if not 0 <= value < _SEED_LIMIT:
-        shown = value if abs(value) < 2**128 else f"an int of {value.bit_length()} bits"
-        raise ValueError(f"{who}: seed must be in [0, 2**64), got {shown}")
-    return value
-
-
-def manual_seed(seed: int) -> None:
-    """Reset the project's one random generator (``autograd.manual_seed``): the same seed gives
-    the same weights, masks and random tensors afterwards. ``seed`` is an int in [0, 2**64).
-
-    >>> import autograd, nn
-    >>> nn.manual_seed(3); a = autograd.randn(2)
-    >>> autograd.manual_seed(3); bool((autograd.randn(2) == a).data.all())
-    True
-    """
-    factories.manual_seed(_seed("manual_seed", seed))
-
-
-def get_rng(rng: RNG = None) -> np.random.Generator:
-    """The generator to draw from: the project's by default, a fresh one for an int seed."""
+def get_rng(rng: RNG = None) -> random.Generator:
+    """The generator to draw from: the default one for None, a new one seeded with an ``int``,
+    or the ``autograd.Generator`` given."""
     if rng is None:
-        return factories.generator()  # looked up each time: manual_seed replaces it
-    if isinstance(rng, np.random.Generator):
+        return random.default_generator  # manual_seed reseeds this one object
+    if isinstance(rng, random.Generator):
         return rng
     if isinstance(rng, (int, np.integer)) and not isinstance(rng, (bool, np.bool_)):
-        return np.random.default_rng(_seed("rng", rng))
-    raise TypeError(f"rng must be None, an int seed or a numpy Generator, got {type(rng).__name__}")
+        try:
+            return random.Generator().manual_seed(int(rng))
+        except ValueError as err:
+            raise ValueError(f"rng: {err}") from None
+    raise TypeError(f"rng must be None, an int seed or an autograd.Generator, got {type(rng).__name__}")
 
 
-# --- PyTorch's initialisers ------------------------------------------------------------------
+def _generator(who: str, generator: Any) -> random.Generator:
+    if generator is None:
+        return random.default_generator
+    if not isinstance(generator, random.Generator):
+        kind = type(generator).__name__
+        raise TypeError(f"{who}: generator must be an autograd.Generator or None, got {kind}")
+    return generator
+
+
+# --- checks ---------------------------------------------------------------------------------
 
 _CONVS = ("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
 _LINEAR_GAINS = ("linear", *_CONVS)
@@ -128,7 +116,7 @@ def _target(who: str, tensor: Any, floats: bool = True) -> np.ndarray:
     constants), or TypeError/ValueError naming ``who``."""
     if not isinstance(tensor, Tensor):
         raise TypeError(f"{who}: expected a Tensor, got {type(tensor).__name__}")
-    data = tensor.data
+    data = tensor._data
     if data.dtype.kind not in ("f" if floats else "biuf"):
         raise TypeError(f"{who}: the tensor must hold floats, got {data.dtype}")
     if not data.flags.writeable:
@@ -136,32 +124,41 @@ def _target(who: str, tensor: Any, floats: bool = True) -> np.ndarray:
     return data
 
 
-def _fill(tensor: Tensor, data: np.ndarray, values: Any) -> Tensor:
-    data[...] = values  # in place: views of the array and optimizers holding it stay in step
+def _uniform(tensor: Tensor, data: np.ndarray, low: float, high: float, generator: Any, who: str) -> Tensor:
+    """``tensor.uniform_(low, high, generator=generator)``: PyTorch's numbers for the seed."""
+    gen = _generator(who, generator)
+    if data.dtype in (np.float32, np.float64):
+        random.uniform_(data, low, high, gen)
+    else:  # float16: drawn as float32, then rounded
+        data[...] = random.uniform_(np.empty(data.shape, np.float32), low, high, gen)
     return tensor
 
 
-def _generator(who: str, generator: Any) -> np.random.Generator:
-    if generator is None:
-        return factories.generator()
-    if not isinstance(generator, np.random.Generator):
-        raise TypeError(f"{who}: generator must be a numpy Generator or None, got {type(generator).__name__}")
-    return generator
+def _normal(tensor: Tensor, data: np.ndarray, mean: float, std: float, generator: Any, who: str) -> Tensor:
+    """``tensor.normal_(mean, std, generator=generator)``: PyTorch's numbers for the seed."""
+    gen = _generator(who, generator)
+    if data.dtype in (np.float32, np.float64):
+        random.normal_(data, mean, std, gen)
+    else:
+        data[...] = random.normal_(np.empty(data.shape, np.float32), mean, std, gen)
+    return tensor
+
+
+# --- the initialisers -------------------------------------------------------------------------
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
     """Fill with numbers from U(a, b).
 
     >>> from autograd import zeros
-    >>> bool((uniform_(zeros(100), -1, 1).data < 1).all())
+    >>> bool((uniform_(zeros(100), -1, 1) < 1).all())
     True
     """
     who = "uniform_"
     low, high = _number(who, "a", a), _number(who, "b", b)
     if not (math.isfinite(low) and math.isfinite(high) and low <= high):
         raise ValueError(f"{who}: need finite a <= b, got a={a!r}, b={b!r}")
-    data = _target(who, tensor)
-    return _fill(tensor, data, _generator(who, generator).uniform(low, high, data.shape))
+    return _uniform(tensor, _target(who, tensor), low, high, generator, who)
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
@@ -175,8 +172,12 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any 
     mu, sigma = _number(who, "mean", mean), _number(who, "std", std)
     if not (math.isfinite(mu) and math.isfinite(sigma) and sigma >= 0):
         raise ValueError(f"{who}: need a finite mean and a finite std >= 0, got mean={mean!r}, std={std!r}")
-    data = _target(who, tensor)
-    return _fill(tensor, data, _generator(who, generator).normal(mu, sigma, data.shape))
+    return _normal(tensor, _target(who, tensor), mu, sigma, generator, who)
+
+
+def _fill(tensor: Tensor, data: np.ndarray, values: Any) -> Tensor:
+    data[...] = values  # in place: views of the array and optimizers holding it stay in step
+    return tensor
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
@@ -201,6 +202,19 @@ def zeros_(tensor: Tensor) -> Tensor:
 def ones_(tensor: Tensor) -> Tensor:
     """Fill with 1."""
     return _fill(tensor, _target("ones_", tensor, floats=False), 1)
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """Fill a 2-D tensor with the identity matrix (ones on the diagonal, zeros elsewhere).
+
+    >>> from autograd import zeros
+    >>> eye_(zeros(2, 3)).tolist()
+    [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+    """
+    data = _target("eye_", tensor, floats=False)
+    if data.ndim != 2:
+        raise ValueError(f"eye_: only 2-D tensors are supported, got shape {data.shape}")
+    return _fill(tensor, data, np.eye(*data.shape))
 
 
 def _fans(who: str, shape: tuple[int, ...]) -> tuple[int, int]:
@@ -230,20 +244,23 @@ def _gain(who: str, gain: Any) -> float:
     return value
 
 
+# The formulas below are written in PyTorch's order of operations: the bounds are then the same
+# floats, and so are the numbers drawn with them.
+
+
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
     """Glorot & Bengio: U(−a, a) with a = gain·√(6/(fan_in + fan_out)).
 
     >>> from autograd import zeros
-    >>> bool(abs(xavier_uniform_(zeros(3, 5)).data).max() <= (6 / 8) ** 0.5)
+    >>> bool(abs(xavier_uniform_(zeros(3, 5))).max() <= (6 / 8) ** 0.5)
     True
     """
     who = "xavier_uniform_"
     data = _target(who, tensor)
     fan_in, fan_out = _fans(who, data.shape)
-    if data.size == 0:  # nothing to fill
-        return tensor
-    bound = math.sqrt(3.0) * _gain(who, gain) * math.sqrt(2.0 / (fan_in + fan_out))
-    return _fill(tensor, data, _generator(who, generator).uniform(-bound, bound, data.shape))
+    std = _gain(who, gain) * math.sqrt(2.0 / float(fan_in + fan_out)) if data.size else 0.0
+    a = math.sqrt(3.0) * std
+    return _uniform(tensor, data, -a, a, generator, who)
 
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
@@ -251,10 +268,8 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> 
     who = "xavier_normal_"
     data = _target(who, tensor)
     fan_in, fan_out = _fans(who, data.shape)
-    if data.size == 0:
-        return tensor
-    std = _gain(who, gain) * math.sqrt(2.0 / (fan_in + fan_out))
-    return _fill(tensor, data, _generator(who, generator).normal(0.0, std, data.shape))
+    std = _gain(who, gain) * math.sqrt(2.0 / float(fan_in + fan_out)) if data.size else 0.0
+    return _normal(tensor, data, 0.0, std, generator, who)
 
 
 def _kaiming_std(who: str, shape: tuple[int, ...], a: Any, mode: Any, nonlinearity: Any) -> float:
@@ -274,15 +289,16 @@ def kaiming_uniform_(
     (``a``: leaky_relu's negative slope), fan the ``mode``'s. PyTorch's Linear uses ``a=√5``.
 
     >>> from autograd import zeros
-    >>> bool(abs(kaiming_uniform_(zeros(4, 3), a=5 ** 0.5).data).max() <= 1 / 3 ** 0.5)
+    >>> bool(abs(kaiming_uniform_(zeros(4, 3), a=5 ** 0.5)).max() <= 1 / 3 ** 0.5)
     True
     """
     who = "kaiming_uniform_"
     data = _target(who, tensor)
-    bound = math.sqrt(3.0) * _kaiming_std(who, data.shape, a, mode, nonlinearity)
+    std = _kaiming_std(who, data.shape, a, mode, nonlinearity)
     if data.size == 0:  # nothing to fill (PyTorch warns and returns)
         return tensor
-    return _fill(tensor, data, _generator(who, generator).uniform(-bound, bound, data.shape))
+    bound = math.sqrt(3.0) * std
+    return _uniform(tensor, data, -bound, bound, generator, who)
 
 
 def kaiming_normal_(
@@ -292,10 +308,21 @@ def kaiming_normal_(
     nonlinearity: str = "leaky_relu",
     generator: Any = None,
 ) -> Tensor:
-    """He et al.: N(0, std²) with std = gain/√fan (see `kaiming_uniform_`)."""
+    """He et al.: N(0, std²) with std = gain/√fan (see `kaiming_uniform_`).
+
+    >>> import autograd
+    >>> w = kaiming_normal_(autograd.zeros(200, 30), mode="fan_in", nonlinearity="tanh")
+    >>> round(float(w.std()), 1)          # (5/3)/√30 = 0.30
+    0.3
+    """
     who = "kaiming_normal_"
     data = _target(who, tensor)
     std = _kaiming_std(who, data.shape, a, mode, nonlinearity)
     if data.size == 0:
         return tensor
-    return _fill(tensor, data, _generator(who, generator).normal(0.0, std, data.shape))
+    return _normal(tensor, data, 0.0, std, generator, who)
+
+
+def __dir__() -> list[str]:
+    """The initialisers, not the helpers."""
+    return sorted(__all__)

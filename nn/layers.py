@@ -5,7 +5,7 @@ run unchanged, and the parameters are named for pictures and state dicts:
 ``layers.0.neurons.3.w.1`` (weight labels ``w0``, ``w1``, ..., bias label ``b``).
 
 >>> import nn
->>> nn.manual_seed(1)
+>>> _ = nn.manual_seed(1)
 >>> model = nn.MLP(2, [4, 1])
 >>> out = model([1.0, -2.0])          # one output: a Value
 >>> out.backward()
@@ -21,6 +21,7 @@ from typing import Any, cast
 
 import numpy as np
 
+from autograd import random
 from autograd.primitive import functions
 from autograd.tensors import Tensor
 from autograd.value import Value
@@ -97,7 +98,8 @@ def _check_inputs(who: str, x: Any, nin: int) -> Sequence[Any]:
 
 
 class Neuron(Module):
-    """act(w · x + b): ``nin`` weights drawn from U(-1, 1) (as micrograd), the bias starting at 0.
+    """act(w · x + b): ``nin`` weights drawn from U(-1, 1) (as micrograd; from autograd's
+    generator, see `nn.init`), the bias starting at 0.
 
     >>> import nn
     >>> n = nn.Neuron(2, activation="tanh", rng=0)
@@ -115,7 +117,8 @@ class Neuron(Module):
         _check_size("Neuron", "nin", nin)
         self.activation = _check_activation("Neuron", activation, nonlin)
         self._act = activations()[self.activation]
-        self.w = [Value(float(u), label=f"w{i}") for i, u in enumerate(get_rng(rng).uniform(-1.0, 1.0, nin))]
+        draws = random.uniform_(np.empty(nin), -1.0, 1.0, get_rng(rng)).tolist()
+        self.w = [Value(u, label=f"w{i}") for i, u in enumerate(draws)]
         self.b = Value(0.0, label="b")
 
     def forward(self, x: Sequence[Scalar]) -> Value:

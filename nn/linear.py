@@ -17,8 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from autograd.devices import check_cpu
 from autograd.tensors import Tensor
 from autograd.value import Value
+from nn import init
 from nn.init import RNG, get_rng
 from nn.layers import _check_size
 from nn.module import Module
@@ -27,39 +29,49 @@ __all__ = ["Identity", "Linear", "float_dtype", "tensor_input"]
 
 
 class Linear(Module):
-    """``weight`` (out_features, in_features) and ``bias`` (out_features,), both drawn from
-    U(−1/√in_features, 1/√in_features): PyTorch's default initialisation. ``dtype`` is numpy's
-    float64 by default (pass ``np.float32`` for speed)."""
+    """``weight`` (out_features, in_features) and ``bias`` (out_features,), initialised as
+    PyTorch's: ``kaiming_uniform_(weight, a=√5)`` then the bias from U(−1/√in_features,
+    1/√in_features), drawn in that order from the default generator (or ``rng=``), so the same
+    seed gives PyTorch's weights. ``dtype`` is float64 by default (pass ``np.float32`` for speed,
+    and for PyTorch's float32 numbers); ``device`` may only be the CPU."""
 
     def __init__(
         self,
         in_features: int,
         out_features: int,
         bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
         *,
         rng: RNG = None,
-        dtype: Any = np.float64,
     ) -> None:
         _check_size("Linear", "in_features", in_features)
         _check_size("Linear", "out_features", out_features)
+        check_cpu("Linear", device)
         dtype = float_dtype("Linear", dtype)
+        if not isinstance(bias, (bool, np.bool_)):
+            raise TypeError(f"Linear: bias must be True or False, got {type(bias).__name__}")
         self.in_features, self.out_features = in_features, out_features
         gen = get_rng(rng)
-        bound = 1.0 / math.sqrt(in_features)
-        w = gen.uniform(-bound, bound, (out_features, in_features)).astype(dtype)
-        self.weight = Tensor(w, requires_grad=True, label="weight")
-        self.bias = (
-            Tensor(gen.uniform(-bound, bound, out_features).astype(dtype), requires_grad=True, label="bias")
-            if bias
-            else None
-        )
+        self.weight = Tensor(np.empty((out_features, in_features), dtype), requires_grad=True, label="weight")
+        self.bias = Tensor(np.empty(out_features, dtype), requires_grad=True, label="bias") if bias else None
+        self.reset_parameters(gen)
+
+    def reset_parameters(self, generator: Any = None) -> None:
+        """Draw the weights again, as PyTorch's ``reset_parameters``."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=generator)
+        if self.bias is not None:
+            fan_in = self.in_features
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+            init.uniform_(self.bias, -bound, bound, generator=generator)
 
     def forward(self, x: Any) -> Tensor:
         if not isinstance(x, Tensor):
-            x = tensor_input("Linear", x, self.weight.data.dtype)
-        if x.data.ndim == 0 or x.data.shape[-1] != self.in_features:
+            x = tensor_input("Linear", x, self.weight._data.dtype)
+        shape = x._data.shape
+        if not shape or shape[-1] != self.in_features:
             raise ValueError(
-                f"Linear: input shape {x.data.shape} does not fit weight shape {self.weight.data.shape}: "
+                f"Linear: input shape {shape} does not fit weight shape {self.weight._data.shape}: "
                 f"the last dimension must be in_features={self.in_features}"
             )
         out = x @ self.weight.T
@@ -105,7 +117,7 @@ def tensor_input(who: str, x: Any, dtype: Any = None) -> Tensor:
     if isinstance(x, Tensor):
         return x
     try:
-        data = Tensor(x).data
+        data = Tensor(x)._data
     except TypeError as err:
         if _holds_value(x):
             raise TypeError(

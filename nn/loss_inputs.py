@@ -12,6 +12,7 @@ drop an imaginary part, so anything but ints and floats is refused, naming the b
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -68,7 +69,7 @@ def _real_array(who: str, target: Any) -> np.ndarray:
     so anything but ints and floats is refused before it is converted.
     """
     if _is_tensor(target) or isinstance(target, np.ndarray):
-        array = target.data if _is_tensor(target) else target
+        array = target._data if _is_tensor(target) else target
         if array.dtype.kind not in "iufO":
             kind = "a Tensor" if _is_tensor(target) else "an array"
             raise TypeError(f"{who}: target must hold real numbers, got {kind} of dtype {array.dtype}")
@@ -102,18 +103,56 @@ def _real_array(who: str, target: Any) -> np.ndarray:
 
 def _tensor_target(who: str, input: Any, target: Any) -> Any:
     """The target as a Tensor of the input's float dtype and shape."""
-    if not (_is_tensor(target) and target.data.dtype == input.data.dtype):
-        if _is_tensor(target) and target.requires_grad:  # a cast here would cut its gradient off
+    dtype = input._data.dtype
+    if not (_is_tensor(target) and target._data.dtype == dtype):
+        if _is_tensor(target) and target._requires_grad:  # a cast here would cut its gradient off
             raise TypeError(
-                f"{who}: a target that requires grad must have the input's dtype {input.data.dtype}, "
-                f"got {target.data.dtype}"
+                f"{who}: a target that requires grad must have the input's dtype {dtype}, "
+                f"got {target._data.dtype}"
             )
         array = _real_array(who, target)
         with np.errstate(over="ignore"):  # a float64 target beyond float32's range becomes inf
-            target = Tensor(array.astype(input.data.dtype, copy=False))
-    if target.data.shape != input.data.shape and target.data.ndim != 0:
-        raise ValueError(f"{who}: input shape {input.data.shape} and target shape {target.data.shape} differ")
+            target = Tensor(array.astype(dtype, copy=False))
+    if target._data.shape != input._data.shape and target._data.ndim != 0:
+        raise ValueError(
+            f"{who}: input shape {input._data.shape} and target shape {target._data.shape} differ"
+        )
     return target
+
+
+def legacy_reduction(who: str, size_average: Any, reduce: Any, reduction: str) -> str:
+    """PyTorch's deprecated ``size_average=`` and ``reduce=`` as a reduction (they win when
+    given, with PyTorch's warning): reduce=False is "none", else size_average=False "sum"."""
+    if size_average is None and reduce is None:
+        return reduction
+    for name, flag in (("size_average", size_average), ("reduce", reduce)):
+        if flag is not None and not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"{who}: {name} must be True, False or None, got {type(flag).__name__}")
+    warnings.warn(
+        f"{who}: size_average and reduce are deprecated, use reduction= instead", UserWarning, stacklevel=3
+    )
+    if reduce is False:
+        return "none"
+    return "sum" if size_average is False else "mean"
+
+
+def _weights(who: str, weight: Any, input: Any, same_shape: bool) -> np.ndarray | None:
+    """A loss's elementwise ``weight`` as an array of the input's dtype: the input's shape when
+    ``same_shape`` (mse, l1, huber), else one that broadcasts to it (the BCE losses)."""
+    if weight is None:
+        return None
+    if not _is_tensor(input):
+        raise TypeError(f"{who}: weight= works with Tensor inputs; weigh Values by multiplying them")
+    array = _real_array(f"{who}: weight", weight).astype(input._data.dtype)
+    shape = input._data.shape
+    if same_shape and array.shape != shape:
+        raise ValueError(f"{who}: weight must have the input's shape {shape}, got {array.shape}")
+    try:
+        if np.broadcast_shapes(array.shape, shape) != shape:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"{who}: weight of shape {array.shape} does not broadcast to {shape}") from None
+    return array
 
 
 def _value_pairs(who: str, input: Any, target: Any) -> tuple[list[Value], list[Any]]:
@@ -162,17 +201,27 @@ def _elementwise(
     target: Any,
     reduction: str,
     check: Callable[[np.ndarray, np.ndarray], None] | None = None,
+    weight: np.ndarray | None = None,
+    mean_over_weights: bool = False,
 ) -> Any:
     """formula(input, target) element by element, then the reduction; ``check(inputs, targets)``
-    sees the numbers first and raises for values the loss is not defined on."""
+    sees the numbers first and raises for values the loss is not defined on. A Tensor's losses
+    are multiplied by ``weight`` (an array) if given; ``mean_over_weights``: "mean" is then
+    Σ w·loss / Σ w (PyTorch's mse_loss and l1_loss), else the mean of w·loss."""
     _check_reduction(who, reduction)
     if _is_tensor(input):
-        if input.data.dtype.kind != "f":
-            raise TypeError(f"{who}: input must be a float Tensor, got dtype {input.data.dtype}")
+        if input._data.dtype.kind != "f":
+            raise TypeError(f"{who}: input must be a float Tensor, got dtype {input._data.dtype}")
         target = _tensor_target(who, input, target)
         if check:
-            check(input.data, target.data)
-        return _reduce(formula(input, target), reduction)
+            check(input._data, target._data)
+        losses = formula(input, target)
+        if weight is None:
+            return _reduce(losses, reduction)
+        losses = losses * weight
+        if reduction == "mean" and mean_over_weights:
+            return losses.sum() / float(weight.sum())
+        return _reduce(losses, reduction)
     xs, ys = _value_pairs(who, input, target)
     if check:
         check(
@@ -254,4 +303,4 @@ def _value_rows(who: str, input: Any, what: str) -> tuple[list[Sequence[Value]],
 
 
 def _raw(x: Any) -> Any:
-    return x.data if _is_tensor(x) else x
+    return x._data if _is_tensor(x) else x

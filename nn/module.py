@@ -27,15 +27,17 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from autograd.devices import to_arguments
 from autograd.tensors import Tensor
 from autograd.value import Value
+from nn.state import _cast, _data_array
 
 __all__ = ["IncompatibleKeys", "Module", "is_parameter"]
 
 
 def is_parameter(x: Any) -> bool:
     """True for what a module trains: a `Value`, or a `Tensor` that requires grad."""
-    return isinstance(x, Value) or (isinstance(x, Tensor) and x.requires_grad)
+    return isinstance(x, Value) or (isinstance(x, Tensor) and x._requires_grad)
 
 
 def _members(owner: Module) -> Iterator[tuple[str, Any]]:
@@ -68,6 +70,10 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.forward(*args, **kwargs)
 
+    def _get_name(self) -> str:
+        """The name the printed text shows: the class's (PyTorch's hook)."""
+        return type(self).__name__
+
     # --- the tree ---------------------------------------------------------------------------
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
@@ -97,13 +103,43 @@ class Module:
         for _, module in self.named_modules():
             yield module
 
+    def add_module(self, name: str, module: Module | None) -> None:
+        """``self.<name> = module``, checked (PyTorch's; also ``register_module``)."""
+        who = f"{self._get_name()}.add_module"
+        if not isinstance(name, str):
+            raise TypeError(f"{who}: name must be a str, got {type(name).__name__}")
+        if not name or "." in name or name.startswith("_"):
+            raise ValueError(
+                f"{who}: name must be non-empty, without '.' and not start with '_', got {name!r}"
+            )
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{who}: {name!r} must be a Module or None, got {type(module).__name__}")
+        setattr(self, name, module)
+
+    register_module = add_module
+
+    def get_submodule(self, target: str) -> Module:
+        """The module at the dotted path ``target`` ("" is this one), as PyTorch's.
+
+        >>> import nn
+        >>> nn.Sequential(nn.Sequential(nn.ReLU())).get_submodule("0.0")
+        ReLU()
+        """
+        module: Module = self
+        for part in target.split(".") if target else []:
+            child = dict(module.named_children()).get(part)
+            if child is None:
+                raise AttributeError(f"{module._get_name()} has no submodule {part!r} (in {target!r})")
+            module = child
+        return module
+
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every sub-module, then on this one (PyTorch's order); returns self.
 
         >>> import nn
         >>> net = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
         >>> _ = net.apply(lambda m: nn.init.zeros_(m.weight) if isinstance(m, nn.Linear) else None)
-        >>> net[0].weight.data.tolist()
+        >>> net[0].weight.tolist()
         [[0.0, 0.0], [0.0, 0.0]]
         """
         if not callable(fn):
@@ -113,21 +149,23 @@ class Module:
         fn(self)
         return self
 
-    def named_parameters(self) -> Iterator[tuple[str, Any]]:
-        """Every parameter once (the first name wins when one is shared), in registration order.
+    def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Any]]:
+        """Every parameter once (the first name wins when one is shared), in registration order;
+        names start with ``prefix``; ``recurse=False``: this module's own only (PyTorch's).
 
         Deduplicated by identity: Values compare by their data, so ``==`` would merge equal ones.
         """
         seen: set[int] = set()
-        for prefix, module in self.named_modules():
+        modules = self.named_modules(prefix) if recurse else iter([(prefix, self)])
+        for path, module in modules:
             for name, item in _members(module):
                 if is_parameter(item) and id(item) not in seen:
                     seen.add(id(item))
-                    yield (f"{prefix}.{name}" if prefix else name), item
+                    yield (f"{path}.{name}" if path else name), item
 
-    def parameters(self) -> list[Any]:
-        """The parameters as a list (micrograd returns a list too)."""
-        return [p for _, p in self.named_parameters()]
+    def parameters(self, recurse: bool = True) -> list[Any]:
+        """The parameters as a list (micrograd returns a list too; PyTorch an iterator)."""
+        return [p for _, p in self.named_parameters(recurse=recurse)]
 
     # --- buffers: state that is saved but not trained -----------------------------------------
 
@@ -192,7 +230,8 @@ class Module:
         return [b for _, b in self.named_buffers()]
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset gradients: Values to 0.0, Tensors to None (or zeros), as PyTorch does."""
+        """Reset gradients, as PyTorch does: a Tensor's to None (``set_to_none=False``: zeroed in
+        place), a Value's to 0.0."""
         for p in self.parameters():
             _zero_grad(p, set_to_none)
 
@@ -210,13 +249,70 @@ class Module:
         """Evaluation mode: ``train(False)``."""
         return self.train(False)
 
+    # --- devices and dtypes -------------------------------------------------------------------
+
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """PyTorch's ``module.to(device)``, ``to(dtype)``, ``to(device, dtype)``, ``to(tensor)``;
+        returns this module. The CPU is the only device (``"cpu"``, or a device whose ``type`` is
+        "cpu"; another one is a ValueError). A float ``dtype`` casts every floating-point
+        parameter and buffer, and their gradients; they stay the same Tensor objects, so an
+        optimizer made before still holds them. Integer buffers (``num_batches_tracked``) and
+        `Value` parameters (Python floats) stay as they are.
+
+        >>> import numpy as np, nn
+        >>> net = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+        >>> net.to("cpu") is net, net.to(np.float32)[0].weight.dtype, net[1].num_batches_tracked.dtype
+        (True, dtype('float32'), dtype('int64'))
+        """
+        who = f"{self._get_name()}.to"
+        _, dtype = to_arguments(who, args, kwargs)
+        if dtype is not None:
+            if dtype.kind != "f":
+                raise TypeError(f"{who}: a module takes floating-point dtypes only, got {dtype}")
+            self._cast_floats(dtype)
+        return self
+
+    def _cast_floats(self, dtype: np.dtype) -> None:
+        seen: set[int] = set()
+        for module in self.modules():
+            tensors = [x for _, x in _members(module) if isinstance(x, Tensor) and x._requires_grad]
+            tensors += [t for _, t in module._own_buffers()]
+            for t in tensors:
+                if id(t) in seen or t._data.dtype.kind != "f" or t._data.dtype == dtype:
+                    continue
+                seen.add(id(t))
+                t._data = t._data.astype(dtype)
+                if isinstance(t._grad, np.ndarray):
+                    t._grad = t._grad.astype(dtype)
+
+    def float(self) -> Module:
+        """Floating-point parameters and buffers as float32: ``to(np.float32)``."""
+        return self.to(np.dtype(np.float32))
+
+    def double(self) -> Module:
+        """Floating-point parameters and buffers as float64: ``to(np.float64)``."""
+        return self.to(np.dtype(np.float64))
+
+    def half(self) -> Module:
+        """Floating-point parameters and buffers as float16: ``to(np.float16)``."""
+        return self.to(np.dtype(np.float16))
+
+    def cpu(self) -> Module:
+        """This module (everything is on the CPU)."""
+        return self
+
+    def cuda(self, device: Any = None) -> Module:
+        """A ValueError: there is no GPU here."""
+        raise ValueError(f"{self._get_name()}.cuda: only the CPU is here (numpy); use .to('cpu')")
+
     # --- state ------------------------------------------------------------------------------
 
-    def state_dict(self) -> dict[str, np.ndarray]:
+    def state_dict(self, *, prefix: str = "", keep_vars: bool = False) -> dict[str, Any]:
         """{name: a copy of its data as an array}: the parameters and the persistent buffers, in
         PyTorch's order (each module's own parameters, then its own buffers, then its children's);
         a Value gives a 0-d float64 array. As in PyTorch, a tied parameter (``b.weight = a.weight``)
         or a module used twice is saved under each of its names, though `parameters` gives it once.
+        ``keep_vars=True``: the parameters and buffers themselves instead of copies.
 
         >>> import nn
         >>> a, b = nn.Linear(2, 2), nn.Linear(2, 2)
@@ -224,7 +320,9 @@ class Module:
         >>> list(nn.Sequential(a, b).state_dict())
         ['0.weight', '0.bias', '1.weight', '1.bias']
         """
-        return {name: _data_array(x).copy() for name, x in self._state_items()}
+        if keep_vars:
+            return {prefix + name: x for name, x in self._state_items()}
+        return {prefix + name: _data_array(x).copy() for name, x in self._state_items()}
 
     def _state_items(self) -> Iterator[tuple[str, Any]]:
         """(name, parameter or buffer) in `state_dict`'s order: every name under which one is
@@ -287,7 +385,7 @@ class Module:
             if isinstance(p, Value):
                 p.data = float(new)
             else:
-                p.data = new
+                p._data = new  # a checked copy of the entry, of the parameter's dtype
         return IncompatibleKeys(missing, unexpected)
 
     # --- printing ---------------------------------------------------------------------------
@@ -297,59 +395,32 @@ class Module:
         return ""
 
     def __repr__(self) -> str:
+        """PyTorch's text: ``Name(extra)``, or the extra lines and a ``(name): child`` line per
+        child, indented. Runs of equal items of a list attribute print once, as PyTorch's
+        ModuleList prints its items: ``(neurons.0-15): 16 x Neuron(2, activation='relu')``."""
         extra = self.extra_repr()
+        extra_lines = extra.split("\n") if extra else []
         children = _collapse(list(self.named_children()))
-        if not children:
-            return f"{type(self).__name__}({extra})"
-        lines = extra.split("\n") if extra else []
-        lines += [f"({name}): {_indent(repr(child))}" for name, child in children]
-        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+        child_lines = [f"({name}): {_indent(repr(child))}" for name, child in children]
+        text = self._get_name() + "("
+        if len(extra_lines) == 1 and not child_lines:
+            text += extra_lines[0]
+        elif extra_lines or child_lines:
+            text += "\n  " + "\n  ".join(extra_lines + child_lines) + "\n"
+        return text + ")"
 
 
 def _zero_grad(p: Any, set_to_none: bool) -> None:
     if isinstance(p, Value):
         p.grad = 0.0
-    elif set_to_none or p.grad is None:
-        p.grad = None
+        return
+    g = p._grad
+    if g is None or set_to_none:
+        p._grad = None
+    elif isinstance(g, np.ndarray) and g.flags.writeable:
+        g.fill(0)  # in place, as PyTorch's grad.zero_()
     else:
-        p.grad = np.zeros_like(p.data)
-
-
-def _data_array(p: Any) -> np.ndarray:
-    return np.asarray(p.data, dtype=np.float64) if isinstance(p, Value) else p.data
-
-
-def _cast(key: str, value: Any, dtype: np.dtype) -> tuple[np.ndarray, str]:
-    """(a copy of ``value`` as ``dtype``, "") or (an empty array, the problem, naming ``key``)."""
-    try:
-        raw = np.asarray(_as_array(value))
-    except (TypeError, ValueError) as err:
-        return np.empty(0), f"{key!r} cannot be read as {dtype} numbers ({err})"
-    if raw.dtype.kind == "c":
-        return raw, f"{key!r} holds {raw.dtype} numbers, not real ones (the imaginary part would be lost)"
-    if raw.dtype.kind not in "biuf":
-        return raw, f"{key!r} cannot be read as {dtype} numbers (it holds {raw.dtype} values)"
-    if dtype.kind in "iu":  # an integer buffer (num_batches_tracked): whole numbers in range
-        return _cast_integers(key, raw, dtype)
-    with np.errstate(over="ignore", invalid="ignore"):
-        new = raw.astype(dtype)  # always a copy: the model does not share the caller's array
-    overflowed = ~np.isfinite(new) & np.isfinite(raw)
-    if overflowed.any():
-        before, after = raw[overflowed].flat[0], new[overflowed].flat[0]
-        return new, f"{key!r} {before:g} becomes {after} as {dtype} (out of its range)"
-    return new, ""
-
-
-def _cast_integers(key: str, raw: np.ndarray, dtype: np.dtype) -> tuple[np.ndarray, str]:
-    """``raw`` as integers of ``dtype`` when every number is a whole number in its range."""
-    info = np.iinfo(dtype)
-    if raw.dtype.kind == "f":
-        bad = ~np.isfinite(raw) | (raw != np.round(raw))
-        if bad.any():
-            return raw, f"{key!r} holds {raw[bad].flat[0].item()!r}, not a whole number for its {dtype}"
-    if raw.size and (raw.min() < info.min or raw.max() > info.max):
-        return raw, f"{key!r} holds numbers beyond the range of its {dtype}"
-    return raw.astype(dtype), ""
+        p._grad = np.zeros_like(p._data)
 
 
 def _buffer_registry(module: Module) -> dict[str, bool]:
@@ -358,17 +429,15 @@ def _buffer_registry(module: Module) -> dict[str, bool]:
     return registry
 
 
-def _as_array(x: Any) -> Any:
-    """State-dict entries may be arrays, numbers, or nodes (a Tensor's or Value's data is taken)."""
-    return x.data if isinstance(x, (Tensor, Value)) else x
-
-
 def _indent(text: str) -> str:
-    return text.replace("\n", "\n  ")
+    """PyTorch's _addindent: the lines after the first indented by two spaces (blank ones stay empty)."""
+    first, *rest = text.split("\n")
+    return "\n".join([first, *(f"  {line}" if line.strip() else "" for line in rest)])
 
 
 def _collapse(named: list[tuple[str, Module]]) -> list[tuple[str, Module | str]]:
-    """Runs of identical list items print once, as PyTorch does: ``(neurons.0-15): 16 x Neuron(2)``."""
+    """Runs of equal items of a list attribute print once: ``(neurons.0-15): 16 x Neuron(2)``.
+    (Children named "0", "1", ... are not a list's: Sequential prints each, as PyTorch's.)"""
     out: list[tuple[str, Any]] = []
     i = 0
     while i < len(named):
@@ -377,9 +446,10 @@ def _collapse(named: list[tuple[str, Module]]) -> list[tuple[str, Module | str]]
         text = repr(child)
         j = i + 1
         while (
-            index.isdigit()
+            head
+            and index.isdigit()
             and j < len(named)
-            and named[j][0] == (f"{head}.{int(index) + j - i}" if head else str(int(index) + j - i))
+            and named[j][0] == f"{head}.{int(index) + j - i}"
             and repr(named[j][1]) == text
         ):
             j += 1

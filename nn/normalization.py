@@ -10,7 +10,7 @@ them (``running_mean``, ``running_var``: buffers, saved in the state dict with
 >>> from autograd import Tensor
 >>> bn = nn.BatchNorm1d(3)
 >>> out = bn(Tensor(np.arange(12.0).reshape(4, 3)))
->>> [round(v, 4) for v in out.data[:, 0].tolist()]
+>>> [round(v, 4) for v in out[:, 0].tolist()]
 [-1.3416, -0.4472, 0.4472, 1.3416]
 >>> list(bn.state_dict())
 ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']
@@ -27,12 +27,13 @@ from typing import Any
 
 import numpy as np
 
+from autograd.devices import check_cpu
 from autograd.tensors import Tensor
 from nn.layers import _check_size
 from nn.linear import float_dtype, tensor_input
 from nn.module import Module
 
-__all__ = ["BatchNorm1d", "LayerNorm"]
+__all__ = ["BatchNorm1d", "LayerNorm", "layer_norm"]
 
 
 def _check_flag(who: str, name: str, value: Any) -> bool:
@@ -68,11 +69,11 @@ def _same_dtype(who: str, x: Tensor, given: bool, state: tuple[Tensor | None, ..
     `Linear` does). A layer with no parameters or buffers takes any float dtype, as PyTorch's."""
     if x.dtype.kind != "f":
         raise TypeError(f"{who}: input must hold floats, got {x.dtype}")
-    dtype = next((t.data.dtype for t in state if t is not None), x.dtype)
+    dtype = next((t._data.dtype for t in state if t is not None), x.dtype)
     if x.dtype == dtype:
         return x
     if not given:
-        return Tensor(x.data.astype(dtype))
+        return Tensor(x._data.astype(dtype))
     raise TypeError(
         f"{who}: input dtype {x.dtype} does not match the layer's {dtype} (PyTorch refuses mixed "
         f"dtypes too): pass x.to(np.{dtype}), or make the layer with dtype=np.{x.dtype}"
@@ -100,10 +101,11 @@ class LayerNorm(Module):
         eps: float = 1e-5,
         elementwise_affine: bool = True,
         bias: bool = True,
-        *,
-        dtype: Any = np.float64,
+        device: Any = None,
+        dtype: Any = None,
     ) -> None:
         who = "LayerNorm"
+        check_cpu(who, device)
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape
         if isinstance(shape, (str, bytes)) or not isinstance(shape, Sequence):
             kind = type(normalized_shape).__name__
@@ -120,23 +122,52 @@ class LayerNorm(Module):
         self.bias = _parameter(0.0, self.normalized_shape, dtype, "bias") if affine and with_bias else None
 
     def forward(self, x: Any) -> Tensor:
-        given, x = isinstance(x, Tensor), tensor_input("LayerNorm", x)
-        k = len(self.normalized_shape)
-        if x.shape[x.ndim - k :] != self.normalized_shape or x.ndim < k:
-            raise ValueError(
-                f"LayerNorm: input shape {x.shape} does not end in normalized_shape {self.normalized_shape}"
-            )
-        x = _same_dtype("LayerNorm", x, given, (self.weight, self.bias))
-        axes = tuple(range(x.ndim - k, x.ndim))
-        mean = x.mean(dim=axes, keepdim=True)
-        centred = x - mean
-        var = (centred * centred).mean(dim=axes, keepdim=True)
-        out = centred * (var + self.eps) ** -0.5
-        return _affine(out, self.weight, self.bias, self.normalized_shape)
+        return _layer_norm("LayerNorm", x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         affine, bias = self.elementwise_affine, self.bias is not None
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={affine}, bias={bias}"
+
+
+def _layer_norm(
+    who: str, x: Any, shape: tuple[int, ...], weight: Tensor | None, bias: Tensor | None, eps: float
+) -> Tensor:
+    given, x = isinstance(x, Tensor), tensor_input(who, x)
+    k = len(shape)
+    if x.shape[x.ndim - k :] != shape or x.ndim < k:
+        raise ValueError(f"{who}: input shape {x.shape} does not end in normalized_shape {shape}")
+    x = _same_dtype(who, x, given, (weight, bias))
+    axes = tuple(range(x.ndim - k, x.ndim))
+    mean = x.mean(dim=axes, keepdim=True)
+    centred = x - mean
+    var = (centred * centred).mean(dim=axes, keepdim=True)
+    out = centred * (var + eps) ** -0.5
+    return _affine(out, weight, bias, shape)
+
+
+def layer_norm(
+    input: Any,
+    normalized_shape: int | Sequence[int],
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """``torch.nn.functional.layer_norm``: each sample normalised over its last dimensions
+    (``normalized_shape``), then scaled by ``weight`` and shifted by ``bias`` when given.
+
+    >>> from autograd import Tensor
+    >>> [round(v, 4) for v in layer_norm(Tensor([[1.0, 3.0]]), (2,))[0].tolist()]
+    [-1.0, 1.0]
+    """
+    who = "layer_norm"
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape
+    if isinstance(shape, (str, bytes)) or not isinstance(shape, Sequence) or not shape:
+        raise TypeError(f"{who}: normalized_shape must be an int or a non-empty tuple of ints, got {shape!r}")
+    dims = tuple(_check_size(who, "normalized_shape", n) for n in shape)
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (not isinstance(t, Tensor) or t.shape != dims):
+            raise ValueError(f"{who}: {name} must be a Tensor of shape {dims}, got {t!r}")
+    return _layer_norm(who, input, dims, weight, bias, _check_eps(who, eps))
 
 
 class BatchNorm1d(Module):
@@ -162,11 +193,13 @@ class BatchNorm1d(Module):
         momentum: float | None = 0.1,
         affine: bool = True,
         track_running_stats: bool = True,
+        device: Any = None,
+        dtype: Any = None,
         *,
         bias: bool = True,
-        dtype: Any = np.float64,
     ) -> None:
         who = "BatchNorm1d"
+        check_cpu(who, device)
         self.num_features = _check_size(who, "num_features", num_features)
         self.eps = _check_eps(who, eps)
         if momentum is not None:
@@ -203,7 +236,7 @@ class BatchNorm1d(Module):
         if self.training or self.running_mean is None or self.running_var is None:
             out = self._batch_normalize(x)
         else:  # eval: the running statistics, constants
-            mean, var = self.running_mean.data.reshape(shape), self.running_var.data.reshape(shape)
+            mean, var = self.running_mean._data.reshape(shape), self.running_var._data.reshape(shape)
             out = (x - mean) * (var + self.eps) ** -0.5
         return _affine(out, self.weight, self.bias, shape)
 
@@ -211,7 +244,7 @@ class BatchNorm1d(Module):
         """x normalised with its own per-channel statistics; in training mode they also move the
         running averages."""
         axes = (0,) if x.ndim == 2 else (0, 2)
-        count = x.data.size // self.num_features
+        count = x._data.size // self.num_features
         if count <= 1 and self.training:  # the variance of one value is 0: nothing to learn from
             raise ValueError(
                 "BatchNorm1d: expected more than 1 value per channel when training, "
@@ -221,20 +254,21 @@ class BatchNorm1d(Module):
         centred = x - mean
         var = (centred * centred).mean(dim=axes, keepdim=True)  # biased: what normalises
         if self.training and self.track_running_stats:
-            self._track(mean.data.reshape(-1), var.data.reshape(-1) * (count / (count - 1)))
+            self._track(mean._data.reshape(-1), var._data.reshape(-1) * (count / (count - 1)))
         return centred * (var + self.eps) ** -0.5
 
     def _track(self, mean: np.ndarray, unbiased_var: np.ndarray) -> None:
         """Move the running statistics towards the batch's, in place (as PyTorch's buffers)."""
         factor = 0.0 if self.momentum is None else self.momentum
         if self.num_batches_tracked is not None:
-            self.num_batches_tracked.data += 1
+            self.num_batches_tracked._data += 1
             if self.momentum is None:  # the cumulative average of all batches so far
-                factor = 1.0 / int(self.num_batches_tracked.data)
+                factor = 1.0 / int(self.num_batches_tracked._data)
         for buffer, batch in ((self.running_mean, mean), (self.running_var, unbiased_var)):
             if buffer is not None:
-                buffer.data *= 1 - factor
-                buffer.data += factor * batch
+                data = buffer._data
+                data *= 1 - factor
+                data += factor * batch
 
     def extra_repr(self) -> str:
         return (

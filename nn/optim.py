@@ -1,6 +1,6 @@
 """Optimizers with PyTorch's arguments, defaults and update formulas: `SGD`, `Adam`, `AdamW`,
-`RMSprop`. Trajectories match ``torch.optim`` step for step (tests/test_torch_parity_nn.py), and
-so do their param groups and state dicts (tests/test_nn_state.py).
+`RMSprop`. Trajectories match ``torch.optim`` step for step (tests/nn/test_optim_torch.py), and
+so do their param groups and state dicts (tests/nn/test_optim_state.py).
 
 Param groups. ``opt.param_groups`` is a list of dicts, each with ``"params"`` and the group's
 settings (``lr``, ``momentum``, ...), as PyTorch's: pass a list of such dicts instead of the
@@ -13,10 +13,11 @@ where PyTorch has tensors, so a state saved from ``torch.optim`` (converted to a
 here step for step, and the other way round.
 
 Each optimizer writes its formula once, on numpy arrays, updating the parameter array in place.
-A small adapter gives it the parameters as arrays: each Tensor as its own ``.data``/``.grad``
-(skipped while ``grad`` is None), so a Tensor is updated where it lives, with no second array and no
-copy; and all `Value` parameters together as one flat float64 array, written back afterwards, so
-the scalar models update in one vectorised step instead of hundreds of tiny ones.
+A small adapter gives it the parameters as arrays: each Tensor as its own arrays (``_data`` and
+``_grad``, which ``.data`` and ``.grad`` show; skipped while ``grad`` is None), so a Tensor is
+updated where it lives, with no second array and no copy; and all `Value` parameters together as
+one flat float64 array, written back afterwards, so the scalar models update in one vectorised step
+instead of hundreds of tiny ones.
 
 Parameters without a gradient. PyTorch skips a parameter whose ``.grad`` is None: no weight decay,
 no momentum, no change to its state. A Tensor here is skipped the same way. A `Value`'s ``.grad``

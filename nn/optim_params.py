@@ -1,6 +1,7 @@
 """How an optimizer sees its parameters and checks its settings (for `nn.optim`).
 
-Each Tensor parameter is a `_TensorSlot`: its own ``.data``/``.grad`` arrays, updated in place.
+Each Tensor parameter is a `_TensorSlot`: its own arrays (``_data`` and ``_grad``, which its
+``.data`` and ``.grad`` show), updated in place.
 The `Value` parameters of a param group are one `_ValueGroup`: one flat float64 array, read
 before the update and written back after it, so scalar models update in one vectorised step.
 Everything a step needs is read and checked before anything is updated.
@@ -74,8 +75,10 @@ class _TensorSlot:
         self.indices = [index]
 
     def read(self, who: str) -> tuple[np.ndarray, np.ndarray | None]:
-        data, grad = self.param.data, self.param.grad
+        data, grad = self.param._data, self.param._grad
         i = self.index
+        if grad is not None and not isinstance(grad, np.ndarray):  # a node (create_graph=True)
+            grad = getattr(grad, "_data", grad)
         if not isinstance(data, np.ndarray) or data.dtype.kind != "f":
             kind = data.dtype if isinstance(data, np.ndarray) else type(data).__name__
             raise TypeError(f"{who}: parameter {i} holds {kind}, not a float array; nothing was updated")
@@ -118,8 +121,8 @@ def _collect(who: str, params: Any, allow_empty: bool = False) -> list[Any]:
         is_tensor = isinstance(p, Tensor)
         if not isinstance(p, Value) and not is_tensor:
             raise TypeError(f"{who}: parameter {i} must be a Value or a Tensor, got {type(p).__name__}")
-        if is_tensor and p.data.dtype.kind != "f":
-            raise TypeError(f"{who}: parameter {i} has dtype {p.data.dtype}; only float Tensors train")
+        if is_tensor and p._data.dtype.kind != "f":
+            raise TypeError(f"{who}: parameter {i} has dtype {p._data.dtype}; only float Tensors train")
         if id(p) not in seen:  # by identity: equal Values are still different parameters
             seen.add(id(p))
             out.append(p)

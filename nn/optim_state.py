@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nn.module import _cast, _data_array
 from nn.optim_params import _ValueGroup
+from nn.state import _cast, _data_array
 
 if TYPE_CHECKING:
     from nn.optim import Optimizer

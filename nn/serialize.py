@@ -37,8 +37,7 @@ from typing import Any
 import numpy as np
 from numpy.lib import format as npy_format
 
-from autograd.tensors import Tensor
-from autograd.value import Value
+from nn.state import _as_array
 
 __all__ = ["MAX_BYTES", "load", "save"]
 
@@ -103,7 +102,7 @@ def _to_arrays(state_dict: Mapping[str, Any]) -> dict[str, np.ndarray]:
     for key, value in state_dict.items():
         _check_key(key)
         try:
-            array = np.asarray(value.data if isinstance(value, (Tensor, Value)) else value)
+            array = np.asarray(_as_array(value))
         except (TypeError, ValueError) as err:  # ragged lists, objects numpy cannot convert
             raise TypeError(f"save: {key!r} cannot be read as an array of numbers ({err})") from None
         if array.dtype.kind not in _NUMERIC:

@@ -6,7 +6,7 @@
 >>> w.grad, v.grad = np.array([3.0, 0.0]), 4.0
 >>> nn.utils.clip_grad_norm_([w, v], max_norm=1.0).item()     # √(3² + 4²), before clipping
 5.0
->>> np.round(w.grad, 4).tolist(), round(v.grad, 4)            # scaled by 1/5 together
+>>> np.round(w.grad.numpy(), 4).tolist(), round(v.grad, 4)    # scaled by 1/5 together
 ([0.6, 0.0], 0.8)
 """
 
@@ -45,17 +45,19 @@ def _grads(who: str, parameters: Any) -> list[tuple[Any, np.ndarray]]:
         parameters = [parameters]
     if isinstance(parameters, (str, bytes)) or not isinstance(parameters, Iterable):
         raise TypeError(f"{who}: parameters must be Tensors or Values, got {type(parameters).__name__}")
-    out = []
+    out: list[tuple[Any, np.ndarray]] = []
     for i, p in enumerate(parameters):
         if not isinstance(p, (Tensor, Value)):
             raise TypeError(f"{who}: parameter {i} must be a Tensor or a Value, got {type(p).__name__}")
-        g = p.grad
+        g = p.grad if isinstance(p, Value) else p._grad
         if g is None:
             continue
         if isinstance(p, Value):
             if isinstance(g, (bool, np.bool_)) or not isinstance(g, numbers.Real):
                 raise TypeError(f"{who}: parameter {i} (a Value) has .grad of type {type(g).__name__}")
             out.append((p, np.asarray(float(g))))
+        elif not isinstance(g, np.ndarray) and isinstance(g, Tensor):  # a node (create_graph=True)
+            out.append((p, g._data))
         elif not isinstance(g, np.ndarray) or g.dtype.kind != "f":
             kind = f"dtype {g.dtype}" if isinstance(g, np.ndarray) else f"type {type(g).__name__}"
             raise TypeError(f"{who}: parameter {i}'s grad has {kind}, not floats")
@@ -143,6 +145,8 @@ def clip_grad_norm_(
             for param, g in grads:
                 if isinstance(param, Value):
                     param.grad = param.grad * float(coefficient)
-                else:  # the factor in the gradient's own dtype, as PyTorch's in-place multiply
-                    param.grad = g * coefficient.astype(g.dtype)
+                elif g is param._grad and g.flags.writeable:  # in place, as PyTorch's mul_
+                    g *= coefficient.astype(g.dtype)  # the factor in the gradient's own dtype
+                else:
+                    param._grad = g * coefficient.astype(g.dtype)
     return Tensor(total)

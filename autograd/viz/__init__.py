@@ -4,11 +4,13 @@
 ``{ label | data 2.0000 | grad 12.0000 }``, every operation a small node of its own, colours tell
 inputs, parameters, constants, intermediates and the output apart, and a legend on the picture
 says which is which. Its ``.source`` needs nothing else; SVG, PNG and PDF need Graphviz's ``dot``
-program (see `save`). In Jupyter the returned graph shows itself inline.
+program (see `save`). In notebooks the returned graph shows itself inline, as SVG and as PNG (for
+viewers that show no SVG).
 
 ``backward_steps(root)`` replays the backward pass one node at a time, in the engine's order, with
 the chain-rule sentence and a picture for each step; ``write_backward_html(root, path)`` puts
-those pictures on one self-contained page. From the shell::
+those pictures on one self-contained page (``backward_page(root)`` shows it inline in a notebook, and
+a static picture of the graph where scripts do not run). From the shell::
 
     python -m autograd.viz "3*x**2 + 2" --at x=2 --out graph.svg --steps steps.html
 

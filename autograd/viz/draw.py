@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-import graphviz
 import numpy as np
 
 from autograd.viz.graph import (
@@ -26,7 +25,16 @@ from autograd.viz.graph import (
     summary,
 )
 from autograd.viz.plan import Plan, choose_plan, module_outputs
-from autograd.viz.render import FORMATS, MAX_LABEL, MAX_TOOLTIP, GraphPicture, shorten
+from autograd.viz.render import (
+    FORMATS,
+    MAX_LABEL,
+    GraphPicture,
+    plain,
+    record_field,
+    shorten,
+    tooltip,
+    visible,
+)
 
 # Light fills, told apart by hue, so black text stays readable on every one of them.
 ROLE_COLOURS = {
@@ -52,45 +60,11 @@ def check_rankdir(rankdir: str, who: str) -> None:
 
 # --- the drawing ---------------------------------------------------------------------------------
 
-_RECORD_SPECIAL = re.compile(r'([{}|<>"\\])')
-# Control characters (a line break aside), lone surrogates, line and paragraph separators, bidi
-# overrides and marks, zero-width spaces, byte-order marks and the two non-characters XML refuses:
-# dot fails on a NUL, an SVG cannot hold most of the rest, bidi overrides would reorder the text
-# shown, and an invisible character would make two different names look alike.
-_INVISIBLE = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufeff\ufffe\uffff]"
-)
-
-
-def visible(text: str) -> str:
-    r"""``text`` with its invisible and unsafe characters written as escapes, as Python writes them.
-
-    >>> print(visible("a\x00b\tc\nd"))
-    a\x00b\tc
-    d
-    """
-    return _INVISIBLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
-
-
-def _field(text: str) -> str:
-    """Text safe inside one field of a record label."""
-    return _RECORD_SPECIAL.sub(r"\\\1", visible(text)).replace("\n", "\\n")  # a line break inside the field
-
-
-def _tooltip(text: str) -> _Attrs:
-    """The tooltip of a name `shorten` cuts in the picture (nothing for one drawn whole)."""
-    return {"tooltip": _plain(shorten(text, MAX_TOOLTIP))} if len(text) > MAX_LABEL else {}
-
-
-def _plain(text: str) -> str:
-    """Text shown as it is in a plain label: no ``\\l`` escapes, no ``<html>``, nothing dot refuses."""
-    return graphviz.escape(visible(text))
-
 
 def record(fields: Sequence[str], horizontal: bool, rankdir: str) -> str:
     # Records lay their fields out across the rank direction; braces turn them the other way.
     flip = horizontal == (rankdir in ("LR", "RL"))
-    body = " | ".join(_field(f) for f in fields)
+    body = " | ".join(record_field(f) for f in fields)
     return "{ " + body + " }" if flip else body
 
 
@@ -179,15 +153,15 @@ class _Drawing:
         # step page can find them.
         attrs = {"id": f"v{i}", "label": self.value_label(node), "shape": "record", "style": "filled"}
         attrs.update(self.value_colours(node))
-        attrs.update(_tooltip(self.g.name(node)))
+        attrs.update(tooltip(self.g.name(node)))
         self.put(mod, f"v{i}", attrs)
         if not node._prev or node in self.plan.cut:
             return
         op_text = op_label(node, self.plan.fold)
         op_attrs = {
             "id": f"o{i}",
-            "label": _plain(shorten(op_text)),
-            **_tooltip(op_text),
+            "label": plain(shorten(op_text)),
+            **tooltip(op_text),
             "shape": "ellipse",
             "fontsize": "10",
             "style": "filled",
@@ -320,7 +294,7 @@ class _Drawing:
                 attrs = {
                     **attrs,
                     "label": record([shorten(heading), *fields], False, self.rankdir),
-                    **_tooltip(heading),
+                    **tooltip(heading),
                 }
             target.node(name, **attrs)
         for child in sorted(children.get(mod, ()), key=natural):
@@ -330,8 +304,8 @@ class _Drawing:
             heading = self.g.title(child, title)
             with target.subgraph(name=self.cluster_name(child)) as sub:
                 sub.attr(
-                    label=_plain(shorten(heading)),
-                    **_tooltip(heading),
+                    label=plain(shorten(heading)),
+                    **tooltip(heading),
                     style="rounded",
                     color="#adb5bd",
                     fontsize="10",
@@ -435,6 +409,10 @@ def draw_graph(
     format: str = "svg",
 ) -> GraphPicture:
     """The computation graph below ``root`` (a Value or a Tensor) as a `graphviz.Digraph`.
+
+    A node is named by its label (``x.label = "x"``) or parameter name, else by its formula when
+    short (``3·x²``), else a Tensor by its op and shape (``matmul (32, 10)``). In a notebook the
+    picture shows itself, as SVG and PNG.
 
     - ``names``: parameter names, e.g. ``dict(model.named_parameters())``; or pass the model as
       ``module``. Named parameters are coloured as parameters, and with ``cluster`` (the default)

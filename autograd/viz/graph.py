@@ -4,7 +4,9 @@ one analysis of the graph below a root (its order, who uses whom, roles, modules
 Everything about an operation comes from its `Primitive`: how its result is written (its
 ``notation`` and ``precedence``), its kind (a view of its input, an activation, a matmul), and
 the text of its local derivatives. Nodes are read by duck typing (``_prev``, ``_op``, ``_args``,
-``data``, ``grad``, ``label``), so Values and Tensors are drawn alike.
+``_data``, ``_grad``, ``_requires_grad``, ``label``: a float for a Value, an array for a Tensor,
+whose public ``.data`` and ``.grad`` are Tensors), so Values and Tensors are drawn alike. An
+unnamed Tensor is called by its op and shape (``matmul (32, 10)``).
 """
 
 from __future__ import annotations

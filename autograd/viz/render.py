@@ -70,12 +70,12 @@ class GraphPicture(graphviz.Digraph):
         return self._repr_image_svg_xml()
 
     def _repr_png_(self) -> bytes:
-        """The PNG, at most a notebook's width, drawn at 1.5 times a plain screen's resolution so
-        that its text stays sharp where the viewer scales it (it is never shown wider than the
-        output area)."""
+        """The PNG, drawn at 1.5 times a plain screen's resolution, and a big graph scaled down to
+        at most twice a notebook's width: viewers fit it to the output area, and its text stays
+        sharp where one zooms in."""
         sized = self.copy()
-        sized.attr("graph", size=f"{NOTEBOOK_PT / 72:.4f},1000", dpi=str(PNG_DPI))
-        return sized.pipe(format="png")  # type: ignore[no-any-return]
+        sized.attr("graph", size=f"{PNG_MOST_PT / 72:.4f},1000", dpi=str(PNG_DPI))
+        return sized.pipe(format="png")
 
     def _repr_mimebundle_(
         self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None, **_: Any
@@ -98,6 +98,8 @@ NOTEBOOK_PT = 680.0
 """The width of a notebook's output area, in points (about 900 pixels)."""
 PNG_DPI = 144
 """The resolution of the PNG shown in notebooks: 1.5 times the 96 of a plain screen."""
+PNG_MOST_PT = 2 * NOTEBOOK_PT
+"""The widest drawing a notebook's PNG holds, in points (2720 pixels at `PNG_DPI`)."""
 _SIZE = re.compile(r'(<svg\b[^>]*?)\swidth="([\d.]+)pt"\s+height="([\d.]+)pt"')
 
 
@@ -131,6 +133,43 @@ def shorten(text: str, most: int = MAX_LABEL) -> str:
     'aaaaaaaaa…'
     """
     return text if len(text) <= most else text[: most - 1] + "…"
+
+
+# --- text as dot and an SVG can hold it -----------------------------------------------------------
+
+_RECORD_SPECIAL = re.compile(r'([{}|<>"\\])')
+# Control characters (a line break aside), lone surrogates, line and paragraph separators, bidi
+# overrides and marks, zero-width spaces, byte-order marks and the two non-characters XML refuses:
+# dot fails on a NUL, an SVG cannot hold most of the rest, bidi overrides would reorder the text
+# shown, and an invisible character would make two different names look alike.
+_INVISIBLE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufeff\ufffe\uffff]"
+)
+
+
+def visible(text: str) -> str:
+    r"""``text`` with its invisible and unsafe characters written as escapes, as Python writes them.
+
+    >>> print(visible("a\x00b\tc\nd"))
+    a\x00b\tc
+    d
+    """
+    return _INVISIBLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def record_field(text: str) -> str:
+    """Text safe inside one field of a record label."""
+    return _RECORD_SPECIAL.sub(r"\\\1", visible(text)).replace("\n", "\\n")  # a line break inside the field
+
+
+def tooltip(text: str) -> dict[str, str]:
+    """The tooltip of a name `shorten` cuts in the picture (nothing for one drawn whole)."""
+    return {"tooltip": plain(shorten(text, MAX_TOOLTIP))} if len(text) > MAX_LABEL else {}
+
+
+def plain(text: str) -> str:
+    """Text shown as it is in a plain label: no ``\\l`` escapes, no ``<html>``, nothing dot refuses."""
+    return graphviz.escape(visible(text))
 
 
 def output_path(path: Any, who: str) -> Path:

@@ -30,7 +30,9 @@ def test_jvp_matches_torch_func(row: Row, shapes: Shapes) -> None:
     xs = row.inputs(shapes)
     ts = row.inputs(shapes, seed=7)
     out, t = func.jvp(row.fn, xs, ts)
-    ref, ref_t = tf.jvp(_torch_fn(row), tuple(torch.tensor(x) for x in xs), tuple(torch.tensor(t) for t in ts))
+    ref, ref_t = tf.jvp(
+        _torch_fn(row), tuple(torch.tensor(x) for x in xs), tuple(torch.tensor(t) for t in ts)
+    )
     np.testing.assert_allclose(out, _np(ref), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(t, _np(ref_t), rtol=1e-12, atol=1e-12)
 
@@ -45,7 +47,9 @@ def test_vjp_matches_torch_func(row: Row, shapes: Shapes) -> None:
         np.testing.assert_allclose(ours, _np(theirs), rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize(("row", "shapes"), [pair for pair in expand(ROWS) if pair[0].smooth][::3], ids=pair_id)
+@pytest.mark.parametrize(
+    ("row", "shapes"), [pair for pair in expand(ROWS) if pair[0].smooth][::3], ids=pair_id
+)
 def test_jacobians_both_ways_match_torch_func(row: Row, shapes: Shapes) -> None:
     xs = row.inputs(shapes)
     n = len(xs)
@@ -64,7 +68,9 @@ def test_on_values_and_plain_floats(row: Row) -> None:
     out, t = func.jvp(row.fn, xs, [1.0] * len(xs))
     f64 = torch.float64
     ref, ref_t = tf.jvp(
-        _torch_fn(row), tuple(torch.tensor(x, dtype=f64) for x in xs), tuple(torch.ones((), dtype=f64) for _ in xs)
+        _torch_fn(row),
+        tuple(torch.tensor(x, dtype=f64) for x in xs),
+        tuple(torch.ones((), dtype=f64) for _ in xs),
     )
     assert isinstance(out, float) and out == pytest.approx(float(ref), rel=1e-12)
     assert t == pytest.approx(float(ref_t), rel=1e-12, abs=1e-12)
@@ -84,7 +90,9 @@ def test_hessian_is_forward_over_reverse_and_matches_torch() -> None:
         return ((x @ W).tanh() * x.sum()).log_softmax(0).sum() ** 2
 
     ours = func.hessian(f)(x0)
-    theirs = tf.hessian(lambda x: ((x @ torch.tensor(W)).tanh() * x.sum()).log_softmax(0).sum() ** 2)(torch.tensor(x0))
+    theirs = tf.hessian(lambda x: ((x @ torch.tensor(W)).tanh() * x.sum()).log_softmax(0).sum() ** 2)(
+        torch.tensor(x0)
+    )
     np.testing.assert_allclose(ours, theirs.numpy(), rtol=1e-12, atol=1e-12)
 
 
@@ -146,7 +154,9 @@ def test_bad_input_is_named() -> None:
         func.jvp(lambda x: x, (1.0,), (1.0, 2.0))
     with pytest.raises(ValueError, match=r"jvp: tangent 0 has shape \(3,\), primal 0 has \(2,\)"):
         func.jvp(lambda x: x, (np.ones(2),), (np.ones(3),))
-    with pytest.raises(TypeError, match=r"jvp: primals\[0\] must be a number, an array, a Value or a Tensor, got str"):
+    with pytest.raises(
+        TypeError, match=r"jvp: primals\[0\] must be a number, an array, a Value or a Tensor, got str"
+    ):
         func.jvp(lambda x: x, ("a",), (1.0,))
     with pytest.raises(ValueError, match="grad: func must return one number"):
         func.grad(lambda x: x * 2)(np.ones(3))

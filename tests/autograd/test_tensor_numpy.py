@@ -40,3 +40,16 @@ def test_where_with_the_condition_alone_gives_its_indices() -> None:
     assert idx.tolist() == [1, 3]
     with pytest.raises(TypeError, match="give the condition alone, or the condition and both sides"):
         np.where(t > 0, t)
+
+
+def test_numpy_functions_take_tensors_no_gradient_flows_through() -> None:
+    """.data, .grad and detached Tensors are numbers to numpy (as in PyTorch); a Tensor that
+    requires grad is refused by any function that would drop its graph."""
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    (t * t).sum().backward()
+    assert np.allclose(t.grad, [2.0, 4.0]) and np.array_equal(t.data, [1.0, 2.0])
+    assert np.linalg.norm(t.grad) == np.sqrt(20.0)
+    assert np.std([t.detach(), t.detach()]) == 0.5  # inside a list too
+    for call in (lambda: np.allclose(t, [1.0, 2.0]), lambda: np.linalg.norm([t])):
+        with pytest.raises(TypeError, match="requires grad"):
+            call()

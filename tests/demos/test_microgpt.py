@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -46,3 +47,12 @@ def test_ties_share_the_argmax() -> None:
 def test_temperatures_outside_the_limits_are_refused_up_front(temperature: object, error: type) -> None:
     with pytest.raises(error, match="^microgpt: temperature must be"):
         microgpt.run(steps=1, samples=1, temperature=temperature)  # type: ignore[arg-type]
+
+
+def test_microgpt_two_engines_agree_step_for_step(runs: Any) -> None:
+    result = runs["microgpt"]
+    assert len(result["value_losses"]) == len(result["tensor_losses"]) == 6
+    assert result["max_difference"] <= 1e-9
+    assert abs(result["value_losses"][0] - np.log(27)) < 0.3
+    assert result["value_ms_per_step"] > 0 and result["tensor_ms_per_step"] > 0
+    assert len(result["samples"]) == 3

@@ -2,8 +2,8 @@
 backprop-ninja comparisons hold as in the lecture) and under scratchgrad with only the import lines
 changed (the same numbers as PyTorch's, step by step).
 
-The scratchgrad package does not exist yet: its tests are marked xfail until it does. When one of
-them fails, its message lists every difference from PyTorch at once, so it reads as a checklist.
+When a scratchgrad test fails, its message lists every difference from PyTorch at once, so it
+reads as a checklist.
 
 Tolerances: losses to rtol 1e-4 (float32). Where the lecture's own training amplifies rounding
 (part 2's unnormalised MLP, whose logits start near 30, and the end of its learning-rate search,
@@ -23,7 +23,6 @@ from typing import Any
 import pytest
 from harness import IMPORT_REWRITES, PROGRAMS, check_imports, rewrite_imports, run_lecture
 
-XFAIL = pytest.mark.xfail(reason="scratchgrad not built yet", strict=False)
 RTOL = 1e-4
 LETTERS = set("abcdefghijklmnopqrstuvwxyz.")
 
@@ -209,7 +208,6 @@ def test_bigram_torch() -> None:
     assert all(is_name(s) for s in r["samples"]) and len(r["samples"]) == 5
 
 
-@XFAIL
 def test_bigram_scratchgrad() -> None:
     def body(d: Diff) -> None:
         for key in (
@@ -276,7 +274,6 @@ MLP_STABLE_STEPS = 20
 MLP_STABLE_SEARCH = 500
 
 
-@XFAIL
 def test_mlp_scratchgrad() -> None:
     def body(d: Diff) -> None:
         for key in (
@@ -303,7 +300,9 @@ def test_mlp_scratchgrad() -> None:
         d.close("train_loss", rtol=1e-3)
         d.close("dev_loss", rtol=1e-3)
         d.close("C_xy", rtol=1e-2, atol=1e-2)
-        d.names("samples", at_least=0.5)
+        # PyTorch itself, its trained parameters moved by 1e-7, samples 8 of these 20 names in 5 runs of
+        # 16 (18 to 20 in the others): the 9th name is a knife edge after 200 steps of this training
+        d.names("samples", at_least=0.4)
 
     compare("makemore2_mlp", body)
 
@@ -336,7 +335,6 @@ def test_batchnorm_torch() -> None:
     assert len(r["samples"]) == 20 and all(is_name(s) for s in r["samples"])
 
 
-@XFAIL
 def test_batchnorm_scratchgrad() -> None:
     def body(d: Diff) -> None:
         for key in ("bn_num_params", "deep_num_params", "bn_requires_grad", "no_grad_result_requires_grad"):
@@ -473,7 +471,6 @@ def test_backprop_ninja_torch() -> None:
     assert len(r["samples"]) == 20 and all(is_name(s) for s in r["samples"])
 
 
-@XFAIL
 def test_backprop_ninja_scratchgrad() -> None:
     def body(d: Diff) -> None:
         for key in ("num_params", "train_num_params", "shapes", "train_requires_grad"):
@@ -506,7 +503,6 @@ def test_backprop_ninja_scratchgrad() -> None:
     compare("makemore4_backprop_ninja", body)
 
 
-@XFAIL
 def test_backprop_ninja_scratchgrad_exact() -> None:
     """Bit-exact wherever PyTorch is bit-exact: what the lecture's "exact: True" column shows."""
 
@@ -557,7 +553,6 @@ def test_wavenet_torch() -> None:
     assert r["rows_equal_batch"] is True
 
 
-@XFAIL
 def test_wavenet_scratchgrad() -> None:
     def body(d: Diff) -> None:
         for key in (
@@ -616,7 +611,6 @@ QUICKSTART_CLASSES = [
 ]
 
 
-@XFAIL
 def test_quickstart_scratchgrad() -> None:
     def body(d: Diff) -> None:
         for key in (

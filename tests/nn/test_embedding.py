@@ -1,5 +1,7 @@
 """nn.Embedding (nn/embedding.py): every index that is out of range or not an integer is a one-line
-error naming it and the table size, as torch says it (IndexError), never numpy's or a StopIteration."""
+error naming it and the table size, as torch says it (IndexError), never numpy's or a StopIteration;
+the table initialised as PyTorch's (the same numbers for the same seed), padding_idx, lookups and
+gradients against PyTorch."""
 
 from __future__ import annotations
 
@@ -8,12 +10,56 @@ from typing import Any
 
 import numpy as np
 import pytest
+from nn_helpers import TOL, copy_parameters
 
+import autograd
 import nn
-from autograd import Tensor
+from autograd import Tensor, Value
 from nn.embedding import IndexOutOfRangeError
 
 torch = pytest.importorskip("torch")
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "message"),
+    [
+        (lambda: nn.Embedding(0, 3), ValueError, "Embedding: num_embeddings must be positive, got 0"),
+        (lambda: nn.Embedding(3, 2.0), TypeError, "Embedding: embedding_dim must be an int, got float"),
+        (lambda: nn.Embedding(3, 2, dtype=np.int64), TypeError, "Embedding: dtype must be a float type"),
+        (lambda: nn.Embedding(3, 2, device="cuda"), ValueError, "Embedding: only the CPU is here"),
+        (lambda: nn.Embedding(3, 2, padding_idx=3), ValueError, "Embedding: padding_idx 3 must be within"),
+        (lambda: nn.Embedding(3, 2, padding_idx=1.0), TypeError, "Embedding: padding_idx must be an int"),
+        (
+            lambda: nn.Embedding(5, 2)([1.0, 2.0]),
+            TypeError,
+            "Embedding: indices must be integers, got float64",
+        ),
+        (
+            lambda: nn.Embedding(5, 2)(np.array([True])),
+            TypeError,
+            "Embedding: indices must be integers, got bool",
+        ),
+        (
+            lambda: nn.Embedding(5, 2)([[0, 1], [5, 2]]),
+            ValueError,
+            r"Embedding: index 5 at \(1, 0\) is out of range for 5",
+        ),
+        (
+            lambda: nn.Embedding(5, 2)([0, -1]),
+            ValueError,
+            "Embedding: index -1 at 1 is out of range for 5 entries",
+        ),
+        (
+            lambda: nn.Embedding(5, 2)([0, None]),
+            TypeError,
+            "Embedding: indices must be integers, got NoneType",
+        ),
+        (lambda: nn.Embedding(5, 2)("1"), TypeError, "Embedding: indices must be integers, got str"),
+    ],
+)
+def test_embedding_refuses_bad_arguments(make: Any, error: type, message: str) -> None:
+    with pytest.raises(error, match=f"^{message}"):
+        make()
 
 
 @pytest.mark.parametrize(
@@ -77,3 +123,70 @@ def test_valid_indices_still_look_up_rows() -> None:
     table = nn.Embedding(5, 2, rng=0)
     np.testing.assert_array_equal(table([[4, 0]]).data, table.weight.data[[[4, 0]]])
     assert table([]).shape == (0, 2)
+
+
+@pytest.mark.parametrize(
+    "indices", [[3, 1, 3], np.array([[0, 6], [6, 6]]), np.array(2), Tensor(np.array([[[1], [5]]]))]
+)
+def test_embedding_matches_torch_for_indices_of_any_shape(indices: Any) -> None:
+    rng = np.random.default_rng(3)
+    ours, theirs = nn.Embedding(7, 3), torch.nn.Embedding(7, 3).double()
+    copy_parameters(ours, theirs, rng)
+    raw = indices.numpy() if isinstance(indices, Tensor) else np.asarray(indices)
+    yo, yt = ours(indices), theirs(torch.from_numpy(raw))
+    assert yo.shape == tuple(yt.shape) == (*raw.shape, 3)
+    np.testing.assert_allclose(yo.data, yt.detach().numpy(), **TOL)
+    weights = rng.normal(size=yo.shape)
+    (yo * Tensor(weights)).sum().backward()
+    (yt * torch.from_numpy(weights)).sum().backward()
+    np.testing.assert_allclose(ours.weight.grad, theirs.weight.grad.numpy(), **TOL)  # repeats add up
+    assert repr(ours) == repr(theirs)
+
+
+def test_embedding_weights_are_standard_normal_as_torchs() -> None:
+    w = nn.Embedding(400, 50, rng=1).weight.data
+    assert abs(w.mean()) < 0.01 and abs(w.std() - 1) < 0.01
+    torch.manual_seed(0)  # unseeded, 20,000 draws miss 0.01 about one run in twenty
+    assert abs(torch.nn.Embedding(400, 50).weight.detach().numpy().std() - 1) < 0.01
+
+
+@pytest.mark.parametrize(("dtype", "theirs_dtype"), [(np.float32, None), (None, "float64")])
+@pytest.mark.parametrize("shape", [(10, 3), (27, 10), (65, 16)])
+def test_embedding_weights_are_torchs_for_the_same_seed(dtype: Any, theirs_dtype: Any, shape: tuple) -> None:
+    torch.manual_seed(1337)
+    theirs = torch.nn.Embedding(*shape, dtype=getattr(torch, theirs_dtype) if theirs_dtype else None)
+    autograd.manual_seed(1337)
+    ours = nn.Embedding(*shape, dtype=dtype)
+    assert ours.weight.dtype == theirs.weight.detach().numpy().dtype
+    np.testing.assert_array_equal(ours.weight.data, theirs.weight.detach().numpy())
+    np.testing.assert_array_equal(
+        nn.Embedding(*shape, rng=4).weight.data, nn.Embedding(*shape, rng=4).weight.data
+    )
+
+
+def test_padding_idx_starts_at_zero_and_gets_no_gradient_as_torch() -> None:
+    torch.manual_seed(0)
+    theirs = torch.nn.Embedding(6, 3, padding_idx=-2, dtype=torch.float64)
+    autograd.manual_seed(0)
+    ours = nn.Embedding(6, 3, padding_idx=-2)
+    assert ours.padding_idx == theirs.padding_idx == 4
+    np.testing.assert_array_equal(ours.weight.data, theirs.weight.detach().numpy())
+    assert ours.weight[4].tolist() == [0.0, 0.0, 0.0]
+    with autograd.no_grad():
+        ours.weight[4] = 1.5  # a changed padding row is looked up as it is, but learns nothing
+    with torch.no_grad():
+        theirs.weight[4] = 1.5
+    index = [[4, 1], [4, 4]]
+    yo, yt = ours(index), theirs(torch.tensor(index))
+    np.testing.assert_array_equal(yo.data, yt.detach().numpy())
+    (yo * 2).sum().backward()
+    (yt * 2).sum().backward()
+    np.testing.assert_array_equal(ours.weight.grad, theirs.weight.grad.numpy())
+    assert ours.weight.grad[4].tolist() == [0.0, 0.0, 0.0]
+    assert repr(ours) == repr(theirs) == "Embedding(6, 3, padding_idx=4)"
+
+
+def test_embedding_float32_and_values() -> None:
+    assert nn.Embedding(4, 2, dtype=np.float32)([1]).dtype == np.float32
+    with pytest.raises(TypeError, match="Embedding: indices must be integers, got Value"):
+        nn.Embedding(4, 2)([Value(1.0)])

@@ -1,12 +1,18 @@
-"""Module, Neuron, Layer, MLP: names, order, seeding, printing, state dicts and bad input."""
+"""micrograd's model on Values (nn/layers.py): Neuron, Layer, MLP: the computation, micrograd's
+attribute names, seeding, bad input, and micrograd's two-moons demo."""
 
 from __future__ import annotations
+
+import collections
+from typing import Any
 
 import numpy as np
 import pytest
 
+import autograd
 import nn
-from autograd import Value
+import nn.functional as F  # noqa: N812 - the name PyTorch users know
+from autograd import Tensor, Value
 
 
 def test_neuron_computes_activation_of_weighted_sum() -> None:
@@ -45,34 +51,6 @@ def test_micrograd_attribute_names_and_labels() -> None:
     assert [layer.neurons[0].activation for layer in model.layers] == ["relu", "relu", "linear"]
 
 
-def test_parameters_in_registration_order_with_dotted_names() -> None:
-    model = nn.MLP(2, [3, 1], rng=0)
-    named = list(model.named_parameters())
-    assert len(named) == 3 * 3 + 4 == len(model.parameters())
-    assert [name for name, _ in named[:4]] == [
-        "layers.0.neurons.0.w.0",
-        "layers.0.neurons.0.w.1",
-        "layers.0.neurons.0.b",
-        "layers.0.neurons.1.w.0",
-    ]
-    assert named[-1][0] == "layers.1.neurons.0.b"
-    assert named[0][1] is model.layers[0].neurons[0].w[0]
-
-
-def test_equal_parameters_are_not_merged_but_shared_ones_are() -> None:
-    class Pair(nn.Module):
-        def __init__(self) -> None:
-            self.a = Value(1.0)
-            self.b = Value(1.0)  # equal data: still its own parameter
-            self.again = self.a  # the same object: listed once
-
-        def forward(self, x: Value) -> Value:
-            return self.a * x + self.b
-
-    params = Pair().parameters()
-    assert len(params) == 2 and params[0] is not params[1]
-
-
 def test_outputs_one_value_or_a_list() -> None:
     assert isinstance(nn.MLP(2, [3, 1], rng=0)([1.0, 2.0]), Value)
     out = nn.MLP(2, [3, 2], rng=0)([1.0, 2.0])
@@ -88,14 +66,6 @@ def test_inputs_may_be_values_and_gradients_reach_them() -> None:
     assert any(v.grad != 0.0 for v in x)
 
 
-def test_zero_grad() -> None:
-    model = nn.MLP(2, [3, 1], rng=0)
-    model([1.0, 2.0]).backward()
-    assert any(p.grad != 0 for p in model.parameters())
-    model.zero_grad()
-    assert all(p.grad == 0.0 for p in model.parameters())
-
-
 def test_same_seed_same_weights_and_manual_seed() -> None:
     def weights(model: nn.Module) -> list[float]:
         return [p.data for p in model.parameters()]
@@ -108,86 +78,12 @@ def test_same_seed_same_weights_and_manual_seed() -> None:
     assert weights(nn.MLP(2, [4, 1])) == first
     assert weights(nn.MLP(2, [4, 1])) != first  # the generator moved on
     assert all(-1 <= w <= 1 for w in first)
-
-
-def test_train_and_eval_reach_every_module() -> None:
-    model = nn.MLP(2, [3, 1], rng=0)
-    assert model.eval() is model
-    assert not any(m.training for m in model.modules())
-    model.train()
-    assert all(m.training for m in model.modules())
-    assert len(list(model.modules())) == 1 + 2 + 4
-
-
-def test_repr_is_a_tree() -> None:
-    text = repr(nn.MLP(2, [3, 1], rng=0))
-    assert text == (
-        "MLP(\n"
-        "  (layers.0): Layer(\n"
-        "    2, 3\n"
-        "    (neurons.0-2): 3 x Neuron(2, activation='relu')\n"
-        "  )\n"
-        "  (layers.1): Layer(\n"
-        "    3, 1\n"
-        "    (neurons.0): Neuron(3, activation='linear')\n"
-        "  )\n"
-        ")"
-    )
-
-
-def test_value_state_dict_round_trip_and_copies() -> None:
-    a, b = nn.MLP(2, [3, 1], rng=0), nn.MLP(2, [3, 1], rng=1)
-    state = a.state_dict()
-    assert list(state) == [name for name, _ in a.named_parameters()]
-    assert all(v.shape == () and v.dtype == np.float64 for v in state.values())
-    state["layers.0.neurons.0.b"] += 1.0  # a copy: the model does not change
-    assert a.layers[0].neurons[0].b.data == 0.0
-    result = b.load_state_dict(a.state_dict())
-    assert result.missing_keys == [] and result.unexpected_keys == []
-    assert [p.data for p in b.parameters()] == [p.data for p in a.parameters()]
-    assert all(isinstance(p.data, float) for p in b.parameters())
-
-
-def _snapshot(model: nn.Module) -> list[float]:
-    return [float(np.sum(v)) for v in model.state_dict().values()]
-
-
-def test_load_state_dict_names_every_problem_and_changes_nothing() -> None:
-    model = nn.MLP(2, [3, 1], rng=0)
-    before = _snapshot(model)
-    state = nn.MLP(2, [3, 1], rng=1).state_dict()
-    del state["layers.1.neurons.0.b"]
-    state["extra.weight"] = np.zeros(2)
-    state["layers.0.neurons.0.w.0"] = np.zeros(3)
-    with pytest.raises(ValueError) as err:
-        model.load_state_dict(state)
-    message = str(err.value)
-    assert "missing keys ['layers.1.neurons.0.b']" in message
-    assert "unexpected keys ['extra.weight']" in message
-    assert "'layers.0.neurons.0.w.0' has shape (3,) in the state dict but () in the model" in message
-    assert _snapshot(model) == before
-
-
-def test_load_state_dict_not_strict_skips_keys_but_not_shapes() -> None:
-    model = nn.MLP(2, [3, 1], rng=0)
-    state = {"layers.0.neurons.0.b": np.array(2.5), "other": np.ones(1)}
-    result = model.load_state_dict(state, strict=False)
-    assert model.layers[0].neurons[0].b.data == 2.5
-    assert result.unexpected_keys == ["other"] and len(result.missing_keys) == 12
-    before = _snapshot(model)
-    with pytest.raises(ValueError, match="has shape"):
-        model.load_state_dict(
-            {"layers.0.neurons.0.b": np.ones(2), "layers.0.neurons.1.b": np.array(9.0)}, strict=False
-        )
-    assert _snapshot(model) == before
-
-
-def test_load_state_dict_bad_values() -> None:
-    model = nn.MLP(1, [1], rng=0)
-    with pytest.raises(TypeError, match="expected a dict"):
-        model.load_state_dict([1.0, 2.0])  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="cannot be read as float64"):
-        model.load_state_dict({"layers.0.neurons.0.w.0": "abc", "layers.0.neurons.0.b": 0.0})
+    # the weights: U(-1, 1) (micrograd's), float64 draws of autograd's generator, neuron by neuron
+    nn.manual_seed(5)
+    draws = autograd.zeros(2 * 4 + 4).uniform_(-1.0, 1.0, generator=autograd.Generator().manual_seed(5))
+    model = nn.MLP(2, [4, 1])
+    assert [w.data for layer in model.layers for n in layer.neurons for w in n.w] == draws.tolist()
+    assert all(n.b.data == 0.0 for layer in model.layers for n in layer.neurons)
 
 
 @pytest.mark.parametrize(
@@ -216,7 +112,7 @@ def test_bad_kinds() -> None:
         nn.MLP(2, [])
     with pytest.raises(TypeError, match="MLP: expected a sequence of 2 inputs, got float"):
         nn.MLP(2, [1], rng=0)(1.0)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="rng must be None, an int seed or a numpy Generator"):
+    with pytest.raises(TypeError, match="rng must be None, an int seed or an autograd.Generator, got str"):
         nn.Neuron(2, rng="seed")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="manual_seed: seed must be an int"):
         nn.manual_seed(1.5)  # type: ignore[arg-type]
@@ -228,6 +124,98 @@ def test_wrong_number_of_inputs(model: nn.Module) -> None:
         model([1.0, 2.0, 3.0])
 
 
-def test_module_without_forward() -> None:
-    with pytest.raises(NotImplementedError, match="Module: forward"):
-        nn.Module()()
+MODELS = [nn.Neuron(2, rng=0), nn.Layer(2, 3, rng=0), nn.MLP(2, [3, 1], rng=0)]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: type(m).__name__)
+def test_value_models_refuse_unordered_and_one_shot_inputs(model: nn.Module) -> None:
+    name = type(model).__name__
+    for x, kind in [
+        ({1.0: 0, 2.0: 1}, "dict"),  # ran on its keys before
+        ({1.0, 2.0}, "set"),  # ran in hash order before
+        ({1.0: 0, 2.0: 1}.keys(), "dict_keys"),
+        ("ab", "str"),
+        ((v for v in [1.0, 2.0]), "generator"),
+        (iter([1.0, 2.0]), "list_iterator"),
+        (None, "NoneType"),
+    ]:
+        with pytest.raises(TypeError, match=f"^{name}: expected a sequence of 2 inputs, got {kind}$"):
+            model(x)
+    for x, kind in [
+        ([None, 1.0], "NoneType"),
+        (["1", 2.0], "str"),
+        ([True, 1.0], "bool"),
+        ([1j, 0.0], "complex"),
+        ([[1.0], [2.0]], "list"),
+    ]:
+        with pytest.raises(TypeError, match=f"^{name}: input 0 must be a number or a Value, got {kind}$"):
+            model(x)
+    with pytest.raises(
+        ValueError, match=rf"^{name}: expected a sequence of 2 inputs, got an array of shape \(2, 2\)$"
+    ):
+        model(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match=f"^{name}: input 1 is an int too large for a float$"):
+        model([0, 10**400])
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: type(m).__name__)
+def test_value_models_take_any_ordered_sequence(model: nn.Module) -> None:
+    def data(out: Any) -> Any:
+        return [o.data for o in out] if isinstance(out, list) else out.data
+
+    expected = data(model([1.0, 2.0]))
+    for x in [
+        (1.0, 2.0),
+        np.array([1.0, 2.0]),
+        collections.deque([1, 2]),
+        range(1, 3),
+        [np.float32(1), np.int64(2)],
+        [Value(1.0), 2],
+    ]:
+        assert data(model(x)) == pytest.approx(expected)
+
+
+def test_value_models_explain_that_tensors_go_to_linear() -> None:
+    message = "MLP: Value models take numbers or Values, got a Tensor; for Tensors use nn.Linear / nn.Seq"
+    with pytest.raises(TypeError, match=message):
+        nn.MLP(2, [3, 1], rng=0)(Tensor([1.0, 2.0]))
+    with pytest.raises(TypeError, match="MLP: Value models take numbers or Values, got a Tensor"):
+        nn.MLP(2, [3, 1], rng=0)([Tensor(1.0), 2.0])
+    with pytest.raises(TypeError, match="Layer: Value models take numbers or Values, got a Tensor"):
+        nn.Layer(2, 3, rng=0)(Tensor([1.0, 2.0]))
+    with pytest.raises(TypeError, match="Neuron: Value models take numbers or Values, got a Tensor"):
+        nn.Neuron(2, rng=0)([1.0, Tensor(2.0)])
+    assert nn.MLP(2, [3, 1], rng=0)(np.array([1.0, 2.0])).data == nn.MLP(2, [3, 1], rng=0)([1.0, 2.0]).data
+
+
+def make_moons(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles (scikit-learn's make_moons), labels -1 and +1."""
+    n_out = n // 2
+    n_in = n - n_out
+    t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n_in)
+    outer = np.stack([np.cos(t_out), np.sin(t_out)], axis=1)
+    inner = np.stack([1 - np.cos(t_in), 1 - np.sin(t_in) - 0.5], axis=1)
+    X = np.vstack([outer, inner]) + rng.normal(0.0, noise, (n, 2))
+    y = np.hstack([-np.ones(n_out), np.ones(n_in)])
+    return X, y
+
+
+def test_micrograd_moons_demo_reaches_95_percent() -> None:
+    X, y = make_moons(100, 0.1, np.random.default_rng(1337))
+    model = nn.MLP(2, [16, 16, 1], rng=1337)
+    params = model.parameters()
+    assert len(params) == 337  # micrograd's count
+    opt = nn.optim.SGD(params, lr=1.0)
+    rows, targets = X.tolist(), y.tolist()
+    accuracy = 0.0
+    for k in range(100):
+        scores = [model(row) for row in rows]
+        data_loss = F.hinge_loss(scores, targets)  # mean(relu(1 - y·score)): the SVM max-margin loss
+        loss = data_loss + 1e-4 * sum(p * p for p in params)
+        accuracy = float(np.mean([(s.data > 0) == (t > 0) for s, t in zip(scores, targets)]))
+        opt.zero_grad()
+        loss.backward()
+        opt.lr = 1.0 - 0.9 * k / 100  # micrograd's schedule
+        opt.step()
+    assert accuracy >= 0.95, f"training accuracy {accuracy:.0%} after 100 steps"
+    assert loss.data < 0.1

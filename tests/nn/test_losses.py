@@ -1,14 +1,30 @@
-"""Losses: values against closed forms, gradients against finite differences, for Tensors and Values."""
+"""The elementwise losses (nn/losses.py): values against closed forms, gradients against finite
+differences, for Tensors and Values; finite at the edges; element weights and PyTorch's legacy
+arguments; targets that are not real numbers refused, naming the bad item. (Against PyTorch:
+test_losses_torch.py; cross_entropy and nll_loss: test_cross_entropy.py.)"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
 
+import nn
 import nn.functional as F  # noqa: N812 - the name PyTorch users know
 from autograd import Tensor, Value, gradcheck
+
+LOSSES: dict[str, Callable[..., Any]] = {
+    "mse_loss": F.mse_loss,
+    "l1_loss": F.l1_loss,
+    "smooth_l1_loss": F.smooth_l1_loss,
+    "huber_loss": F.huber_loss,
+    "binary_cross_entropy": F.binary_cross_entropy,
+    "binary_cross_entropy_with_logits": F.binary_cross_entropy_with_logits,
+    "hinge_loss": F.hinge_loss,
+}
 
 
 def _softplus(x: np.ndarray) -> np.ndarray:
@@ -38,6 +54,7 @@ CASES: dict[str, tuple[Callable, Callable, Callable, Callable]] = {
         lambda r: 1 / (1 + np.exp(-r)),  # soft targets are allowed, as in PyTorch
     ),
     "hinge_loss": (F.hinge_loss, lambda x, y: np.maximum(0.0, 1 - y * x), lambda r: r, np.sign),
+    "huber_loss": (F.huber_loss, lambda x, y: _smooth_l1(x - y), lambda r: 2 * r, lambda r: r),
 }
 
 
@@ -141,47 +158,6 @@ def test_extreme_inputs_stay_finite() -> None:
     assert loss.data == 2e4 and [v.grad for v in row] == [1.0, 0.0, -1.0]
 
 
-def _log_softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=-1, keepdims=True)
-    return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
-
-
-def test_cross_entropy_closed_form_tensor_and_values() -> None:
-    rng = np.random.default_rng(3)
-    z = rng.normal(size=(5, 4))
-    t = np.array([0, 3, 1, 1, 2])
-    expected = -_log_softmax(z)[np.arange(5), t]
-    np.testing.assert_allclose(F.cross_entropy(Tensor(z), t, reduction="none").data, expected, rtol=1e-12)
-    assert F.cross_entropy(Tensor(z), Tensor(t)).data == pytest.approx(expected.mean(), rel=1e-12)
-    assert F.cross_entropy(Tensor(z), t.tolist(), reduction="sum").data == pytest.approx(expected.sum())
-    rows = [[Value(float(v)) for v in r] for r in z]
-    assert [o.data for o in F.cross_entropy(rows, t, reduction="none")] == pytest.approx(expected.tolist())
-    assert F.cross_entropy(rows, t.tolist()).data == pytest.approx(expected.mean(), rel=1e-12)
-    # one unbatched row of C logits with a single class index
-    assert F.cross_entropy(Tensor(z[1]), 3).data == pytest.approx(expected[1], rel=1e-12)
-    assert F.cross_entropy(rows[1], 3).data == pytest.approx(expected[1], rel=1e-12)
-
-
-@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-def test_cross_entropy_gradients(reduction: str) -> None:
-    rng = np.random.default_rng(4)
-    t = np.array([2, 0, 1])
-    logits = Tensor(rng.normal(size=(3, 3)), requires_grad=True)
-    assert gradcheck(lambda z: F.cross_entropy(z, t, reduction=reduction), [logits])
-
-
-def test_cross_entropy_gradients_values_and_closed_form() -> None:
-    z = np.random.default_rng(5).normal(size=(2, 3))
-    values = [Value(float(v)) for v in z.ravel()]
-    assert gradcheck(lambda *vs: F.cross_entropy([list(vs[:3]), list(vs[3:])], [2, 0]), values)
-    # the closed-form gradient: (softmax - one_hot) / N
-    logits = Tensor(z, requires_grad=True)
-    F.cross_entropy(logits, np.array([2, 0])).backward()
-    soft = np.exp(_log_softmax(z))
-    soft[[0, 1], [2, 0]] -= 1
-    np.testing.assert_allclose(logits.grad, soft / 2, rtol=1e-12)
-
-
 def test_float32_stays_float32() -> None:
     x = Tensor(np.ones((2, 3), dtype=np.float32), requires_grad=True)
     assert F.cross_entropy(x, np.array([0, 2])).dtype == np.float32
@@ -222,61 +198,6 @@ def test_bce_needs_probabilities() -> None:
         F.binary_cross_entropy(Tensor([np.nan]), np.array([1.0]))
 
 
-NOT_INTEGERS = "cross_entropy: targets must be integer class indices, got dtype float64"
-
-
-def test_cross_entropy_bad_targets() -> None:
-    z = Tensor(np.zeros((3, 4)))
-    with pytest.raises(ValueError, match=NOT_INTEGERS):
-        F.cross_entropy(z, np.array([0.0, 1.0, 2.0]))
-    # bools are not numbers: a TypeError, as for every loss
-    with pytest.raises(
-        TypeError, match="cross_entropy: targets must be integer class indices, got dtype bool"
-    ):
-        F.cross_entropy(z, np.array([True, False, True]))
-    with pytest.raises(ValueError, match="cross_entropy: target 4 at index 1 is out of range for 4 classes"):
-        F.cross_entropy(z, np.array([0, 4, 1]))
-    with pytest.raises(ValueError, match="cross_entropy: target -1 at index 2 is out of range"):
-        F.cross_entropy(z, [0, 1, -1])
-    with pytest.raises(ValueError, match=r"expected 3 targets \(shape \(3,\)\), got shape \(2,\)"):
-        F.cross_entropy(z, np.array([0, 1]))
-    with pytest.raises(ValueError, match=r"input must be float logits of shape \(N, C\) or \(C,\)"):
-        F.cross_entropy(Tensor(np.zeros((2, 3, 4))), np.array([0, 1]))
-    rows = [[Value(0.0), Value(1.0)], [Value(2.0), Value(3.0)]]
-    with pytest.raises(ValueError, match="cross_entropy: target 2 at index 0 is out of range for 2 classes"):
-        F.cross_entropy(rows, [2, 0])
-    with pytest.raises(ValueError, match=NOT_INTEGERS):
-        F.cross_entropy(rows, [1.0, 0.0])
-    with pytest.raises(TypeError, match="cross_entropy: targets must be integer class indices, not Values"):
-        F.cross_entropy(rows, [Value(1.0), Value(0.0)])
-    with pytest.raises(ValueError, match="cross_entropy: row 1 must be a list of 2 Values"):
-        F.cross_entropy([rows[0], [Value(1.0)]], [0, 0])
-    with pytest.raises(TypeError, match="cross_entropy: logits must be Values, got float in row 0"):
-        F.cross_entropy([[0.0, 1.0]], [0])
-    with pytest.raises(ValueError, match="cross_entropy: reduction must be"):
-        F.cross_entropy(z, [0, 1, 2], reduction="max")
-
-
-def test_cross_entropy_with_minus_infinity_logits() -> None:
-    # masked logits: -inf must give exp(-inf) = 0, not -inf·0 = NaN (PyTorch: 0.1566 for the mean)
-    z = np.array([[0.0, -np.inf], [1.0, 2.0]])
-    t = np.array([0, 1])
-    expected = np.array([0.0, np.log1p(np.exp(-1.0))])
-    logits = Tensor(z, requires_grad=True)
-    loss = F.cross_entropy(logits, t, reduction="none")
-    np.testing.assert_allclose(loss.data, expected, rtol=1e-12, atol=0)
-    loss.sum().backward()
-    soft = np.exp(-np.logaddexp(0.0, -1.0))  # softmax(1, 2)[1]
-    np.testing.assert_allclose(logits.grad, [[0.0, 0.0], [1 - soft, soft - 1]], rtol=1e-12, atol=0)
-    assert F.cross_entropy(Tensor(z), t).data == pytest.approx(expected.mean(), rel=1e-12)
-    assert F.cross_entropy(Tensor(z[0]), 0).data == 0.0  # one unbatched row
-    rows = [[Value(float(v)) for v in r] for r in z]
-    mean = F.cross_entropy(rows, t)
-    mean.backward()
-    assert mean.data == pytest.approx(expected.mean(), rel=1e-12)
-    np.testing.assert_allclose([[v.grad for v in r] for r in rows], logits.grad / 2, rtol=1e-12, atol=0)
-
-
 def test_bce_at_the_edges_is_exactly_100_in_float32_too() -> None:
     # e^-100 is a float32 denormal: clamping the log's input there gave 99.983; the output is clamped
     x = Tensor(np.array([0.0, 1.0, 1.0, 1e-45], dtype=np.float32), requires_grad=True)
@@ -295,3 +216,155 @@ def test_bce_at_the_edges_is_exactly_100_in_float32_too() -> None:
         [-np.log(1 - 1e-10), -np.log(1 - 1e-10), -(0.6 * np.log(0.3) + 0.4 * np.log(0.7))],
         rtol=1e-13,
     )
+
+
+NOT_REAL_TARGETS = {
+    "None": None,
+    "None in a list": [None, 1.0],
+    "str": "3",
+    "bytes": b"3",
+    "bool": True,
+    "numpy bool": np.True_,
+    "complex": 1 + 2j,
+    "bools in a list": [True, False],
+    "str in a list": [1.0, "2"],
+    "bool array": np.array([True, False]),
+    "complex array": np.array([1 + 0j, 2]),
+    "str array": np.array(["1", "2"]),
+    "bytes array": np.array([b"1", b"0"]),
+    "object array": np.array([1.0, None], dtype=object),
+    "datetime array": np.array(["2020-01-01", "2020-01-02"], dtype="datetime64[D]"),
+    "bool Tensor": Tensor(np.array([True, False])),
+}
+
+
+@pytest.mark.parametrize("target", NOT_REAL_TARGETS.values(), ids=list(NOT_REAL_TARGETS))
+@pytest.mark.parametrize("name", LOSSES)
+def test_losses_refuse_targets_that_are_not_real_numbers(name: str, target: Any) -> None:
+    # numpy alone reads "3" as 3.0, None as nan, True as 1.0 and drops imaginary parts
+    loss = LOSSES[name]
+    with pytest.raises(TypeError, match=f"^{name}: target"):
+        loss(Tensor([0.5, 0.5]), target)
+    with pytest.raises(TypeError, match=f"^{name}: target"):
+        loss([Value(0.5), Value(0.5)], target)
+
+
+def test_target_messages_name_the_bad_item() -> None:
+    with pytest.raises(
+        TypeError, match="mse_loss: target must hold real numbers, got NoneType None at index 1"
+    ):
+        F.mse_loss(Tensor([0.5, 0.5]), [1.0, None])
+    with pytest.raises(
+        TypeError, match=r"l1_loss: target must hold real numbers, got str '2' at index \(1, 0\)"
+    ):
+        F.l1_loss(Tensor(np.zeros((2, 1))), [[1], ["2"]])
+    with pytest.raises(TypeError, match="got a Tensor of dtype bool"):
+        F.mse_loss(Tensor([0.5]), Tensor(np.array([True])))
+    with pytest.raises(ValueError, match="mse_loss: target is ragged"):
+        F.mse_loss(Tensor(np.zeros((2, 2))), [[1.0], [1.0, 2.0]])
+    with pytest.raises(ValueError, match="mse_loss: target holds an int too large for a float"):
+        F.mse_loss(Tensor([0.5]), [10**400])
+    with pytest.raises(ValueError, match="mse_loss: target item 0 is an int too large for a float"):
+        F.mse_loss([Value(0.5)], [10**400])
+
+
+def test_real_targets_of_any_numeric_kind_still_work() -> None:
+    x = Tensor([0.5, 2.0])
+    expected = F.mse_loss(x, np.array([1.0, 0.0])).data
+    for target in (
+        [1, 0],
+        (1.0, 0),
+        np.array([1, 0], dtype=np.uint8),
+        Tensor(np.array([1, 0])),
+        [np.float16(1), np.int8(0)],
+    ):
+        assert F.mse_loss(x, target).data == expected
+    assert F.mse_loss([Value(0.5), Value(2.0)], [np.float32(1.0), np.int64(0)]).data == expected
+    assert F.mse_loss(Tensor(np.zeros(0)), [], reduction="sum").data == 0.0  # empty: as PyTorch
+
+
+def test_settings_and_targets_beyond_float_range() -> None:
+    with pytest.raises(ValueError, match="^smooth_l1_loss: beta is too large for a float"):
+        F.smooth_l1_loss(Tensor([0.5]), [0.0], beta=10**400)
+    with pytest.raises(ValueError, match="^hinge_loss: margin is too large for a float"):
+        F.hinge_loss(Tensor([0.5]), [1.0], margin=10**400)
+    with pytest.raises(
+        ValueError, match="^SGD: lr must be a finite number, got an int too large for a float"
+    ):
+        nn.optim.SGD([Value(1.0)], lr=10**400)
+
+
+def test_a_target_that_requires_grad_keeps_its_gradient_or_is_refused() -> None:
+    # Casting a float64 target to a float32 input's dtype would cut the target's graph silently
+    x = Tensor(np.array([1.0], dtype=np.float32), requires_grad=True)
+    y = Tensor(np.array([0.0]), requires_grad=True)
+    with pytest.raises(
+        TypeError, match="^mse_loss: a target that requires grad must have the input's dtype float32"
+    ):
+        F.mse_loss(x, y)
+    y32 = Tensor(np.array([0.0], dtype=np.float32), requires_grad=True)
+    F.mse_loss(x, y32).backward()
+    assert y32.grad.tolist() == [-2.0]
+
+
+def test_hinge_and_reduction_arguments() -> None:
+    with pytest.raises(ValueError, match="hinge_loss: margin must be a number, not NaN"):
+        F.hinge_loss(Tensor([0.5]), [1.0], margin=math.nan)
+    with pytest.raises(TypeError, match="hinge_loss: margin must be a number, got str"):
+        F.hinge_loss(Tensor([0.5]), [1.0], margin="1")
+    for name, loss in LOSSES.items():
+        with pytest.raises(
+            TypeError, match=f"^{name}: reduction must be 'mean', 'sum' or 'none', got NoneType"
+        ):
+            loss(Tensor([0.5]), [1.0], reduction=None)
+    with pytest.raises(TypeError, match="cross_entropy: reduction must be"):
+        F.cross_entropy(Tensor([[0.5, 0.5]]), [1], reduction=["mean"])
+
+
+def test_element_weights_multiply_each_loss() -> None:
+    x, y = Tensor([[1.0, 2.0], [3.0, -1.0]]), np.zeros((2, 2))
+    w = np.array([[1.0, 0.5], [0.0, 2.0]])
+    squared = np.array([[1.0, 4.0], [9.0, 1.0]])
+    assert F.mse_loss(x, y, weight=w, reduction="none").tolist() == (squared * w).tolist()
+    assert F.mse_loss(x, y, weight=w).item() == pytest.approx((squared * w).sum() / w.sum())  # torch's mean
+    assert F.l1_loss(x, y, weight=Tensor(w)).item() == pytest.approx((np.abs(x.numpy()) * w).sum() / w.sum())
+    assert F.huber_loss(x, y, weight=w).item() == pytest.approx(
+        (np.array([[0.5, 1.5], [2.5, 0.5]]) * w).mean()
+    )
+    bce = F.binary_cross_entropy(Tensor([0.5, 0.5]), [1.0, 0.0], weight=[2.0, 0.0])
+    assert bce.item() == pytest.approx(math.log(2))  # the mean of w·loss, over every element
+    with pytest.raises(
+        ValueError, match=r"mse_loss: weight must have the input's shape \(2, 2\), got \(2,\)"
+    ):
+        F.mse_loss(x, y, weight=[1.0, 2.0])
+    with pytest.raises(ValueError, match="binary_cross_entropy: weight of shape .3,. does not broadcast"):
+        F.binary_cross_entropy(Tensor([0.5, 0.5]), [1.0, 0.0], weight=[1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match="mse_loss: weight= works with Tensor inputs"):
+        F.mse_loss([Value(1.0)], [0.0], weight=[2.0])
+
+
+def test_legacy_size_average_and_reduce_as_torch() -> None:
+    x, y = Tensor([1.0, 3.0]), [0.0, 0.0]
+    with pytest.warns(UserWarning, match="mse_loss: size_average and reduce are deprecated"):
+        assert F.mse_loss(x, y, size_average=False).item() == 10.0
+    with pytest.warns(UserWarning):
+        assert F.l1_loss(x, y, reduce=False).tolist() == [1.0, 3.0]
+    with pytest.warns(UserWarning):
+        assert F.smooth_l1_loss(x, y, True, True).item() == pytest.approx((0.5 + 2.5) / 2)
+    with pytest.warns(UserWarning):
+        assert F.binary_cross_entropy(Tensor([0.5]), [1.0], None, False).item() == pytest.approx(math.log(2))
+
+
+def test_huber_loss_is_delta_times_smooth_l1() -> None:
+    x = Tensor([-3.0, -0.5, 0.0, 0.2, 4.0], requires_grad=True)
+    y = np.zeros(5)
+    for delta in (0.5, 1.0, 2.0):
+        np.testing.assert_allclose(
+            F.huber_loss(x, y, reduction="none", delta=delta).data,
+            delta * F.smooth_l1_loss(x, y, reduction="none", beta=delta).data,
+            rtol=1e-15,
+        )
+    assert gradcheck(lambda x: F.huber_loss(x, y, delta=0.7), [x])
+    for delta, error in ((0.0, ValueError), (-1.0, ValueError), (math.inf, ValueError), ("1", TypeError)):
+        with pytest.raises(error, match="^huber_loss: delta must be"):
+            F.huber_loss(x, y, delta=delta)

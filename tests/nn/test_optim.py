@@ -1,12 +1,16 @@
-"""Optimizers: first steps against updates worked out by hand, for Value and Tensor-like params."""
+"""Optimizers (nn/optim.py): first steps against updates worked out by hand, for Value and Tensor
+parameters, updated in place; trajectories against torch.optim step for step, and its defaults.
+(Checks of parameters and settings: test_optim_params.py; state dicts: test_optim_state.py.)"""
 
 from __future__ import annotations
 
 import math
 import tracemalloc
+from typing import Any
 
 import numpy as np
 import pytest
+from nn_helpers import needs_torch, torch
 
 import nn
 from autograd import Tensor, Value
@@ -131,11 +135,11 @@ def test_many_value_parameters_update_together_and_duplicates_once() -> None:
 
 def test_tensor_parameters_in_place_and_none_grads_skipped() -> None:
     w, frozen = Tensor([1.0, -2.0], requires_grad=True), Tensor([5.0], requires_grad=True)
-    original = w.data
+    original = w._data
     opt = nn.optim.SGD([w, frozen], lr=0.1, momentum=0.9)
     w.grad = np.array([1.0, 1.0])
     opt.step()
-    assert w.data is original and w.data.tolist() == pytest.approx([0.9, -2.1])
+    assert w._data is original and w.data.tolist() == pytest.approx([0.9, -2.1])
     assert frozen.data.tolist() == [5.0]
     w.grad += 1.0  # the momentum buffer must not alias the gradient array
     opt.step()
@@ -234,14 +238,156 @@ def test_sgd_updates_tensors_in_place_with_one_temporary_at_most(options: dict, 
     w.grad = np.full(1_000_000, 0.5)
     opt = nn.optim.SGD([w], lr=0.1, **options)
     opt.step()  # the first step may allocate the momentum buffer
-    original = w.data
+    original = w._data
     tracemalloc.start()
     try:
         opt.step()
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert w.data is original
+    assert w._data is original
     # one temporary at most (lr·g), where `p - lr·g` and copying it back needed two or more
-    assert peak < 1.5 * w.data.nbytes, f"peak {peak / w.data.nbytes:.2f} parameter sizes"
-    assert w.data[0] == pytest.approx(expected, rel=1e-12)
+    assert peak < 1.5 * original.nbytes, f"peak {peak / original.nbytes:.2f} parameter sizes"
+    assert w[0].item() == pytest.approx(expected, rel=1e-12)
+
+
+# --- against torch.optim ---------------------------------------------------------------------------
+
+RNG = np.random.default_rng(2024)
+A = RNG.normal(size=(5, 3))
+B = RNG.normal(size=5)
+W0 = RNG.normal(size=3)
+
+
+def _objective(w, a, b):
+    """A least-squares fit plus a quartic, so gradients change scale along the way."""
+    r = a @ w - b
+    return (r * r).sum() + 0.1 * (w * w * w * w).sum()
+
+
+OPTIMIZERS = [
+    ("SGD", {"lr": 0.01}),
+    ("SGD", {"lr": 0.01, "momentum": 0.9}),
+    ("SGD", {"lr": 0.01, "momentum": 0.8, "dampening": 0.3, "weight_decay": 0.1}),
+    ("SGD", {"lr": 0.01, "momentum": 0.9, "nesterov": True, "weight_decay": 0.05}),
+    ("Adam", {}),
+    ("Adam", {"lr": 0.05, "betas": (0.8, 0.95), "eps": 1e-6, "weight_decay": 0.1}),
+    ("Adam", {"lr": 0.05, "amsgrad": True}),
+    ("AdamW", {"lr": 0.05}),
+    ("AdamW", {"lr": 0.05, "weight_decay": 0.3, "amsgrad": True, "betas": (0.7, 0.9)}),
+    ("RMSprop", {}),
+    ("RMSprop", {"lr": 0.005, "alpha": 0.9, "momentum": 0.5}),
+    ("RMSprop", {"lr": 0.005, "centered": True, "weight_decay": 0.1}),
+    ("RMSprop", {"lr": 0.005, "centered": True, "momentum": 0.9, "eps": 1e-4}),
+]
+
+
+@needs_torch
+@pytest.mark.parametrize(("name", "options"), OPTIMIZERS)
+def test_tensor_trajectories_match_torch(name: str, options: dict) -> None:
+    ours_w = Tensor(W0.copy(), requires_grad=True)
+    theirs_w = torch.tensor(W0.copy(), requires_grad=True)
+    ours = getattr(nn.optim, name)([ours_w], **options)
+    theirs = getattr(torch.optim, name)([theirs_w], **options)
+    At, Bt = torch.tensor(A), torch.tensor(B)
+    for step in range(12):
+        ours.zero_grad()
+        theirs.zero_grad()
+        _objective(ours_w, Tensor(A), Tensor(B)).backward()
+        _objective(theirs_w, At, Bt).backward()
+        ours.step()
+        theirs.step()
+        np.testing.assert_allclose(
+            ours_w.data,
+            theirs_w.detach().numpy(),
+            rtol=1e-10,
+            atol=1e-12,
+            err_msg=f"{name} {options}: step {step + 1}",
+        )
+
+
+@needs_torch
+@pytest.mark.parametrize(("name", "options"), OPTIMIZERS)
+def test_value_trajectories_match_torch(name: str, options: dict) -> None:
+    ours_w = [Value(float(v)) for v in W0]
+    theirs_w = torch.tensor(W0.copy(), requires_grad=True)
+    ours = getattr(nn.optim, name)(ours_w, **options)
+    theirs = getattr(torch.optim, name)([theirs_w], **options)
+
+    def value_objective() -> Value:
+        total = Value(0.0)
+        for row, b in zip(A.tolist(), B.tolist()):
+            r = sum((a * w for a, w in zip(row, ours_w)), Value(-b))
+            total = total + r * r
+        return total + 0.1 * sum(w * w * w * w for w in ours_w)
+
+    for step in range(12):
+        ours.zero_grad()
+        theirs.zero_grad()
+        value_objective().backward()
+        _objective(theirs_w, torch.tensor(A), torch.tensor(B)).backward()
+        ours.step()
+        theirs.step()
+        np.testing.assert_allclose(
+            [w.data for w in ours_w],
+            theirs_w.detach().numpy(),
+            rtol=1e-10,
+            atol=1e-12,
+            err_msg=f"{name} {options}: step {step + 1}",
+        )
+
+
+@needs_torch
+def test_defaults_match_torch() -> None:
+    import inspect
+
+    for name in ("SGD", "Adam", "AdamW", "RMSprop"):
+        ours = inspect.signature(getattr(nn.optim, name)).parameters
+        theirs = inspect.signature(getattr(torch.optim, name)).parameters
+        for arg, param in ours.items():
+            if arg != "params":
+                assert param.default == theirs[arg].default, f"{name}.{arg}"
+
+
+@needs_torch
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop"])
+def test_the_quickstart_loop_follows_torch_in_float32(name: str) -> None:
+    # PyTorch's tutorial order: loss.backward(); optimizer.step(); optimizer.zero_grad()
+    import autograd
+
+    def net(m: Any) -> Any:
+        kw = {"dtype": np.float32} if m is nn else {}
+        return m.Sequential(m.Flatten(), m.Linear(64, 32, **kw), m.ReLU(), m.Linear(32, 10, **kw))
+
+    autograd.manual_seed(0)
+    torch.manual_seed(0)
+    ours, theirs = net(nn), net(torch.nn)  # the same weights: the same seed
+    rng = np.random.default_rng(1)
+    X, y = rng.random((16, 8, 8), dtype=np.float32), rng.integers(0, 10, 16)
+    opt, opt_t = (
+        getattr(nn.optim, name)(ours.parameters(), lr=1e-2),
+        getattr(torch.optim, name)(theirs.parameters(), lr=1e-2),
+    )
+    loss_fn, loss_fn_t = nn.CrossEntropyLoss(), torch.nn.CrossEntropyLoss()
+    for _ in range(5):
+        loss, loss_t = loss_fn(ours(X), y), loss_fn_t(theirs(torch.from_numpy(X)), torch.from_numpy(y))
+        loss.backward()
+        loss_t.backward()
+        opt.step()
+        opt_t.step()
+        opt.zero_grad()
+        opt_t.zero_grad()
+        assert loss.dtype == np.float32 and loss.item() == pytest.approx(loss_t.item(), rel=1e-5)
+    for p, q in zip(ours.parameters(), theirs.parameters()):
+        np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-4, atol=1e-6)
+        assert p.grad is None and q.grad is None
+
+
+def test_the_lectures_manual_update_reaches_the_parameter() -> None:
+    # makemore's `p.data += -lr * p.grad`: .data shares the parameter's memory
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    (w * w).sum().backward()
+    w.data += -0.1 * w.grad
+    assert w.tolist() == pytest.approx([0.8, 1.6])
+    w.grad = None
+    assert w.grad is None

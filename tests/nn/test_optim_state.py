@@ -146,7 +146,7 @@ class _Ours:
         self.opt.step()
 
     def values(self) -> list[float]:
-        return [*self.w.data.ravel().tolist(), self.s.data]
+        return [*self.w._data.ravel().tolist(), self.s.data]
 
 
 def _to_arrays(torch: Any, state: dict) -> dict:
@@ -207,7 +207,7 @@ def test_optimizer_state_moves_between_torch_and_ours_step_for_step(name: str, o
     for group, expected in zip(mine["param_groups"], reference["param_groups"]):
         assert {k: group[k] for k in expected} == expected  # ours holds torch's implementation keys too
     # ours -> torch: a fresh torch optimizer continues from our state
-    fresh = _Torch(torch, name, options, ours.w.data, ours.s.data)
+    fresh = _Torch(torch, name, options, ours.w._data, ours.s.data)
     fresh.opt.load_state_dict(_to_tensors(torch, ours.opt.state_dict()))
     for step in range(3):
         fresh.step()
@@ -236,7 +236,7 @@ def test_state_dict_of_our_own_optimizer_round_trips() -> None:
     ]
     assert list(state["state"][1]) == ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"]
     assert state["state"][1]["exp_avg"].shape == () and state["state"][1]["step"] == 2
-    b = _Ours("Adam", {"lr": 0.05, "amsgrad": True}, a.w.data.copy(), a.s.data)
+    b = _Ours("Adam", {"lr": 0.05, "amsgrad": True}, a.w._data.copy(), a.s.data)
     b.opt.load_state_dict(state)
     state["state"][0]["exp_avg"][:] = 99.0  # the optimizer holds copies
     for _ in range(3):

@@ -1,5 +1,6 @@
-"""nn.save / nn.load (nn/serialize.py): the size limit checked before inflating (zip bombs), temporary
-names that fit NAME_MAX, and hostile files and paths."""
+"""nn.save / nn.load (nn/serialize.py): round trips of state dicts and models, atomic writes (nothing
+changed on failure), the size limit checked before inflating (zip bombs), temporary names that fit
+NAME_MAX, and hostile files and paths. (Bad and crafted files: test_serialize_hostile.py.)"""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+from nn_helpers import make_net
 from numpy.lib import format as npy_format
 
 import nn
 import nn.serialize
+from autograd import Tensor, Value
 
 MB = 1 << 20
 
@@ -335,3 +338,101 @@ def test_save_refuses_to_replace_a_fifo_or_a_device(tmp_path: Path) -> None:
         with pytest.raises(OSError, match="save: cannot write '/dev/null': it is a character device"):
             nn.save({"w": np.ones(1)}, "/dev/null")
         assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_sequential_round_trip_through_a_file(tmp_path: Path) -> None:
+    a, b = make_net(0), make_net(5)
+    nn.save(a.state_dict(), tmp_path / "net.npz")
+    b.load_state_dict(nn.load(tmp_path / "net.npz"))
+    x = Tensor(np.ones((1, 4)))
+    np.testing.assert_array_equal(a(x).data, b(x).data)
+    # loaded arrays are copies, not shared with the dict they came from
+    state = a.state_dict()
+    b.load_state_dict(state)
+    state["0.bias"][:] = 7.0
+    assert not np.any(b[0].bias.detach().numpy() == 7.0)
+    # a dict of Tensors works too
+    b.load_state_dict({k: Tensor(v) for k, v in make_net(9).state_dict().items()})
+    np.testing.assert_array_equal(b[2].bias.data, make_net(9)[2].bias.data)
+
+
+def test_round_trip_keeps_names_shapes_dtypes(tmp_path: Path) -> None:
+    state = {
+        "0.weight": np.arange(6, dtype=np.float32).reshape(2, 3),
+        "0.bias": np.array([0.5, -0.5]),
+        "scalar": np.array(3.0),
+        "file": np.ones(1),  # names np.savez would choke on
+        "allow_pickle": np.zeros(2, dtype=np.int64),
+        "transposed": np.arange(6.0).reshape(2, 3).T,  # not contiguous
+    }
+    path = tmp_path / "model.npz"
+    nn.save(state, path)
+    loaded = nn.load(path)
+    assert list(loaded) == list(state)
+    for key, value in state.items():
+        assert loaded[key].dtype == value.dtype and loaded[key].shape == value.shape
+        np.testing.assert_array_equal(loaded[key], value)
+    assert os.listdir(tmp_path) == ["model.npz"]  # no temporary file left behind
+
+
+def test_tensors_and_values_are_saved_as_their_data(tmp_path: Path) -> None:
+    nn.save({"t": Tensor([[1.0, 2.0]]), "v": Value(3.0)}, tmp_path / "m.npz")
+    loaded = nn.load(tmp_path / "m.npz")
+    assert loaded["t"].tolist() == [[1.0, 2.0]] and loaded["v"].shape == () and loaded["v"] == 3.0
+
+
+def test_model_round_trip_through_a_file(tmp_path: Path) -> None:
+    a, b = nn.MLP(2, [4, 1], rng=0), nn.MLP(2, [4, 1], rng=1)
+    nn.save(a.state_dict(), str(tmp_path / "mlp.npz"))
+    b.load_state_dict(nn.load(str(tmp_path / "mlp.npz")))
+    assert [p.data for p in b.parameters()] == [p.data for p in a.parameters()]
+    assert b([0.3, -0.7]).data == a([0.3, -0.7]).data
+
+
+def test_save_replaces_an_existing_file(tmp_path: Path) -> None:
+    path = tmp_path / "m.npz"
+    nn.save({"w": np.zeros(2)}, path)
+    nn.save({"w": np.ones(3)}, path)
+    assert nn.load(path)["w"].tolist() == [1.0, 1.0, 1.0]
+    assert os.listdir(tmp_path) == ["m.npz"]
+
+
+def test_failed_save_keeps_the_old_file_and_removes_the_temporary(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "m.npz"
+    nn.save({"w": np.zeros(2)}, path)
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(OSError, match="disk full"):
+        nn.save({"w": np.ones(2)}, path)
+    monkeypatch.undo()
+    assert os.listdir(tmp_path) == ["m.npz"]
+    assert nn.load(path)["w"].tolist() == [0.0, 0.0]
+
+
+def test_save_rejects_bad_state_dicts_before_writing(tmp_path: Path) -> None:
+    path = tmp_path / "m.npz"
+    with pytest.raises(TypeError, match="save: expected a dict of arrays, got list"):
+        nn.save([np.zeros(2)], path)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="save: keys must be non-empty strings, got 3"):
+        nn.save({3: np.zeros(2)}, path)  # type: ignore[dict-item]
+    with pytest.raises(TypeError, match="save: 'w' must hold numbers, got an array of object"):
+        nn.save({"w": [object()]}, path)
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o077])
+def test_saved_file_has_the_permissions_of_an_ordinary_new_file(tmp_path: Path, umask: int) -> None:
+    # mkstemp makes 0600 files; a model file should be like np.savez's: 0666 less the umask
+    old = os.umask(umask)
+    try:
+        nn.save({"w": np.zeros(2)}, tmp_path / "m.npz")
+        np.savez(tmp_path / "reference.npz", w=np.zeros(2))
+    finally:
+        os.umask(old)
+    mode = (tmp_path / "m.npz").stat().st_mode & 0o777
+    assert mode == 0o666 & ~umask == (tmp_path / "reference.npz").stat().st_mode & 0o777
+    assert sorted(os.listdir(tmp_path)) == ["m.npz", "reference.npz"]

@@ -1,14 +1,18 @@
-"""Module state: buffers, and state dicts with PyTorch's keys and order (both ways, for a model using
-every new layer), save/load with buffers, train/eval. Optimizer state: tests/test_nn_optim_state.py."""
+"""Module state (nn/module.py's state_dict, load_state_dict and buffers; nn/state.py's checks of
+the numbers loaded): buffers, state dicts with PyTorch's keys and order (both ways, for a model using
+every new layer), everything checked before anything is loaded, save/load with buffers, train/eval.
+Optimizer state: test_optim_state.py."""
 
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from nn_helpers import make_net
 
 import nn
 from autograd import Tensor
@@ -261,6 +265,124 @@ def test_every_new_layer_state_dict_loads_into_torch_and_back() -> None:
     assert repr(fresh).replace("Everything", "X") == repr(theirs).replace("TorchEverything", "X")
 
 
+RNG = np.random.default_rng(2024)
+
+
+def _torch_net() -> Any:
+    torch = pytest.importorskip("torch")
+    return torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 3)).double()
+
+
+def test_state_dict_loads_into_torch_sequential_unchanged(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    ours = nn.Sequential(nn.Linear(4, 8, rng=0), nn.ReLU(), nn.Linear(8, 3, rng=1))
+    nn.save(ours.state_dict(), tmp_path / "net.npz")
+    theirs = _torch_net()
+    state = {k: torch.from_numpy(v) for k, v in nn.load(tmp_path / "net.npz").items()}
+    theirs.load_state_dict(state, strict=True)  # same keys, same shapes
+    x = RNG.normal(size=(7, 4))
+    expected = theirs(torch.tensor(x)).detach().numpy()
+    np.testing.assert_allclose(ours(Tensor(x)).data, expected, rtol=1e-12)
+
+
+def test_torch_state_dict_loads_into_ours() -> None:
+    torch = pytest.importorskip("torch")
+    theirs = _torch_net()
+    ours = nn.Sequential(nn.Linear(4, 8, rng=0), nn.ReLU(), nn.Linear(8, 3, rng=0))
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    x = RNG.normal(size=(2, 4))
+    np.testing.assert_allclose(ours(Tensor(x)).data, theirs(torch.tensor(x)).detach().numpy(), rtol=1e-12)
+
+
+def test_mismatched_state_dict_changes_nothing() -> None:
+    net = make_net()
+    before = {k: v.copy() for k, v in net.state_dict().items()}
+    other = nn.Sequential(nn.Linear(4, 8, rng=1), nn.ReLU(), nn.Linear(8, 2, rng=1)).state_dict()
+    with pytest.raises(ValueError) as err:
+        net.load_state_dict(other)
+    assert "'2.weight' has shape (2, 8) in the state dict but (3, 8) in the model" in str(err.value)
+    assert "'2.bias' has shape (2,) in the state dict but (3,) in the model" in str(err.value)
+    assert all(np.array_equal(before[k], v) for k, v in net.state_dict().items())
+
+
+def test_load_state_dict_refuses_complex_and_overflowing_values_and_changes_nothing() -> None:
+    net = nn.Sequential(nn.Linear(2, 2, rng=0, dtype=np.float32))
+    before = {k: v.copy() for k, v in net.state_dict().items()}
+    good = {k: np.zeros_like(v) for k, v in before.items()}
+    for key, bad, problem in [
+        ("0.weight", np.full((2, 2), 1 + 2j), "holds complex128 numbers, not real ones"),
+        ("0.bias", np.array([1e300, 0.0]), "1e+300 becomes inf as float32"),
+        ("0.bias", np.array([0.0, -1e39]), "-1e+39 becomes -inf as float32"),
+    ]:
+        with pytest.raises(ValueError, match=rf"'{key}' {re.escape(problem)}.*nothing loaded"):
+            net.load_state_dict({**good, key: bad})
+        assert all(np.array_equal(before[k], v) for k, v in net.state_dict().items())
+    # values that are already infinite or NaN in the dict are the dict's own: they load as they are
+    net.load_state_dict({**good, "0.bias": np.array([np.inf, np.nan])})
+    assert np.isinf(net[0].bias.data[0]) and np.isnan(net[0].bias.data[1])
+    # a Value model: complex refused, ints and bools load as floats
+    model = nn.MLP(1, [1], rng=0)
+    with pytest.raises(ValueError, match="'layers.0.neurons.0.b' holds complex128 numbers"):
+        model.load_state_dict({"layers.0.neurons.0.w.0": 1.0, "layers.0.neurons.0.b": 2 + 0j})
+    model.load_state_dict({"layers.0.neurons.0.w.0": np.int64(3), "layers.0.neurons.0.b": True})
+    assert [p.data for p in model.parameters()] == [3.0, 1.0]
+
+
+def test_value_state_dict_round_trip_and_copies() -> None:
+    a, b = nn.MLP(2, [3, 1], rng=0), nn.MLP(2, [3, 1], rng=1)
+    state = a.state_dict()
+    assert list(state) == [name for name, _ in a.named_parameters()]
+    assert all(v.shape == () and v.dtype == np.float64 for v in state.values())
+    state["layers.0.neurons.0.b"] += 1.0  # a copy: the model does not change
+    assert a.layers[0].neurons[0].b.data == 0.0
+    result = b.load_state_dict(a.state_dict())
+    assert result.missing_keys == [] and result.unexpected_keys == []
+    assert [p.data for p in b.parameters()] == [p.data for p in a.parameters()]
+    assert all(isinstance(p.data, float) for p in b.parameters())
+
+
+def _snapshot(model: nn.Module) -> list[float]:
+    return [float(np.sum(v)) for v in model.state_dict().values()]
+
+
+def test_load_state_dict_names_every_problem_and_changes_nothing() -> None:
+    model = nn.MLP(2, [3, 1], rng=0)
+    before = _snapshot(model)
+    state = nn.MLP(2, [3, 1], rng=1).state_dict()
+    del state["layers.1.neurons.0.b"]
+    state["extra.weight"] = np.zeros(2)
+    state["layers.0.neurons.0.w.0"] = np.zeros(3)
+    with pytest.raises(ValueError) as err:
+        model.load_state_dict(state)
+    message = str(err.value)
+    assert "missing keys ['layers.1.neurons.0.b']" in message
+    assert "unexpected keys ['extra.weight']" in message
+    assert "'layers.0.neurons.0.w.0' has shape (3,) in the state dict but () in the model" in message
+    assert _snapshot(model) == before
+
+
+def test_load_state_dict_not_strict_skips_keys_but_not_shapes() -> None:
+    model = nn.MLP(2, [3, 1], rng=0)
+    state = {"layers.0.neurons.0.b": np.array(2.5), "other": np.ones(1)}
+    result = model.load_state_dict(state, strict=False)
+    assert model.layers[0].neurons[0].b.data == 2.5
+    assert result.unexpected_keys == ["other"] and len(result.missing_keys) == 12
+    before = _snapshot(model)
+    with pytest.raises(ValueError, match="has shape"):
+        model.load_state_dict(
+            {"layers.0.neurons.0.b": np.ones(2), "layers.0.neurons.1.b": np.array(9.0)}, strict=False
+        )
+    assert _snapshot(model) == before
+
+
+def test_load_state_dict_bad_values() -> None:
+    model = nn.MLP(1, [1], rng=0)
+    with pytest.raises(TypeError, match="expected a dict"):
+        model.load_state_dict([1.0, 2.0])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="cannot be read as float64"):
+        model.load_state_dict({"layers.0.neurons.0.w.0": "abc", "layers.0.neurons.0.b": 0.0})
+
+
 def test_train_and_eval_switch_batch_norm_and_dropout_everywhere() -> None:
     model = Everything()
     assert model.eval() is model and not model.batch.training and not model.drop.training
@@ -273,3 +395,13 @@ def test_train_and_eval_switch_batch_norm_and_dropout_everywhere() -> None:
     assert model.batch.num_batches_tracked.item() == 1
     with pytest.raises(TypeError, match="Everything.train: mode must be a bool, got str"):
         model.train("no")  # type: ignore[arg-type]
+
+
+def test_state_dict_keep_vars_and_prefix() -> None:
+    net = make_net()
+    kept = net.state_dict(keep_vars=True)
+    assert kept["0.weight"] is net[0].weight and kept["2.bias"] is net[2].bias  # the Tensors themselves
+    copies = net.state_dict(prefix="model.")
+    assert list(copies)[0] == "model.0.weight" and isinstance(copies["model.0.weight"], np.ndarray)
+    net.load_state_dict({k: v for k, v in kept.items()})  # Tensors load too (their numbers are copied)
+    assert net[0].weight is kept["0.weight"]

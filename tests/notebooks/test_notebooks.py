@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -11,11 +12,11 @@ nbformat = pytest.importorskip("nbformat", reason="nbformat is not installed (th
 nbclient = pytest.importorskip("nbclient", reason="nbclient is not installed (the dev extra has it)")
 pytest.importorskip("ipykernel", reason="ipykernel is not installed (the dev extra has it)")
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 
 
 def test_there_are_the_notebooks_the_readme_links() -> None:
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert len(NOTEBOOKS) >= 3
     for path in NOTEBOOKS:
         assert f"notebooks/{path.name}" in readme
@@ -41,10 +42,16 @@ def test_runs_top_to_bottom(path: Path, tmp_path: Path) -> None:
     client.execute()  # raises CellExecutionError naming the cell on any error
     shown = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in shown if o.output_type == "error"]
-    kinds = [key for o in shown for key in o.get("data", {})]
+    data = [o.get("data", {}) for o in shown]
     plots = sum(cell.source.count("plt.show()") for cell in notebook.cells)
-    assert kinds.count("image/png") == plots  # every plot shows inline (nothing switched the backend)
-    assert "image/svg+xml" in kinds  # and the graphs
+    graphs = [d for d in data if "image/svg+xml" in d and "text/html" not in d]
+    # Every plot shows inline (nothing switched the backend); each graph as SVG and as PNG.
+    assert sum("image/png" in d and "image/svg+xml" not in d for d in data) == plots
+    assert graphs and all("image/png" in d for d in graphs)
     if any("backward_page(" in cell.source for cell in notebook.cells):
-        pages = [o["data"]["text/html"] for o in shown if "text/html" in o.get("data", {})]
+        pages = [d["text/html"] for d in data if "text/html" in d]
         assert pages and all("<iframe srcdoc=" in page for page in pages)  # the step page, inline
+        assert all('<div class="scratchgrad-static"><svg' in page for page in pages)  # and its picture
+    if any("display_id=True" in cell.source for cell in notebook.cells):  # a live readout of training
+        readouts = [d["text/plain"] for d in data if d.get("text/plain", "").startswith("step ")]
+        assert readouts and re.match(r"step (100/100|10,000/10,000)  loss \d", readouts[-1]), readouts

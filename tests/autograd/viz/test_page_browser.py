@@ -1,46 +1,39 @@
 """The step page in a real browser: headless Chromium, driven by Selenium (the ``browser``
-fixture of conftest.py, which skips with the reason when something it needs is missing)."""
+fixture of tests/conftest.py, which skips with the reason when something it needs is missing):
+stepping, links to steps, the keys and play, editing an input, big and wide graphs, the notebook cell."""
 
 from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from viz_helpers import (
+    by,
+    counter,
+    edit,
+    keys,
+    no_errors,
+    numbers,
+    open_page,
+    python_numbers,
+    same,
+    sentence,
+    shown_error,
+)
 
-import autograd
 import nn
-from autograd import Value, engine, ops
-from autograd.primitive import Primitive
+from autograd import Tensor, Value
 from autograd.viz import backward_page, write_backward_html
 
 By = pytest.importorskip("selenium.webdriver.common.by").By
 Keys = pytest.importorskip("selenium.webdriver.common.keys").Keys
 
-
-def open_page(driver: Any, path: Path, step: int | None = None) -> None:
-    driver.get(path.resolve().as_uri() + (f"#step={step}" if step else ""))
-    errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-    assert not errors, errors
-
-
-def sentence(driver: Any) -> Any:
-    return driver.find_element(By.ID, "sentence")
-
-
-def numbers(driver: Any) -> dict[int, tuple[float, float]]:
-    """Each value's data and gradient as the page holds them (full precision), by node index."""
-    rows = driver.execute_script(
-        "return Array.from(document.querySelectorAll('#picture g.node.value')).map("
-        "g => [g.id, g.getAttribute('data-data'), g.getAttribute('data-grad')]);"
-    )
-    return {int(i[1:]): (float(d), float(g)) for i, d, g in rows}
-
-
-# --- stepping ---------------------------------------------------------------------------------------
+# --- stepping ---------------------------------------------------------------------------------
 
 
 def test_forward_then_backward_with_keys_buttons_and_links(browser: Any, tmp_path: Path) -> None:
@@ -110,74 +103,64 @@ def test_the_hooks_name_every_value(browser: Any, tmp_path: Path) -> None:
     ]
 
 
-# --- live editing -------------------------------------------------------------------------------------
+def test_step_links_out_of_range_are_clamped(browser: Any, tmp_path: Path) -> None:
+    x = Value(2.0, label="x")
+    page = write_backward_html(3 * x**2 + 2, tmp_path / "steps.html")
+    for hash, step in [
+        ("#step=0", 1),
+        ("#step=99999", 8),
+        ("#step=99999999999999999999999", 8),
+        ("#step=abc", 1),
+        ("#step=-1", 1),
+        ("#step=", 1),
+        ("#step=3.7", 3),
+        ("#foo&step=4", 4),
+    ]:
+        open_page(browser, page, hash)
+        assert counter(browser) == f"Step {step} of 8", hash
+        assert browser.current_url.endswith(f"#step={step}")
 
 
-def every_primitive(x: float, y: float, z: float) -> Value:
-    """A graph that uses every built-in primitive with a float forward, and the composites."""
-    X, Y, Z = Value(x, label="x"), Value(y, label="y"), Value(z, label="z")
-    a = X * Y + Z
-    b = a.exp() / (1 + Y**2)
-    c = (Z.log() + X.abs().sqrt()) * b.tanh()
-    e = (X - Y).relu() + (a * 0.5).sigmoid() + Y.erf() + Z**X
-    f = autograd.maximum(X, Y) - autograd.minimum(Y, Z) * X.gelu()
-    L = c + e + f
-    L.label = "L"
-    return L
+def test_keys_typed_into_an_input_edit_it_and_do_not_step(browser: Any, tmp_path: Path) -> None:
+    x = Value(2.0, label="x")
+    page = write_backward_html(3 * x**2 + 2, tmp_path / "steps.html")
+    open_page(browser, page, "#step=3")
+    field = browser.find_element(by().CSS_SELECTOR, 'input[data-leaf="x"]')
+    field.click()
+    field.send_keys(keys().END, keys().ARROW_LEFT, keys().ARROW_RIGHT, keys().HOME, keys().ARROW_DOWN, " ")
+    assert counter(browser) == "Step 3 of 8"
+    assert browser.find_element(by().ID, "play").text.endswith("Play")  # space typed, not play
+    field.send_keys(keys().END, keys().BACKSPACE * 4, "3")
+    assert shown_error(browser) is None and numbers(browser)[0] == (3.0, 18.0)
+    no_errors(browser)
 
 
-def test_the_graph_uses_every_scalar_primitive() -> None:
-    built_in = {v.name for v in vars(ops).values() if isinstance(v, Primitive) and v.floats}
-    used = {n._op.primitive.name for n in engine.toposort([every_primitive(0.7, -1.3, 2.1)]) if n._prev}
-    assert built_in <= used
+def test_play_at_the_last_step_starts_again_from_the_first(browser: Any, tmp_path: Path) -> None:
+    x = Value(2.0, label="x")
+    page = write_backward_html(3 * x**2 + 2, tmp_path / "steps.html")
+    open_page(browser, page, "#step=8")
+    play = browser.find_element(by().ID, "play")
+    play.click()
+    try:
+        assert counter(browser) == "Step 1 of 8" and play.text.endswith("Pause")
+    finally:
+        play.click()
+    assert play.text.endswith("Play")
 
 
-def edit(driver: Any, values: dict[str, float | str]) -> None:
-    """Put each value into its leaf's input at once, as a paste does (typing 1e999 would pass
-    through 1e99 on the way)."""
-    for name, value in values.items():
-        field = driver.find_element(By.CSS_SELECTOR, f'input[data-leaf="{name}"]')
-        driver.execute_script(
-            "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));",
-            field,
-            str(value),
-        )
-
-
-@pytest.mark.parametrize("leaves", [(0.3, 0.9, 1.7), (-1.2, 0.4, 3.0), (2.5, -0.05, 0.2), (1e-3, -4.0, 40.0)])
-def test_editing_an_input_recomputes_what_python_computes(
-    browser: Any, tmp_path: Path, leaves: tuple[float, float, float]
-) -> None:
-    page = backward_page(every_primitive(0.7, -1.3, 2.1)).save(tmp_path / "every.html")
+def test_a_broadcasting_tensor_page_steps_without_inputs(browser: Any, tmp_path: Path) -> None:
+    A = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    b = Tensor([1.0, -2.0], requires_grad=True)
+    page = backward_page((A * b + 1.0).tanh().sum()).save(tmp_path / "tensor.html")
     open_page(browser, page)
-    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.END)
-    edit(browser, dict(zip("xyz", leaves)))
-    assert browser.find_element(By.ID, "error").get_attribute("hidden") is not None
-    L = every_primitive(*leaves)
-    L.backward()
-    expected = {i: (n.data, n.grad) for i, n in enumerate(engine.toposort([L]))}
-    shown = numbers(browser)
-    assert shown.keys() == expected.keys()
-    for i, (data, grad) in expected.items():
-        assert shown[i][0] == pytest.approx(data, rel=1e-12, abs=1e-12), i
-        assert shown[i][1] == pytest.approx(grad, rel=1e-12, abs=1e-12), i
-    # The sentence is recomputed too, in the format Python writes.
-    x_grad = next(
-        g
-        for i, (d, g) in expected.items()
-        if browser.find_element(By.ID, f"v{i}").get_attribute("data-node") == "x"
-    )
-    assert sentence(browser).text.startswith("dL/d")
-    assert any(
-        f"grad {fmt(x_grad)}" in g.text
-        for g in browser.find_elements(By.CSS_SELECTOR, "#picture g.node.value")
-    )
+    assert browser.find_elements(by().CSS_SELECTOR, "input[data-leaf]") == []
+    browser.find_element(by().TAG_NAME, "body").send_keys(keys().END)
+    assert counter(browser) == "Step 11 of 11"
+    assert "summed over the broadcast axes" in browser.find_element(by().ID, "sentence").text
+    no_errors(browser)
 
 
-def fmt(x: float) -> str:
-    from autograd.viz.steps import number_text
-
-    return number_text(x)
+# --- editing ----------------------------------------------------------------------------------
 
 
 def test_a_bad_input_names_the_problem_and_keeps_the_numbers(browser: Any, tmp_path: Path) -> None:
@@ -202,7 +185,32 @@ def test_a_bad_input_names_the_problem_and_keeps_the_numbers(browser: Any, tmp_p
     assert numbers(browser)[0] == (4.0, pytest.approx(2 * 3 * math.log(4) * 3 / 4, rel=1e-12))
 
 
-# --- big and wide graphs --------------------------------------------------------------------------------
+def test_reset_brings_back_a_nan_start(browser: Any, tmp_path: Path) -> None:
+    x, y = Value(math.nan, label="x"), Value(2.0, label="y")
+    page = backward_page(x * y + y).save(tmp_path / "nan.html")
+    open_page(browser, page, "#step=4")
+    before = numbers(browser)
+    edit(browser, {"x": "1"})
+    assert numbers(browser) != before
+    browser.find_element(by().ID, "reset").click()
+    assert shown_error(browser) is None
+    after = numbers(browser)
+    assert all(same(a[0], b[0]) and same(a[1], b[1]) for a, b in zip(after.values(), before.values()))
+
+
+def test_exact_ties_round_to_even_as_python(browser: Any, tmp_path: Path) -> None:
+    from autograd.viz.steps import number_text
+
+    x = Value(1.0, label="x")
+    page = backward_page(x * 2).save(tmp_path / "ties.html")
+    open_page(browser, page, "#step=4")
+    for v in [100.25, 1.0625, 1234.5, -100.25, 0.00012345, 2.5e-7, 100.35]:
+        edit(browser, {"x": repr(v / 2)})
+        shown = browser.find_element(by().ID, "v1").text
+        assert f"data {number_text(v)}" in shown, (v, shown)
+
+
+# --- big and wide graphs ----------------------------------------------------------------------
 
 
 def test_a_wide_graph_scrolls_instead_of_shrinking(browser: Any, tmp_path: Path) -> None:
@@ -238,6 +246,36 @@ def test_an_mlp_collapses_into_modules_that_open_on_click(browser: Any, tmp_path
     assert boxes[-1].text != before  # the boxes' numbers follow the inputs
 
 
+def test_an_mlp_collapses_and_its_data_inputs_stay_live(browser: Any, tmp_path: Path) -> None:
+    nn.manual_seed(0)
+    model = nn.MLP(2, [8, 8, 1])
+
+    def loss(a: float, b: float) -> Value:
+        return (model([Value(a, label="x0"), Value(b, label="x1")]) - 1.0) ** 2
+
+    page = backward_page(loss(0.5, -1.0), module=model).save(tmp_path / "mlp.html")
+    open_page(browser, page)
+    offered = browser.execute_script(
+        "return Array.from(document.querySelectorAll('input[data-leaf]'))"
+        ".map(i => i.getAttribute('data-leaf'));"
+    )
+    assert sorted(offered) == ["x0", "x1"]  # not the 113 parameters
+    body = browser.find_element(by().TAG_NAME, "body")
+    body.send_keys(keys().ARROW_RIGHT, keys().END, " ")
+    assert counter(browser) == "Step 1 of 1"
+    edit(browser, {"x0": "2"})
+    assert shown_error(browser) is None
+    expected = python_numbers(loss, 2.0, -1.0)
+    shown = numbers(browser)
+    assert shown and set(shown) <= set(expected)  # the values drawn outside the boxes
+    for i, (data, grad) in shown.items():
+        assert same(data, expected[i][0]) and same(grad, expected[i][1]), i
+    no_errors(browser)
+
+
+# --- in a notebook, and as pictures -----------------------------------------------------------
+
+
 def test_inline_in_jupyter_the_page_runs_in_its_iframe(browser: Any, tmp_path: Path) -> None:
     x = Value(2.0, label="x")
     cell = tmp_path / "cell.html"
@@ -253,6 +291,27 @@ def test_inline_in_jupyter_the_page_runs_in_its_iframe(browser: Any, tmp_path: P
     finally:
         browser.switch_to.default_content()
     assert html.escape("<!DOCTYPE html>") in cell.read_text()
+
+
+def test_the_live_page_replaces_the_static_picture_where_scripts_run(browser: Any, tmp_path: Path) -> None:
+    x = Value(2.0, label="x")
+    cell = backward_page(3 * x**2 + 2)._repr_html_()
+    shown = {
+        "live": cell,  # Jupyter, VS Code: scripts run
+        "sanitized": re.sub(r"<script[\s\S]*?</script>|<iframe[\s\S]*?</iframe>", "", cell),  # GitHub
+        "untrusted": re.sub(r"<script[\s\S]*?</script>", "", cell),  # scripts removed, the iframe kept
+    }
+    for how, body in shown.items():
+        path = tmp_path / f"{how}.html"
+        path.write_text(f"<!DOCTYPE html><html><body>{body}</body></html>", encoding="utf-8")
+        open_page(browser, path)
+        still = browser.find_elements(By.CSS_SELECTOR, ".scratchgrad-static svg")
+        frames = [f for f in browser.find_elements(By.TAG_NAME, "iframe") if f.is_displayed()]
+        if how == "live":
+            assert still == [] and len(frames) == 1, how
+        else:
+            assert frames == [] and len(still) == 1 and still[0].is_displayed(), how
+            assert "grad 12" in still[0].text and "data 14" in still[0].text
 
 
 def test_screenshots_of_the_page(browser: Any, tmp_path: Path) -> None:

@@ -1,0 +1,411 @@
+"""Making tensors as PyTorch does: Python floats and the floating factories give the default dtype
+(float32, as PyTorch's; see `set_default_dtype`), Python ints int64, and the random factories draw
+PyTorch's own numbers for the same seed (`manual_seed`, ``Generator().manual_seed(s)``).
+
+Under the names are autograd's factories (float64 by default there): this module only chooses
+the dtype PyTorch would, checks ``device=``, and adds what autograd lacks (``linspace``,
+``empty``, ``from_numpy``, ``Tensor(...)`` as PyTorch's legacy constructor).
+
+>>> import scratchgrad as torch
+>>> torch.tensor([0.5]).dtype, torch.tensor([[1, 2]]).dtype, torch.zeros(2, 3).dtype
+(dtype('float32'), dtype('int64'), dtype('float32'))
+>>> g = torch.Generator().manual_seed(2147483647)
+>>> torch.randint(0, 27, (5,), generator=g).tolist()
+[0, 26, 16, 12, 5]
+>>> torch.linspace(0, 1, 5).tolist()
+[0.0, 0.25, 0.5, 0.75, 1.0]
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import operator
+from typing import Any
+
+import numpy as np
+
+import autograd
+from autograd import random
+from autograd.devices import check_cpu
+from autograd.random import CAPABILITY, FUSED, fma  # how torch's compiled kernels round
+from scratchgrad import dtypes
+
+__all__ = [
+    "Generator",
+    "Size",
+    "Tensor",
+    "arange",
+    "as_tensor",
+    "empty",
+    "empty_like",
+    "eye",
+    "from_numpy",
+    "full",
+    "full_like",
+    "get_rng_state",
+    "initial_seed",
+    "is_tensor",
+    "linspace",
+    "manual_seed",
+    "multinomial",
+    "ones",
+    "ones_like",
+    "rand",
+    "rand_like",
+    "randint",
+    "randn",
+    "randn_like",
+    "randperm",
+    "seed",
+    "set_rng_state",
+    "tensor",
+    "zeros",
+    "zeros_like",
+]
+
+Generator = autograd.Generator
+Size = tuple  # a Tensor's shape is a plain tuple: t.shape[0], B, T, C = t.shape, view(t.shape)
+
+
+class _TensorType(type):
+    """The metaclass of `Tensor`: every autograd Tensor is a ``scratchgrad.Tensor`` (isinstance),
+    and calling the class is PyTorch's legacy constructor."""
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, autograd.Tensor)
+
+    def __subclasscheck__(cls, sub: type) -> bool:
+        return issubclass(sub, autograd.Tensor)
+
+    def __call__(cls, *data: Any, requires_grad: bool = False) -> autograd.Tensor:
+        if cls is not Tensor:
+            raise TypeError("scratchgrad.Tensor cannot be subclassed: its tensors are autograd.Tensor")
+        if data and all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in data):
+            return zeros(*data, requires_grad=requires_grad)  # Tensor(2, 3): a (2, 3) float tensor
+        if len(data) > 1:
+            raise TypeError(f"Tensor: expected sizes (ints) or one sequence of numbers, got {data!r}")
+        found = tensor(data[0] if data else [], requires_grad=False)
+        return found.to(dtypes.get_default_dtype()).requires_grad_(requires_grad)
+
+
+class Tensor(autograd.Tensor, metaclass=_TensorType):
+    """PyTorch's ``torch.Tensor``: the class of every tensor (``isinstance(t, torch.Tensor)``; its
+    tensors are `autograd.Tensor`), and the legacy constructor: ``Tensor([1, 2])`` gives the
+    default dtype (float32), ``Tensor(2, 3)`` a (2, 3) tensor of zeros. Prefer `tensor`.
+
+    >>> import scratchgrad as torch
+    >>> isinstance(torch.ones(2), torch.Tensor), torch.Tensor([1, 2]).dtype, torch.Tensor(2, 3).shape
+    (True, dtype('float32'), (2, 3))
+    """
+
+
+def is_tensor(obj: Any) -> bool:
+    """Whether ``obj`` is a tensor."""
+    return isinstance(obj, autograd.Tensor)
+
+
+def tensor(
+    data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> autograd.Tensor:
+    """A new tensor holding a copy of ``data``: Python floats give the default dtype (float32),
+    ints int64, bools bool, arrays and tensors keep theirs; ``dtype=`` chooses."""
+    check_cpu("tensor", device)
+    return autograd.tensor(
+        data,
+        dtype=dtypes.resolve("tensor", dtype),
+        requires_grad=requires_grad,
+        default=dtypes.get_default_dtype(),
+    )
+
+
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> autograd.Tensor:
+    """``data`` itself when it is a tensor of that dtype, an ndarray's memory shared (as
+    `from_numpy`), else a new tensor."""
+    check_cpu("as_tensor", device)
+    kind = dtypes.resolve("as_tensor", dtype)
+    if isinstance(data, np.ndarray) and data.dtype.kind in "biuf":
+        data = from_numpy(data)
+    if isinstance(data, autograd.Tensor):
+        return data if kind is None else data.to(kind)
+    return tensor(data, dtype=kind)
+
+
+def from_numpy(ndarray: np.ndarray) -> autograd.Tensor:
+    """A tensor sharing ``ndarray``'s memory and dtype: a change to one shows in the other."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"from_numpy: expected an np.ndarray, got {type(ndarray).__name__}")
+    return autograd.Tensor(ndarray)
+
+
+def _made(op: str, device: Any, make: Any, *args: Any, **kwargs: Any) -> autograd.Tensor:
+    check_cpu(op, device)
+    return make(*args, **kwargs)
+
+
+def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> autograd.Tensor:
+    """Zeros of shape ``size`` (``zeros(2, 3)`` or ``zeros((2, 3))``), float32 by default."""
+    kind = dtypes.floating("zeros", dtype)
+    return _made("zeros", device, autograd.zeros, *size, dtype=kind, requires_grad=requires_grad)
+
+
+def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> autograd.Tensor:
+    """Ones of shape ``size``, float32 by default."""
+    kind = dtypes.floating("ones", dtype)
+    return _made("ones", device, autograd.ones, *size, dtype=kind, requires_grad=requires_grad)
+
+
+def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> autograd.Tensor:
+    """A tensor of shape ``size`` to be filled (PyTorch leaves it uninitialised; here it holds 0s)."""
+    kind = dtypes.floating("empty", dtype)
+    return _made("empty", device, autograd.zeros, *size, dtype=kind, requires_grad=requires_grad)
+
+
+def full(
+    size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> autograd.Tensor:
+    """A tensor of shape ``size`` holding ``fill_value``: int64 for an int, bool for a bool, else
+    the default float dtype, as PyTorch infers it."""
+    kind = dtypes.resolve("full", dtype)
+    if kind is None and isinstance(fill_value, numbers.Real) and not isinstance(fill_value, numbers.Integral):
+        kind = dtypes.get_default_dtype()
+    return _made("full", device, autograd.full, size, fill_value, dtype=kind, requires_grad=requires_grad)
+
+
+def eye(
+    n: int, m: int | None = None, *, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> autograd.Tensor:
+    """The n x m identity matrix (n x n by default), float32 by default."""
+    kind = dtypes.floating("eye", dtype)
+    return _made("eye", device, autograd.eye, n, m, dtype=kind, requires_grad=requires_grad)
+
+
+def _like(op: str, input: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
+    if not isinstance(input, autograd.Tensor):
+        raise TypeError(f"{op}: expected a Tensor, got {type(input).__name__}")
+    kind = dtypes.resolve(op, dtype)
+    return input.shape, input.dtype if kind is None else kind
+
+
+def zeros_like(input: Any, *, dtype: Any = None, requires_grad: bool = False) -> autograd.Tensor:
+    """Zeros of ``input``'s shape and dtype."""
+    shape, kind = _like("zeros_like", input, dtype)
+    return autograd.zeros(shape, dtype=kind, requires_grad=requires_grad)
+
+
+def ones_like(input: Any, *, dtype: Any = None, requires_grad: bool = False) -> autograd.Tensor:
+    """Ones of ``input``'s shape and dtype."""
+    shape, kind = _like("ones_like", input, dtype)
+    return autograd.ones(shape, dtype=kind, requires_grad=requires_grad)
+
+
+def empty_like(input: Any, *, dtype: Any = None, requires_grad: bool = False) -> autograd.Tensor:
+    """A tensor of ``input``'s shape and dtype to be filled (0s here)."""
+    return zeros_like(input, dtype=dtype, requires_grad=requires_grad)
+
+
+def full_like(
+    input: Any, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False
+) -> autograd.Tensor:
+    """``fill_value`` in ``input``'s shape and dtype."""
+    shape, kind = _like("full_like", input, dtype)
+    return autograd.full(shape, fill_value, dtype=kind, requires_grad=requires_grad)
+
+
+def rand_like(input: Any, *, dtype: Any = None, requires_grad: bool = False) -> autograd.Tensor:
+    """Uniform numbers in [0, 1) of ``input``'s shape and dtype, from the default generator."""
+    shape, kind = _like("rand_like", input, dtype)
+    return rand(shape, dtype=kind, requires_grad=requires_grad)
+
+
+def randn_like(input: Any, *, dtype: Any = None, requires_grad: bool = False) -> autograd.Tensor:
+    """Standard normal numbers of ``input``'s shape and dtype, from the default generator."""
+    shape, kind = _like("randn_like", input, dtype)
+    return randn(shape, dtype=kind, requires_grad=requires_grad)
+
+
+def _number(op: str, name: str, x: Any) -> Any:
+    if isinstance(x, autograd.Tensor):
+        x = x.item()
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{op}: {name} must be a number, got {type(x).__name__}")
+    if not math.isfinite(x):
+        raise ValueError(f"{op}: {name} must be finite, got {x!r}")
+    return x
+
+
+def arange(
+    start: Any,
+    end: Any = None,
+    step: Any = 1,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> autograd.Tensor:
+    """``start, start + step, ...`` up to ``end`` (excluded); ``arange(n)`` is 0 .. n-1. Ints give
+    int64, any float the default dtype (float32), each element computed as PyTorch's CPU kernel
+    computes it (see `_range`).
+
+    >>> import scratchgrad as torch
+    >>> torch.arange(3).tolist(), torch.arange(0, 1, 0.25).tolist()
+    ([0, 1, 2], [0.0, 0.25, 0.5, 0.75])
+    """
+    check_cpu("arange", device)
+    kind = dtypes.resolve("arange", dtype)
+    if end is None:
+        start, end = 0, start
+    start, end, step = (_number("arange", n, x) for n, x in (("start", start), ("end", end), ("step", step)))
+    integral = all(isinstance(v, numbers.Integral) for v in (start, end, step))
+    if integral and (kind is None or kind.kind != "f"):
+        return autograd.arange(start, end, step, dtype=kind, requires_grad=requires_grad)
+    kind = dtypes.get_default_dtype() if kind is None else kind
+    count = len(autograd.arange(start, end, step, dtype=np.float64))  # its checks, numpy's length
+    return autograd.Tensor(_range(float(start), float(step), count, kind), requires_grad=requires_grad)
+
+
+def _range(start: float, step: float, count: int, kind: np.dtype) -> np.ndarray:
+    """PyTorch's CPU arange kernel, bit for bit (on one thread: up to 32768 elements): in pairs
+    of vectors of ``width`` elements, each vector from its first element, ``base = start + i *
+    step`` rounded to the dtype, then ``base + k * step``; the elements after the last pair one by
+    one, ``start + i * step``; all in float64, each a fused multiply-add, then rounded."""
+    width = (64 if CAPABILITY == "avx512" else 32) // kind.itemsize
+    mul_add = fma if FUSED else (lambda a, b, c: a * b + c)
+    i = np.arange(count)
+    first = i - i % width  # each vector's first index
+    base = mul_add(first.astype(np.float64), step, start).astype(kind).astype(np.float64)
+    vectors = mul_add((i - first).astype(np.float64), step, base)
+    one_by_one = mul_add(i.astype(np.float64), step, start)
+    return np.where(i < count - count % (2 * width), vectors, one_by_one).astype(kind)
+
+
+def linspace(
+    start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> autograd.Tensor:
+    """``steps`` evenly spaced numbers from ``start`` to ``end``, both included, float32 by
+    default. Bit for bit PyTorch's: the first half counted up from ``start`` and the second down
+    from ``end``, each as one fused multiply-add in the tensor's dtype.
+
+    >>> import scratchgrad as torch
+    >>> torch.linspace(-3, 0, 4).tolist()
+    [-3.0, -2.0, -1.0, 0.0]
+    """
+    check_cpu("linspace", device)
+    kind = dtypes.floating("linspace", dtype)
+    start, end = _number("linspace", "start", start), _number("linspace", "end", end)
+    if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, (int, np.integer)):
+        raise TypeError(f"linspace: steps must be an int, got {type(steps).__name__}")
+    if steps < 0:
+        raise ValueError(f"linspace: steps must be >= 0, got {steps}")
+    index = np.arange(steps)
+    upper = index >= steps // 2  # counted down from end
+    if steps == 1:
+        data = np.full(1, start).astype(kind)
+    elif kind.kind != "f":  # integers: the step in float64, each value truncated
+        s, e = (float(kind.type(v)) for v in (start, end))
+        step64 = (e - s) / (steps - 1)
+        data = np.where(upper, e - step64 * (steps - index - 1), s + step64 * index).astype(kind)
+    else:
+        s, e = kind.type(start), kind.type(end)
+        step = (e - s) / kind.type(steps - 1)
+        k = np.where(upper, steps - index - 1, index).astype(kind)
+        if FUSED:
+            data = np.where(upper, fma(k, -step, e), fma(k, step, s))
+        else:
+            data = np.where(upper, e - step * k, s + step * k)
+    return autograd.Tensor(np.asarray(data, kind), requires_grad=requires_grad)
+
+
+# --- random numbers: PyTorch's streams --------------------------------------------------------------
+
+
+def manual_seed(seed: int) -> random.Generator:
+    """Seed the default generator, as ``torch.manual_seed``, and return it."""
+    return autograd.manual_seed(seed)
+
+
+def seed() -> int:
+    """Seed the default generator from the OS's entropy and return the seed."""
+    return random.default_generator.seed()
+
+
+def initial_seed() -> int:
+    """The default generator's seed."""
+    return random.default_generator.initial_seed()
+
+
+def get_rng_state() -> autograd.Tensor:
+    """The default generator's state, laid out as PyTorch's (5056 uint8), so the two interchange."""
+    return autograd.Tensor(random.default_generator.get_state())
+
+
+def set_rng_state(new_state: Any) -> None:
+    """Restore the default generator's state from `get_rng_state` (or from PyTorch's)."""
+    state = new_state.numpy() if isinstance(new_state, autograd.Tensor) else new_state
+    random.default_generator.set_state(state)
+
+
+def randn(
+    *size: Any, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> autograd.Tensor:
+    """Standard normal numbers of shape ``size``, float32 by default, PyTorch's for the same seed."""
+    kind = dtypes.floating("randn", dtype)
+    return _made(
+        "randn", device, autograd.randn, *size, generator=generator, dtype=kind, requires_grad=requires_grad
+    )
+
+
+def rand(
+    *size: Any, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> autograd.Tensor:
+    """Uniform numbers in [0, 1) of shape ``size``, float32 by default, PyTorch's for the same seed."""
+    kind = dtypes.floating("rand", dtype)
+    return _made(
+        "rand", device, autograd.rand, *size, generator=generator, dtype=kind, requires_grad=requires_grad
+    )
+
+
+def randint(
+    *args: Any,
+    low: Any = None,
+    high: Any = None,
+    size: Any = None,
+    generator: Any = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> autograd.Tensor:
+    """Integers in [low, high) of shape ``size``, int64 by default, PyTorch's for the same seed:
+    ``randint(low, high, size)``, ``randint(high, size)``, or by keyword
+    (``randint(high=n, size=(32,))``)."""
+    check_cpu("randint", device)
+    given = list(args)
+    if len(given) > 3:
+        raise TypeError(f"randint: expected at most 3 positional arguments, got {len(given)}")
+    if size is None and given:
+        size = given.pop()
+    if high is None and given:
+        high = given.pop()
+    if low is None and given:
+        low = given.pop()
+    if given or high is None or size is None:
+        raise TypeError("randint: expected randint(low=0, high, size), e.g. randint(0, 10, (3,))")
+    kind = dtypes.resolve("randint", dtype)
+    out = autograd.randint(0 if low is None else low, high, size, generator=generator, dtype=kind)
+    return out.requires_grad_(True) if requires_grad else out
+
+
+def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = None) -> autograd.Tensor:
+    """A random permutation of 0 .. n-1 (int64), PyTorch's for the same seed."""
+    check_cpu("randperm", device)
+    return autograd.randperm(operator.index(n), generator=generator, dtype=dtypes.resolve("randperm", dtype))
+
+
+def multinomial(
+    input: Any, num_samples: int, replacement: bool = False, *, generator: Any = None
+) -> autograd.Tensor:
+    """``num_samples`` indices drawn by the weights ``input`` (1-D, or 2-D row by row; they need
+    not sum to 1), with or without replacement, PyTorch's for the same seed."""
+    if not isinstance(input, autograd.Tensor):
+        raise TypeError(f"multinomial: expected a Tensor of weights, got {type(input).__name__}")
+    return autograd.multinomial(input, num_samples, replacement, generator=generator)
