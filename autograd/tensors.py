@@ -140,7 +140,7 @@ def _operand(x: Any, op: str) -> Any:
     return NotImplemented
 
 
-def _binary_method(name: str, what: str, reflected: bool = False) -> Callable[[Tensor, Any], Any]:
+def _binary_method(name: str, what: str, reflected: bool = False) -> Callable[[Tensor, Any], Tensor]:
     """The method applying the primitive ``name`` to a Tensor ``a`` and an operand ``b`` (a
     Tensor, an array or a number), as ``prim(a, b)``, or ``prim(b, a)`` when ``reflected``: ``+``,
     ``*``, ``**`` (``what`` names it in errors)."""

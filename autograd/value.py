@@ -72,7 +72,7 @@ def _power_op(prim: Primitive, k: float) -> Op:
     return _named_op(prim, f"**{k:g}")
 
 
-def _binary(name: str) -> Callable[[Value, Any], Any]:
+def _binary(name: str) -> Callable[[Value, Any], Value]:
     """``a + b`` or ``a * b`` (the primitive named ``name``) for a Value ``a`` and a Value or a
     number ``b``: the hottest code of a forward pass, so written out."""
 

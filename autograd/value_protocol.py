@@ -11,12 +11,15 @@ conversions, how a rule's `where` and a division treat it, and the walk's node p
 from __future__ import annotations
 
 import numbers
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from autograd.modes import Modes
 from autograd.primitive import _REGISTRY, Op, Primitive, _named_op, float_power
+
+if TYPE_CHECKING:
+    from typing import Self
 
 __all__ = ["NO_GRAPH", "ValueProtocol", "check_base", "number", "refuse"]
 
@@ -91,7 +94,7 @@ class ValueProtocol:
 
     # --- more operations: a number to the power of a Value, any primitive, a rule's power -------
 
-    def __rpow__(self, other: Any) -> Any:
+    def __rpow__(self, other: Any) -> Self:
         k = number(other)
         if k is None:
             return NotImplemented

@@ -21,6 +21,13 @@ from autograd import Tensor
 from scratchgrad import dtypes
 
 __all__ = [
+    "chunk",
+    "cumsum",
+    "flip",
+    "gather",
+    "sort",
+    "split",
+    "topk",
     "abs",
     "add",
     "all",
@@ -430,3 +437,38 @@ def unbind(input: Any, dim: int = 0) -> tuple[Tensor, ...]:
         raise ValueError(f"unbind: dim {dim!r} is out of range for a tensor of shape {x.shape}")
     before = (slice(None),) * (dim % x.ndim)
     return tuple(x[before + (i,)] for i in range(x.shape[dim]))
+
+
+def cumsum(input: Any, dim: int) -> Tensor:
+    """Running sums along ``dim``."""
+    return _tensor("cumsum", input).cumsum(dim)
+
+
+def sort(input: Any, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Any:
+    """``(values, indices)``: the elements along ``dim`` in order, and where each came from."""
+    return _tensor("sort", input).sort(dim, descending, stable=stable)
+
+
+def topk(input: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:  # noqa: A002
+    """``(values, indices)`` of the ``k`` largest (or smallest) elements along ``dim``."""
+    return _tensor("topk", input).topk(k, dim, largest, sorted)
+
+
+def gather(input: Any, dim: int, index: Any) -> Tensor:
+    """Elements picked along ``dim`` by ``index`` (as ``Tensor.gather``)."""
+    return _tensor("gather", input).gather(dim, index)
+
+
+def split(tensor: Any, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    """Pieces along ``dim`` of the given size, or of the sizes listed."""
+    return _tensor("split", tensor).split(split_size_or_sections, dim)
+
+
+def chunk(input: Any, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """``chunks`` pieces along ``dim``."""
+    return _tensor("chunk", input).chunk(chunks, dim)
+
+
+def flip(input: Any, dims: Sequence[int]) -> Tensor:
+    """The elements along each of ``dims`` in reverse order."""
+    return _tensor("flip", input).flip(*dims)

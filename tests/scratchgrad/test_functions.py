@@ -166,3 +166,38 @@ def test_functions_name_themselves_on_wrong_input() -> None:
         sg.tril(sg.ones(3))
     with pytest.raises(ValueError, match="bmm"):
         sg.bmm(sg.ones(2, 2), sg.ones(2, 2))
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda t, x: t.cumsum(x, 1),
+        lambda t, x: t.sort(x, 1, descending=True),
+        lambda t, x: t.topk(x, 2, dim=1),
+        lambda t, x: t.gather(x, 1, t.tensor([[2, 0], [1, 1]])),
+        lambda t, x: t.split(x, [1, 2], 1),
+        lambda t, x: t.chunk(x, 2, 1),
+        lambda t, x: t.flip(x, [0, 1]),
+    ],
+    ids=["cumsum", "sort", "topk", "gather", "split", "chunk", "flip"],
+)
+def test_ordering_and_slicing_forms(fn: Callable[[Any, Any], Any]) -> None:
+    check(fn)
+
+
+def test_autograd_grad_is_pytorchs() -> None:
+    """torch.autograd.grad: gradients to any order; an unused input is an error, None with
+    allow_unused, zeros with materialize_grads."""
+    x, unused = sg.tensor([2.0], requires_grad=True), sg.tensor([1.0], requires_grad=True)
+    (dx,) = sg.autograd.grad((x**3).sum(), x, create_graph=True)
+    assert sg.autograd.grad(dx.sum(), [x])[0].tolist() == [12.0]
+    with pytest.raises(ValueError, match="input 1 was not used"):
+        sg.autograd.grad((x * 2).sum(), [x, unused])
+    assert sg.autograd.grad((x * 2).sum(), [x, unused], allow_unused=True)[1] is None
+    assert sg.autograd.grad((x * 2).sum(), [x, unused], materialize_grads=True)[1].tolist() == [0.0]
+
+
+def test_func_is_autograd_func_under_pytorchs_names() -> None:
+    jac = sg.func.jacrev(lambda x: x**2)(sg.tensor([1.0, 2.0]))
+    theirs = torch.func.jacrev(lambda x: x**2)(torch.tensor([1.0, 2.0]))
+    np.testing.assert_array_equal(jac.numpy(), theirs.numpy())
