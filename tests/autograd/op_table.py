@@ -2,7 +2,7 @@
 apply each (the same function for Values and Tensors), its numpy reference, its PyTorch
 counterpart, the shapes to try, and where its inputs are drawn.
 
-`tests/test_ops.py` runs every row on both node kinds (values, first and second order, PyTorch)
+`tests/autograd/test_ops.py` runs every row on both node kinds (values, first and second order, PyTorch)
 and fails when a primitive appears in no row: adding an op is one definition plus one row here.
 """
 

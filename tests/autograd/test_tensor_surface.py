@@ -1,6 +1,6 @@
 """The everyday PyTorch surface of Tensor: dim/keepdim, argmax/argmin, casts, factories, cat/stack,
 where, numpy functions on Tensors, and the errors for wrong arguments. (Values and gradients of the
-differentiable ones are in the op table, tests/op_table.py.)"""
+differentiable ones are in the op table, tests/autograd/op_table.py.)"""
 
 from __future__ import annotations
 
