@@ -39,6 +39,7 @@ from nn.loss_modules import (
 )
 from nn.module import Module
 from nn.normalization import BatchNorm1d, LayerNorm
+from nn.parameter import Parameter
 from nn.serialize import load, save
 
 __all__ = [
@@ -54,17 +55,18 @@ __all__ = [
     "HuberLoss",
     "Identity",
     "L1Loss",
+    "Layer",
     "LayerNorm",
     "LeakyReLU",
+    "Linear",
     "LogSoftmax",
     "MLP",
     "MSELoss",
-    "Layer",
-    "Linear",
     "Module",
     "ModuleList",
     "NLLLoss",
     "Neuron",
+    "Parameter",
     "ReLU",
     "Sequential",
     "SiLU",

@@ -30,14 +30,16 @@ import numpy as np
 from autograd.devices import to_arguments
 from autograd.tensors import Tensor
 from autograd.value import Value
+from nn.parameter import Parameter
 from nn.state import _cast, _data_array
 
 __all__ = ["IncompatibleKeys", "Module", "is_parameter"]
 
 
 def is_parameter(x: Any) -> bool:
-    """True for what a module trains: a `Value`, or a `Tensor` that requires grad."""
-    return isinstance(x, Value) or (isinstance(x, Tensor) and x._requires_grad)
+    """True for what a module trains: a `Value`, a `Tensor` that requires grad, or a `Parameter`
+    (frozen ones too, as in PyTorch)."""
+    return isinstance(x, (Value, Parameter)) or (isinstance(x, Tensor) and x._requires_grad)
 
 
 def _members(owner: Module) -> Iterator[tuple[str, Any]]:
