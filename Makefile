@@ -39,6 +39,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_scalar.py
 	$(PY) benchmarks/bench_tensor.py
+	$(PY) benchmarks/bench_func.py
 
 # Every derivative rule changed in turn (scaled, sign-flipped, operands swapped): the op tests
 # must catch each one. The last line says how many did.
