@@ -53,21 +53,34 @@ def tangent(op: Any, out: Any, operands: Sequence[Any], params: dict[str, Any]) 
     prim = getattr(op, "primitive", None)
     if prim is None or all(t is None for t in tangents):
         return None
-    nodes = Modes.recording()
-    value = out if nodes else out._data
-    values = operands if nodes else [getattr(x, "_data", x) for x in operands]
+    if not Modes.recording():  # on the numbers (the rules then make no nodes)
+        raw = out._data
+        t = _pushed(type(out), prim, tangents, raw, [getattr(x, "_data", x) for x in operands], params)
+        return t if t.__class__ is float else _shaped(t, raw)
+    with _paused():  # the nodes the rules make carry no tangents of their own
+        return _shaped(_pushed(type(out), prim, tangents, out, operands, params), out)
+
+
+@contextmanager
+def _paused() -> Iterator[None]:
     state = Modes.here()
-    state.paused = True  # the nodes the rules make carry no tangents of their own
+    before, state.paused = state.paused, True
     try:
-        if prim.jvp is not None:
-            t = prim.jvp(tangents, value, *values, **params)
-        elif prim.kind == "elementwise" and not prim.variadic:
-            t = _by_rules(prim, tangents, value, values, params)
-        else:
-            t = _by_transposition(type(out), prim, tangents, out._data, values, params)
+        yield
     finally:
-        state.paused = False
-    return t if t.__class__ is float else _shaped(t, value)
+        state.paused = before
+
+
+def _pushed(
+    kind: Any, prim: Any, tangents: list[Any], out: Any, values: Sequence[Any], params: dict[str, Any]
+) -> Any:
+    """Σ ∂out/∂operand · tangent(operand), from the primitive's definition (see above)."""
+    if prim.jvp is not None:
+        return prim.jvp(tangents, out, *values, **params)
+    if prim.kind == "elementwise" and not prim.variadic:
+        return _by_rules(prim, tangents, out, values, params)
+    with _paused():
+        return _by_transposition(kind, prim, tangents, getattr(out, "_data", out), values, params)
 
 
 def _by_rules(prim: Any, tangents: list[Any], out: Any, values: Sequence[Any], params: dict[str, Any]) -> Any:
