@@ -37,12 +37,26 @@ __all__ = ["forward_mode", "tangent"]
 
 @contextmanager
 def forward_mode() -> Iterator[None]:
-    """New nodes made in this thread carry tangents (one level more: jvps nest)."""
+    """New nodes made in this thread carry tangents while it runs. One level: tangents carry no
+    mark of the jvp they belong to, so a jvp inside a jvp would mix the two (a second derivative
+    is ``jacfwd(jacrev(f))``: forward over reverse). A Tensor changed in place meanwhile loses
+    its tangent at the end (it outlives the jvp; its tangent would not)."""
+    state = Modes.here()
+    if state.forward:
+        raise ValueError(
+            "jvp: forward mode inside forward mode (a jvp or jacfwd of a function that runs one) is "
+            "not supported: the two levels' tangents would mix. For second derivatives use "
+            "hessian(f) or jacfwd(jacrev(f))"
+        )
     Modes.add_forward(1)
     try:
         yield
     finally:
         Modes.add_forward(-1)
+        for t in state.changed:
+            if getattr(t, "tangent", None) is not None:
+                del t.tangent
+        state.changed.clear()
 
 
 def tangent(op: Any, out: Any, operands: Sequence[Any], params: dict[str, Any]) -> Any:

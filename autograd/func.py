@@ -59,9 +59,9 @@ def jvp(func: Fn, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any,
     with forward_mode(), enable_grad() if graph else no_grad():  # no graph unless one is wanted
         xs = [_dual(p, t, i) for i, (p, t) in enumerate(zip(primals, tangents))]
         out = func(*xs)
+        t = getattr(out, "tangent", None)  # (read here: tangents changed in place end with the jvp)
     if not isinstance(out, (Node, float, int, np.ndarray, np.generic)):
         raise TypeError(f"jvp: func must return a Value or a Tensor, got {type(out).__name__}")
-    t = getattr(out, "tangent", None)
     if t is None:  # the output does not depend on the inputs
         t = np.zeros_like(_raw(out)) if not isinstance(_raw(out), float) else 0.0
     plain = not any(isinstance(p, Node) for p in primals)
@@ -165,6 +165,7 @@ def jacfwd(func: Fn, argnums: int | tuple[int, ...] = 0) -> Fn:
     def jacobian(*args: Any) -> Any:
         index = _argnums("jacfwd", argnums, len(args))
         found = []
+        out = None if all(np.size(_raw(args[i])) for i in index) else func(*args)  # (no column: its shape)
         for i in index:
             size = int(np.size(_raw(args[i])))
             columns = []
@@ -172,7 +173,7 @@ def jacfwd(func: Fn, argnums: int | tuple[int, ...] = 0) -> Fn:
                 tangents = [_basis(args[j], k) if j == i else _zeros_like(args[j]) for j in index]
                 out, t = jvp(lambda *xs: func(*_put(args, index, xs)), [args[j] for j in index], tangents)
                 columns.append(t)
-            found.append(_columns(columns, np.shape(_raw(out)), args[i]))
+            found.append(_columns(columns, np.shape(_raw(out)), args[i], _raw(out)))
         return tuple(found) if isinstance(argnums, tuple) else found[0]
 
     return jacobian
@@ -204,10 +205,14 @@ def _args(who: str, args: Any, what: str) -> tuple[Any, ...]:
 
 def _argnums(who: str, argnums: Any, n: int) -> tuple[int, ...]:
     index = argnums if isinstance(argnums, tuple) else (argnums,)
-    for i in index:
-        if isinstance(i, bool) or not isinstance(i, int) or not -n <= i < n:
-            raise ValueError(f"{who}: argnums {argnums!r} out of range for {n} argument(s)")
-    return tuple(i % n for i in index)
+    if not index or any(isinstance(i, bool) or not isinstance(i, (int, np.integer)) for i in index):
+        raise TypeError(f"{who}: argnums must be an int or a non-empty tuple of ints, got {argnums!r}")
+    if any(not -n <= i < n for i in index):
+        raise ValueError(f"{who}: argnums {argnums!r} out of range for {n} argument(s)")
+    found = tuple(int(i) % n for i in index)
+    if len(set(found)) != len(found):
+        raise ValueError(f"{who}: argnums {argnums!r} names an argument twice")
+    return found
 
 
 def _put(args: tuple[Any, ...], index: tuple[int, ...], xs: tuple[Any, ...]) -> list[Any]:
@@ -310,16 +315,22 @@ def _stack(rows: list[Any], out_shape: tuple[int, ...], x: Any) -> Any:
     """Rows d(out[k])/dx (one per output element) as one Jacobian of shape out.shape + x.shape."""
     if not out_shape and len(rows) == 1:
         return rows[0]
+    if not rows:  # an empty output: an empty Jacobian
+        jac = np.zeros(out_shape + np.shape(_raw(x)), dtype=np.result_type(_raw(x), 1.0))
+        return jac if not isinstance(x, Node) else Tensor(jac)
     raws = [_raw(r) for r in rows]
     jac = np.stack(raws).reshape(out_shape + np.shape(raws[0]))
     return jac if not isinstance(x, Node) else Tensor(jac)
 
 
-def _columns(columns: list[Any], out_shape: tuple[int, ...], x: Any) -> Any:
+def _columns(columns: list[Any], out_shape: tuple[int, ...], x: Any, out: Any) -> Any:
     """Columns d(out)/dx[k] (one per input element) as one Jacobian of shape out.shape + x.shape."""
     raw_x = _raw(x)
     if isinstance(raw_x, float):
         return columns[0]
+    if not columns:  # an empty input: an empty Jacobian
+        jac = np.zeros(out_shape + raw_x.shape, dtype=np.result_type(out, 1.0))
+        return jac if not isinstance(x, Node) else Tensor(jac)
     raws = [np.asarray(_raw(c)) for c in columns]
     jac = np.stack(raws, axis=-1).reshape(out_shape + raw_x.shape)
     return jac if not isinstance(x, Node) else Tensor(jac)

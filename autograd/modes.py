@@ -33,6 +33,7 @@ class _State:
         self.rules = False  # the engine is running rules on graph nodes (create_graph)
         self.forward = 0  # jvps running (autograd.forward): new nodes carry tangents
         self.paused = False  # ... but not the nodes a jvp rule makes while it runs
+        self.changed: list[Any] = []  # Tensors changed in place during a jvp (their tangents go after)
         self.saved: list[tuple[bool, bool, bool]] = []
         self.sites: dict[Any, str] = {}  # node -> the user's line that made it (anomaly mode)
 

@@ -50,6 +50,27 @@ def _tangents(t: Any, other: Any) -> bool:
     return Modes.tangents() and (hasattr(t, "tangent") or hasattr(other, "tangent"))
 
 
+def _redirected(other: Any, target: Any, old: Any) -> Any:
+    """``other`` with ``target`` replaced by ``old`` wherever its graph reads it: what ``other``
+    was computed from is target's value before the change (``y += y``, ``y /= y.sum()``), while
+    ``target`` itself becomes the new node."""
+    if other is target:
+        return old
+    if not getattr(other, "_op", None):  # a number, a leaf: its graph cannot reach target
+        return other
+    seen, stack = {id(other)}, [other]
+    while stack:  # every node of other's graph above target (target's own inputs are not read)
+        node = stack.pop()
+        if any(x is target for x in node._prev):
+            node._prev = tuple(old if x is target else x for x in node._prev)
+            node._args = tuple(old if x is target else x for x in node._args)
+        for x in node._prev:
+            if id(x) not in seen and x._op:
+                seen.add(id(x))
+                stack.append(x)
+    return other
+
+
 class InPlace:
     """The in-place operations of `Tensor` (a mixin: see the module docstring)."""
 
@@ -110,11 +131,16 @@ class InPlace:
         )
         if getattr(self, "tangent", None) is not None:
             old.tangent = self.tangent
-        new = compute(old, other)
+        new = compute(old, _redirected(other, self, old))
+        if new._data.dtype != self._data.dtype:
+            raise TypeError(
+                f"{what}: a {new._data.dtype} result cannot go into a {self._data.dtype} tensor in place"
+            )
         self._data, self._grad, self._requires_grad = new._data, None, new._requires_grad  # type: ignore[misc]
         self._op, self._prev, self._args, self._params = new._op, new._prev, new._args, new._params
         if getattr(new, "tangent", None) is not None:
             self.tangent = new.tangent
+            Modes.here().changed.append(self)  # (its tangent is dropped when the jvp ends)
         return self  # type: ignore[return-value]
 
     def _into_array(self, what: str, ufunc: Any, b: Any) -> Tensor:

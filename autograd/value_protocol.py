@@ -108,20 +108,22 @@ class ValueProtocol:
         if params or prim.floats is None or prim.arity > 2:
             why = "takes no parameters" if params else "needs a float forward and at most two operands"
             raise TypeError(f"{prim.name}: a Value op {why}")
-        args = [x if isinstance(x, cls) else number(x) for x in operands]
+        args = [x if isinstance(x, ValueProtocol) else number(x) for x in operands]
         if None in args:
             bad = next(x for x, a in zip(operands, args) if a is None)
             raise TypeError(f"{prim.name}: operands must be Values or numbers, got {type(bad).__name__}")
-        return cls._node(prim.floats(*(x.data if isinstance(x, cls) else x for x in args)), prim.op, *args)
+        return cls._node(
+            prim.floats(*(x.data if isinstance(x, ValueProtocol) else x for x in args)), prim.op, *args
+        )
 
     @classmethod
     def _power(cls, a: Any, k: Any) -> Any:
         """`autograd.primitive.power` on Values (a rule's k·a^(k-1) with create_graph): the ``**``
         node, with IEEE's answer at a singularity (0 ** -1 is inf), as a derivative there is."""
         prim = _REGISTRY["**"]
-        if not isinstance(a, cls):
+        if not isinstance(a, ValueProtocol):
             return cls._node(float_power(float(a), k.data), prim.op, float(a), k)
-        if isinstance(k, cls):
+        if isinstance(k, ValueProtocol):
             return cls._node(float_power(a.data, k.data), prim.op, a, k)
         return cls._node(float_power(a.data, float(k)), _named_op(prim, f"**{float(k):g}"), a, float(k))
 

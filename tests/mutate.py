@@ -165,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.only and prim.name not in args.only:
             continue
         if prim not in uses:
-            raise SystemExit(f"primitive {prim.name!r} is in no row of the op table (tests/autograd/op_table.py)")
+            raise SystemExit(
+                f"primitive {prim.name!r} is in no row of the op table (tests/autograd/op_table.py)"
+            )
         rows = [row for row, _ in uses[prim]]
         for i in range(1 if prim.variadic else len(prim.rules)):
             for kind in KINDS[:3] if prim.arity == 2 else KINDS[:2]:

@@ -27,8 +27,9 @@ True
 
 The modules, in reading order: ``graph`` (reading a graph: numbers, formulas, roles, modules and
 names, all from the primitives' definitions), ``draw`` (what fits on a picture, and drawing it),
-``render`` (``dot``, `save`), ``steps`` (the backward pass in sentences and pictures), ``page``
-(the HTML page) and ``cli`` (``python -m autograd.viz``).
+``render`` (``dot``, `save`), ``steps`` (the backward pass in sentences and pictures),
+``tangents`` (forward mode in sentences), ``page`` (the HTML page; ``forward_page``, its forward
+mode; ``display``, the file and notebook cell it becomes) and ``cli`` (``python -m autograd.viz``).
 """
 
 from autograd.viz.cli import ExpressionError, main, parse_expression

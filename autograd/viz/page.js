@@ -3,7 +3,8 @@
  * forward) and D (each primitive's rules), written out in Python from the primitives' definitions:
  * the page and the engine compute the same thing. Sentences are templates whose slots ({g:3}, the
  * gradient of value 3; {l:5:0}, the local derivative of value 5 by its operand 0; ...) are filled
- * here, with the same number format as the picture.
+ * here, with the same number format as the picture. In forward mode (model.mode) there is no
+ * backward pass: each value carries its tangent ({t:3}) instead of a gradient, from the same rules.
  */
 (function () {
   "use strict";
@@ -11,6 +12,7 @@
   var nodes = model.nodes, steps = model.steps, boxes = model.boxes;
   var data = nodes.map(function (n) { return num(n.data); });
   var grads = nodes.map(function (n) { return num(n.grad); });
+  var forward = model.mode === "forward", tangents = nodes.map(function (n) { return num(n.tangent); });
   var current = 0, timer = null, scale = 1, fit = 1, width = 0, height = 0, hot = [];
   var main = document.querySelector("#picture svg");
   function $(id) { return document.getElementById(id); }
@@ -58,6 +60,7 @@
       }
       values[i] = defined(F, n.op).apply(null, args);
     });
+    if (forward) { return [values, tangentsOf(values)]; }
     var g = nodes.map(function () { return 0; });
     g[model.root] = 1;
     for (var i = nodes.length - 1; i >= 0; i--) {  // the nodes are in topological order
@@ -69,17 +72,35 @@
     }
     return [values, g];
   }
+  // Forward mode: a value's tangent is the sum of its operands' terms, each the operand's rule given
+  // the operand's tangent as g (the rules are linear in g); as in a jvp, an operand that carries no
+  // tangent (it does not depend on wrt) adds no term, and a leaf keeps its seed (1 for wrt, else 0).
+  function tangentsOf(values) {
+    var t = tangents.slice();
+    nodes.forEach(function (n, i) {
+      if (n.leaf) { return; }
+      var total = null;
+      n.args.forEach(function (a, j) {
+        if (a.n === undefined || !nodes[a.n].carries) { return; }
+        var term = defined(D, n.op).apply(null, [t[a.n], values[i]].concat(operands(i, values)))[j];
+        if (term !== null) { total = total === null ? term : total + term; }
+      });
+      t[i] = total === null ? 0 : total;
+    });
+    return t;
+  }
 
   // --- sentences: templates with number slots ---------------------------------------------------
   function slot(kind, i, j) {
     if (kind === "d") { return data[i]; }
     if (kind === "g") { return grads[i]; }
+    if (kind === "t") { return tangents[i]; }
     if (kind === "l") { return local(i, j, 1); }
     return local(i, j, grads[i]);  // "s": what value i sends its operand j
   }
   function render(template, text) {
     if (!model.live) { return text; }  // the numbers Python wrote
-    return template.replace(/\{\{|\}\}|\{([dglsv]):(\d+)(?::(\d+))?\}/g, function (m, kind, i, j, at, whole) {
+    return template.replace(/\{\{|\}\}|\{([dglsvt]):(\d+)(?::(\d+))?\}/g, function (m, kind, i, j, at, whole) {
       if (kind === undefined) { return m.charAt(0); }  // {{ or }}: a brace of a name
       i = +i; j = j === undefined ? 0 : +j;
       if (kind === "v") { return local(i, j, 1) === 0 ? "blocks it" : "passes it on"; }
@@ -109,12 +130,17 @@
     nodes.forEach(function (n, i) {
       var st = stateOf(i, current);
       all("v" + i).forEach(function (group) {
-        group.setAttribute("class", "node value " + st.cls);
+        group.setAttribute("class", "node value " + st.cls + (n.wrt ? " wrt" : ""));  // wrt: forward mode's seed
         group.setAttribute("data-node", n.name);
         if (!model.scalar) { return; }
         group.setAttribute("data-data", String(data[i]));
-        group.setAttribute("data-grad", String(grads[i]));
         setText(group, 1, "data " + (st.data ? fmt(data[i]) : "?"));
+        if (forward) {
+          group.setAttribute("data-tangent", String(tangents[i]));
+          setText(group, 0, "tangent " + (st.data ? fmt(tangents[i]) : "?"));
+          return;
+        }
+        group.setAttribute("data-grad", String(grads[i]));
         setText(group, 0, "grad " + (!n.reached ? "none" : st.grad ? fmt(grads[i]) : "?"));
       });
       all("o" + i).forEach(function (op) {
@@ -144,7 +170,8 @@
     var sentence = $("sentence");
     sentence.textContent = render(s.template, s.text);
     sentence.setAttribute("data-step", String(current + 1));
-    $("phase").textContent = { inputs: "the inputs", forward: "forward pass", backward: "backward pass" }[s.kind];
+    $("phase").textContent = forward ? "forward mode" :
+      { inputs: "the inputs", forward: "forward pass", backward: "backward pass" }[s.kind];
     document.body.setAttribute("data-phase", s.kind);
     $("counter").textContent = "Step " + (current + 1) + " of " + steps.length;
     $("slider").value = current + 1;
@@ -152,13 +179,13 @@
     $("next").disabled = current === steps.length - 1;
     var sofar = $("sofar");
     sofar.textContent = "";
-    $("sofar-title").hidden = s.kind !== "backward";
-    for (var j = 0; j <= current; j++) {
-      if (steps[j].kind !== "backward") { continue; }
+    for (var j = 0; j <= current; j++) {  // the steps with a head: gradients, or tangents
+      if (!steps[j].head) { continue; }
       var li = document.createElement("li");
       li.textContent = render(steps[j].head, steps[j].head_text);
       sofar.appendChild(li);
     }
+    $("sofar-title").hidden = !sofar.firstChild;
     placeLabels(s);
     follow(s.node);
     try { history.replaceState(null, "", "#step=" + (current + 1)); } catch (e) { /* about:srcdoc */ }
@@ -205,7 +232,8 @@
     if (bad) { return error(bad); }
     try {
       var out = recompute(leaves);
-      data = out[0]; grads = out[1];
+      data = out[0];
+      if (forward) { tangents = out[1]; } else { grads = out[1]; }
       error("");
     } catch (e) {
       return error(e.message);
@@ -266,6 +294,7 @@
       });
       data = nodes.map(function (n) { return num(n.data); });
       grads = nodes.map(function (n) { return num(n.grad); });
+      tangents = nodes.map(function (n) { return num(n.tangent); });
       error("");
       show(current);
     });
@@ -305,11 +334,12 @@
   if (model.live) {
     var why = null;
     try {
-      var check = recompute({});
+      var check = recompute({}), second = forward ? tangents : grads;
       for (var i = 0; i < nodes.length && !why; i++) {
-        if (!agrees(check[0][i], data[i]) || !agrees(check[1][i], grads[i])) {
-          why = "in the browser " + nodes[i].name + " = " + fmt(check[0][i]) + " with gradient " + fmt(check[1][i]) +
-            ", in Python " + fmt(data[i]) + " and " + fmt(grads[i]) + (nodes[i].op ? " (see the js= of " + nodes[i].op + ")" : "");
+        if (!agrees(check[0][i], data[i]) || !agrees(check[1][i], second[i])) {
+          why = "in the browser " + nodes[i].name + " = " + fmt(check[0][i]) + " with " + (forward ? "tangent " : "gradient ") +
+            fmt(check[1][i]) + ", in Python " + fmt(data[i]) + " and " + fmt(second[i]) +
+            (nodes[i].op ? " (see the js= " + (forward ? "and the jvp= " : "") + "of " + nodes[i].op + ")" : "");
         }
       }
     } catch (e) { why = e.message; }

@@ -5,7 +5,8 @@ gradient is recomputed in the browser by JavaScript written out from the primiti
 definitions (`autograd.viz.trace.javascript`): the page and the engine compute the same thing.
 
 A graph too big to step through (an MLP) is drawn with its modules as boxes, each with its
-output and the norm of its parameters' gradients; a click opens a box.
+output and the norm of its parameters' gradients; a click opens a box. ``mode="forward"`` steps
+through forward mode instead (`autograd.viz.forward_page`): each value with its tangent.
 
 >>> from autograd import Value
 >>> x = Value(2.0, label="x")
@@ -19,7 +20,6 @@ import html
 import json
 import math
 import re
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -27,11 +27,13 @@ from typing import Any
 
 import numpy as np
 
+from autograd.viz.display import ABOUT, BackwardPage, still_picture
 from autograd.viz.draw import check_rankdir, grad_norm, natural, picture, visible
 from autograd.viz.graph import GraphView, check_root, is_array, operands, primitive_of
 from autograd.viz.plan import Plan, choose_plan, module_outputs
-from autograd.viz.render import NOTEBOOK_PT, fit_width, output_path, run_dot, write_file
+from autograd.viz.render import output_path, run_dot, write_file
 from autograd.viz.steps import (
+    Numbers,
     Walk,
     backward_template,
     d,
@@ -41,63 +43,12 @@ from autograd.viz.steps import (
     render,
     template_view,
 )
+from autograd.viz.tangents import Mode, check_mode, check_wrt
 from autograd.viz.trace import javascript
 
 HERE = Path(__file__).resolve().parent
 _WIDE = 10  # characters a number field holds (-1.235e-05), so an edited number still fits its box
 _MAX_INPUTS = 12  # past this many leaves, a model's parameters get no input of their own
-
-
-class BackwardPage:
-    """A step page: ``html`` (one self-contained document), ``save(path)``, and inline display in
-    notebooks: the page in an iframe, interactive, no server. Where scripts do not run (GitHub's
-    notebook viewer, an untrusted notebook) the cell shows ``picture`` instead: a static SVG of
-    the graph with every value and gradient, which the live page replaces when scripts run."""
-
-    def __init__(self, document: str, title: str, steps: int, picture: str = "") -> None:
-        self.html = document
-        self.title = title
-        self.steps = steps
-        self.picture = picture
-
-    def save(self, path: str | Path) -> Path:
-        """Write the page to ``path`` (checked first; an OSError names it). Returns the path."""
-        return write_file(
-            output_path(path, "BackwardPage.save"), self.html.encode("utf-8"), "BackwardPage.save"
-        )
-
-    def _repr_html_(self) -> str:
-        key = f"scratchgrad-page-{uuid.uuid4().hex}"  # the script finds its own cell by it
-        still = (
-            f'<div class="scratchgrad-static">{self.picture}<p style="font-size: 0.85em; color: #555">'
-            f"{html.escape(self.title)}: the graph after the backward pass, each box with its data and "
-            "its gradient. Run the cell with scripts on (a trusted notebook) to step through it.</p></div>"
-            if self.picture
-            else ""
-        )
-        frame = (
-            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" title="{html.escape(self.title)}" '
-            'sandbox="allow-scripts" hidden style="width: 100%; height: 760px; border: 1px solid #dee2e6; '
-            'border-radius: 6px; resize: vertical"></iframe>'
-        )
-        swap = (
-            f'<script>(function () {{ var cell = document.getElementById("{key}"); if (!cell) return; '
-            'cell.querySelector("iframe").hidden = false; '
-            'var still = cell.querySelector(".scratchgrad-static"); if (still) still.remove(); })();</script>'
-        )
-        return f'<div id="{key}" class="scratchgrad-page">{still}{frame}{swap}</div>'
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict[str, str]:
-        """The live page (HTML, with the static picture inside it) and the static picture alone
-        (SVG), for viewers that show no HTML."""
-        bundle = {"text/html": self._repr_html_(), "text/plain": repr(self)}
-        if self.picture:
-            bundle["image/svg+xml"] = self.picture
-        wanted = set(include) if include is not None else set(bundle)
-        return {k: v for k, v in bundle.items() if k in wanted - set(exclude or ())}
-
-    def __repr__(self) -> str:
-        return f"<BackwardPage: {self.title!r}, {self.steps} steps>"
 
 
 def backward_page(
@@ -108,6 +59,8 @@ def backward_page(
     rankdir: str = "LR",
     max_nodes: int = 150,
     timeout: float | None = None,
+    mode: Mode = "reverse",
+    wrt: Any = None,
 ) -> BackwardPage:
     """The step page of the graph below ``root`` (a Value, or a Tensor of one element).
 
@@ -119,9 +72,20 @@ def backward_page(
     click; without modules it is refused (ValueError). Needs Graphviz's ``dot``; past
     ``timeout`` seconds it is stopped (TimeoutError). Gradients are computed afresh: no
     ``.grad`` changes.
+
+    ``mode="forward", wrt=x`` (x a named leaf of a graph of Values) steps through forward mode
+    instead: each value in turn with its tangent d(value)/dx (node attribute ``data-tangent``),
+    by the chain rule, from dx/dx = 1; editing an input recomputes every value and tangent.
+
+    >>> from autograd import Value
+    >>> x = Value(2.0, label="x")
+    >>> backward_page(3 * x**2 + 2, mode="forward", wrt=x)
+    <BackwardPage: 'L = 3·x² + 2', forward mode (d/dx), 4 steps>
     """
     check_root(root, "backward_page")
-    _check_start(root)
+    check_mode(mode, wrt, "backward_page")
+    if mode == "reverse":
+        _check_start(root)
     check_rankdir(rankdir, "backward_page")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 2:
         raise ValueError(f"backward_page: max_nodes must be a whole number of at least 2, got {max_nodes!r}")
@@ -130,6 +94,10 @@ def backward_page(
     ):
         raise ValueError(f"backward_page: timeout must be seconds above 0, or None; got {timeout!r}")
     g = GraphView(root, names, module, root_name="L", who="backward_page")
+    if mode == "forward":  # imported here: forward_page builds on _Page, below
+        from autograd.viz.forward_page import forward_page
+
+        return forward_page(g, wrt, rankdir, max_nodes, timeout)
     plan, _ = choose_plan(g, True, None, max_nodes)
     if plan.hidden:
         size = f"the graph has {Plan(g, True).count} nodes to draw, more than max_nodes={max_nodes}"
@@ -150,13 +118,26 @@ def write_backward_html(
     rankdir: str = "LR",
     max_nodes: int = 150,
     timeout: float | None = None,
+    mode: Mode = "reverse",
+    wrt: Any = None,
 ) -> Path:
     """``backward_page(root, ...).save(path)``; the path is checked before anything is drawn."""
     check_root(root, "write_backward_html")
-    _check_start(root, "write_backward_html")
+    check_mode(mode, wrt, "write_backward_html")
+    if mode == "reverse":
+        _check_start(root, "write_backward_html")
+    else:
+        check_wrt(GraphView(root, names, module, who="write_backward_html"), wrt, "write_backward_html")
     path = output_path(path, "write_backward_html")
     page = backward_page(
-        root, names=names, module=module, rankdir=rankdir, max_nodes=max_nodes, timeout=timeout
+        root,
+        names=names,
+        module=module,
+        rankdir=rankdir,
+        max_nodes=max_nodes,
+        timeout=timeout,
+        mode=mode,
+        wrt=wrt,
     )
     return write_file(path, page.html.encode("utf-8"), "write_backward_html")
 
@@ -193,10 +174,18 @@ def _padded(text: str) -> str:
 
 
 class _Page:
-    """The page's parts: the JSON model the script reads, the pictures, the inputs, the HTML."""
+    """The page's parts: the JSON model the script reads, the pictures, the inputs, the HTML.
+    This is reverse mode's page; forward mode's (`autograd.viz.forward_page`) changes the steps,
+    the nodes, the picture and the words."""
+
+    mode = "reverse"
 
     def __init__(self, g: GraphView, walk: Walk, plan: Plan, rankdir: str) -> None:
-        self.g, self.walk, self.plan, self.rankdir = g, walk, plan, rankdir
+        self.walk = walk
+        self.setup(g, plan, rankdir, walk.numbers)
+
+    def setup(self, g: GraphView, plan: Plan, rankdir: str, numbers: Numbers) -> None:
+        self.g, self.plan, self.rankdir, self.numbers = g, plan, rankdir, numbers
         self.scalar = not any(is_array(n) for n in g.order)
         self.collapsed = bool(plan.boxes)
         prims = list(dict.fromkeys(primitive_of(n) for n in g.order if n._prev))
@@ -263,7 +252,7 @@ class _Page:
 
     def rendered(self, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Each template filled in Python too: what a page that cannot recompute shows."""
-        numbers = self.walk.numbers
+        numbers = self.numbers
         for s in steps:  # names may hold control characters: shown escaped, as in the picture
             s["template"] = visible(s["template"])
             s["text"] = render(s["template"], numbers)
@@ -276,25 +265,30 @@ class _Page:
         return steps
 
     def nodes(self, steps: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-        g, walk = self.g, self.walk
-        known = {s["node"]: k for k, s in enumerate(steps) if s["kind"] == "forward"}
+        walk, out = self.walk, self.node_entries(steps)
         final = {s["node"]: k for k, s in enumerate(steps) if s["kind"] == "backward"}
+        for i, (n, entry) in enumerate(zip(self.g.order, out)):
+            entry.update(reached=n in walk.reached, final=final.get(i))
+            if self.scalar:
+                entry.update(data=_num(n._data), grad=_num(walk.total.get(n, 0.0)))
+        return out
+
+    def node_entries(self, steps: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """What the script knows of each value in either mode: its name, its op and operands (to
+        recompute it), and the step it is known from."""
+        g = self.g
+        known = {s["node"]: k for k, s in enumerate(steps) if s["kind"] == "forward"}
         out = []
         for i, n in enumerate(g.order):
             prim = primitive_of(n)
             args = [{"n": g.index[x]} if hasattr(x, "_prev") else {"k": _num(x)} for x in operands(n)]
-            grad = walk.total.get(n, 0.0)
             entry: dict[str, Any] = {
                 "name": visible(g.name(n)),
                 "leaf": not n._prev,
                 "op": prim.name if prim is not None else None,
                 "args": args if n._prev else [],
-                "reached": n in walk.reached,
                 "known": known.get(i, 0),
-                "final": final.get(i),
             }
-            if self.scalar:
-                entry.update(data=_num(n._data), grad=_num(grad))
             out.append(entry)
         return out
 
@@ -371,8 +365,19 @@ class _Page:
             f'<div class="fields">{"".join(fields)}</div><p id="error" class="error" hidden></p></section>'
         )
 
+    def texts(self) -> dict[str, str]:
+        """The words that tell the two modes apart."""
+        return {
+            "what": "forward and backward, step by step",
+            "heading": "",
+            "box": f"its gradient {d(self.g.name(self.g.root))}/d(value)",
+            "sofar": "Gradients so far",
+            "about": ABOUT,
+            "mode": "",
+        }
+
     def build(self, timeout: float | None) -> BackwardPage:
-        g = self.g
+        g, texts = self.g, {k: visible(v) for k, v in self.texts().items()}  # names shown escaped
         steps = self.steps()
         model = {
             "nodes": self.nodes(steps),
@@ -381,6 +386,7 @@ class _Page:
             "live": self.live,
             "scalar": self.scalar,
             "boxes": self.boxes(),
+            "mode": self.mode,
         }
         pics = self.pictures()
         source = "\n".join(p.source for p in pics)
@@ -405,8 +411,8 @@ class _Page:
         sources = [(HERE / "prelude.js").read_text(), *self.scripts.values(), (HERE / "page.js").read_text()]
         script = "\n".join("<script>\n" + src.replace("</", "<\\/") + "\n</script>" for src in sources)
         document = _TEMPLATE.format(
-            title=html.escape(f"{title}: forward and backward, step by step"),
-            heading=html.escape(title),
+            title=html.escape(f"{title}: {texts['what']}"),
+            heading=html.escape(title + texts["heading"]),
             style=(HERE / "page.css").read_text(),
             steps=len(steps),
             controls_hidden=" hidden" if self.collapsed else "",
@@ -416,16 +422,11 @@ class _Page:
             sentence=html.escape(steps[0]["text"]),
             data=data,
             script=script,
-            dR=html.escape(visible(d(root))),
+            box=html.escape(texts["box"]),
+            sofar=html.escape(texts["sofar"]),
             mode="collapsed" if self.collapsed else "steps",
         )
-        return BackwardPage(document, title, len(steps), still_picture(main))
-
-
-def still_picture(svg: str) -> str:
-    """The page's picture as a notebook shows it where scripts do not run: its ids dropped (a
-    notebook holds many), no wider than the output area."""
-    return fit_width(re.sub(r'\s(?:id|class)="[^"]*"', "", svg), NOTEBOOK_PT)
+        return BackwardPage(document, title, len(steps), still_picture(main), texts["about"], texts["mode"])
 
 
 _TEMPLATE = """<!DOCTYPE html>
@@ -457,11 +458,11 @@ script-src 'unsafe-inline'; img-src data:">
 {details}
 <div class="panel">
 <div class="explain"><p id="sentence" class="sentence" data-step="1">{sentence}</p>
-<h2 id="sofar-title" hidden>Gradients so far</h2><ol id="sofar" class="sofar"></ol></div>
+<h2 id="sofar-title" hidden>{sofar}</h2><ol id="sofar" class="sofar"></ol></div>
 {inputs}
 </div>
 <p class="hint">Keys: ← → step, Home and End, space plays. Drag the picture to pan; ctrl + wheel zooms.
-Each box shows a value's data and its gradient {dR}/d(value).</p>
+Each box shows a value's data and {box}.</p>
 </main>
 <script type="application/json" id="graph-data">{data}</script>
 {script}

@@ -47,9 +47,10 @@ from autograd.viz.render import GraphPicture
 # --- templates and their numbers -------------------------------------------------------------------
 
 # A slot: d (data), g (gradient), l (local derivative: the rule with g = 1), s (what a node sends
-# an operand), v (whether a 0-or-1 local derivative passes the gradient or blocks it). A negative
-# number right after an operator is put in parentheses: 0.5 · (-3), 2^(-1).
-SLOT = re.compile(r"\{\{|\}\}|\{([dglsv]):(\d+)(?::(\d+))?\}")  # {{ and }}: a brace of a name
+# an operand), v (whether a 0-or-1 local derivative passes the gradient or blocks it), t (the
+# tangent of forward mode). A negative number right after an operator is put in parentheses:
+# 0.5 · (-3), 2^(-1).
+SLOT = re.compile(r"\{\{|\}\}|\{([dglsvt]):(\d+)(?::(\d+))?\}")  # {{ and }}: a brace of a name
 _AFTER_OPERATOR = re.compile(r"[·*/^+\-×] ?$")
 
 
@@ -59,13 +60,16 @@ def number_text(x: Any) -> str:
 
 
 class Numbers:
-    """The numbers a template's slots refer to: each node's data and gradient, and each node's
-    local derivatives and what it sends, by operand position."""
+    """The numbers a template's slots refer to: each node's data, gradient (or, in forward mode,
+    tangent), and each node's local derivatives and what it sends, by operand position."""
 
-    def __init__(self, order: Sequence[Any], grads: Mapping[Any, Any]) -> None:
+    def __init__(
+        self, order: Sequence[Any], grads: Mapping[Any, Any], tangents: Mapping[Any, Any] | None = None
+    ) -> None:
         self.index = {n: i for i, n in enumerate(order)}
         self.nodes = list(order)
         self.grads = grads
+        self.tangents = tangents or {}
 
     def data(self, i: int) -> Any:
         return self.nodes[i]._data
@@ -88,6 +92,8 @@ class Numbers:
             return self.data(i)
         if kind == "g":
             return self.grad(i)
+        if kind == "t":
+            return self.tangents.get(self.nodes[i], 0.0)
         local = self.local(i, j or 0)
         return local * self.grad(i) if kind == "s" else local
 

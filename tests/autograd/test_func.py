@@ -162,3 +162,29 @@ def test_bad_input_is_named() -> None:
         func.grad(lambda x: x * 2)(np.ones(3))
     with pytest.raises(ValueError, match="jacrev: argnums 2 out of range for 1 argument"):
         func.jacrev(lambda x: x, argnums=2)(1.0)
+    with pytest.raises(ValueError, match=r"grad: argnums \(0, 0\) names an argument twice"):
+        func.grad(lambda x, y: x * y, argnums=(0, 0))(3.0, 2.0)
+    for argnums in ([0, 1], ()):
+        with pytest.raises(TypeError, match="argnums must be an int or a non-empty tuple of ints"):
+            func.grad(lambda x, y: x * y, argnums=argnums)(3.0, 2.0)
+
+
+def test_forward_mode_inside_forward_mode_is_refused_not_mixed() -> None:
+    """The two levels' tangents would mix (a jvp of a jvp gave 0 where d/dx of 3x² is 6x)."""
+    with pytest.raises(ValueError, match="forward mode inside forward mode"):
+        func.jvp(lambda x: func.jvp(lambda y: y**3, (x,), (1.0,))[1], (2.0,), (1.0,))
+    with pytest.raises(ValueError, match="forward mode inside forward mode"):
+        func.jacfwd(func.jacfwd(lambda x: (x**3).sum()))(np.array([1.0, 2.0]))
+
+
+def test_empty_jacobians_have_the_empty_shapes() -> None:
+    assert func.jacfwd(lambda x: x.sum() * x)(np.zeros(0)).shape == (0, 0)
+    assert func.jacrev(lambda x: x[:0])(np.ones(3)).shape == (0, 3)
+    assert func.jacrev(lambda x: x * 2)(Tensor(np.zeros((2, 0)))).shape == (2, 0, 2, 0)
+
+
+def test_a_primitive_on_a_dual_and_a_plain_value() -> None:
+    import autograd
+
+    assert func.jvp(lambda x: autograd.maximum(x, Value(1.0)), (2.0,), (1.0,)) == (2.0, 1.0)
+    assert func.jvp(lambda x: autograd.maximum(Value(3.0), x), (2.0,), (1.0,)) == (3.0, 0.0)

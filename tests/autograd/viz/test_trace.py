@@ -15,6 +15,7 @@ from viz_helpers import (
     assert_matches_python,
     by,
     edit,
+    every_primitive,
     keys,
     no_errors,
     numbers,
@@ -32,19 +33,6 @@ from autograd.primitive import Primitive
 from autograd.viz import backward_page
 
 # --- every primitive --------------------------------------------------------------------------
-
-
-def every_primitive(x: float, y: float, z: float) -> Value:
-    """A graph that uses every built-in primitive with a float forward, and the composites."""
-    X, Y, Z = Value(x, label="x"), Value(y, label="y"), Value(z, label="z")
-    a = X * Y + Z
-    b = a.exp() / (1 + Y**2)
-    c = (Z.log() + X.abs().sqrt()) * b.tanh()
-    e = (X - Y).relu() + (a * 0.5).sigmoid() + Y.erf() + Z**X
-    f = autograd.maximum(X, Y) - autograd.minimum(Y, Z) * X.gelu()
-    L = c + e + f
-    L.label = "L"
-    return L
 
 
 def test_the_graph_uses_every_scalar_primitive() -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+import autograd
 from autograd import Value, engine
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -48,6 +49,20 @@ def neuron(
     z = (x * y + x).tanh()
     z.label = out
     return z
+
+
+def every_primitive(x: float | Value, y: float | Value, z: float | Value) -> Value:
+    """A graph that uses every built-in primitive with a float forward, and the composites (the
+    test that it does is in test_trace.py), from numbers or Values (a jvp's)."""
+    X, Y, Z = (v if isinstance(v, Value) else Value(v, label=k) for v, k in zip((x, y, z), "xyz"))
+    a = X * Y + Z
+    b = a.exp() / (1 + Y**2)
+    c = (Z.log() + X.abs().sqrt()) * b.tanh()
+    e = (X - Y).relu() + (a * 0.5).sigmoid() + Y.erf() + Z**X
+    f = autograd.maximum(X, Y) - autograd.minimum(Y, Z) * X.gelu()
+    L = c + e + f
+    L.label = "L"
+    return L
 
 
 def chain(k: int) -> Value:
