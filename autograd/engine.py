@@ -103,14 +103,14 @@ def _numbers(args: tuple[Any, ...]) -> list[Any]:
     return [x._data if isinstance(x, Node) else x for x in args]
 
 
-def backward(root: Node, g: Any = None) -> None:
+def backward(root: Node, g: Any = None, create_graph: bool = False) -> None:
     """Add d(root)/d(node) into ``node.grad`` for every node of the graph below ``root``.
 
     ``g`` is the gradient to start from: ``None`` means 1 (only for a one-element output).
     Calling it again adds again: gradients accumulate until you zero them, as in micrograd and
-    PyTorch.
+    PyTorch. With ``create_graph=True`` the gradients added are graph nodes (see `grad`).
     """
-    seed = root._seed(g, False)
+    seed = root._seed(g, create_graph)
     order = toposort([root])
     # Only this pass's gradient may flow through a computed node: set aside what an earlier
     # backward() left there, and add it back afterwards.
@@ -121,8 +121,13 @@ def backward(root: Node, g: Any = None) -> None:
     ]
     for n, _ in earlier:
         n._grad = n._ZERO_GRAD
-    root._accumulate(seed)
-    walk(order)
+    previous = Modes.set(enabled=True, rules=True) if create_graph else None
+    try:
+        root._accumulate(seed)
+        walk(order, create_graph)
+    finally:
+        if previous is not None:
+            Modes.set(*previous)
     for n, old in earlier:
         n._accumulate(old)
 

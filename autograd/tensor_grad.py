@@ -52,13 +52,36 @@ class Gradients:
         @property
         def shape(self) -> tuple[int, ...]: ...
 
-    def backward(self, grad: Any = None) -> None:
-        """Add d(self)/d(node) into ``.grad`` of every node this Tensor was computed from.
+    def backward(
+        self,
+        gradient: Any = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Any = None,
+    ) -> None:
+        """Add d(self)/d(node) into ``.grad`` of every node this Tensor was computed from, with
+        PyTorch's arguments.
 
-        ``grad`` is the gradient to start from: needed (with this Tensor's shape) unless the
-        Tensor has a single element. Gradients add up over repeated calls, as in PyTorch.
+        ``gradient`` is the gradient to start from: needed (with this Tensor's shape) unless the
+        Tensor has a single element. Gradients add up over repeated calls, as in PyTorch. With
+        ``create_graph=True`` they are graphs themselves (differentiate them again); ``inputs``
+        limits the accumulation to those leaves. ``retain_graph`` changes nothing here: a graph is
+        kept as long as a Tensor refers to it.
+
+        >>> from autograd import Tensor
+        >>> x = Tensor([2.0], requires_grad=True)
+        >>> (x**3).sum().backward(create_graph=True)
+        >>> x.grad.sum().backward(inputs=[x])       # d(3x²)/dx = 6x, added to the 12 above
+        >>> x.grad.tolist()
+        [24.0]
         """
-        engine.backward(self, grad)  # type: ignore[arg-type]
+        if inputs is None:
+            engine.backward(self, gradient, create_graph)  # type: ignore[arg-type]
+            return
+        leaves = [inputs] if isinstance(inputs, Gradients) else list(inputs)
+        found = engine.grad([self], leaves, [gradient], create_graph)  # type: ignore[list-item, arg-type]
+        for leaf, g in zip(leaves, found):
+            leaf._accumulate(g if create_graph else g._data)
 
     @property
     def is_leaf(self) -> bool:

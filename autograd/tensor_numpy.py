@@ -269,6 +269,8 @@ class NumpyInterop:
         (dtype('float32'), dtype('float64'))
         """
         _, dtype = to_arguments("to", args, kwargs)
+        if kwargs.get("copy"):  # a new Tensor even when nothing changes
+            return self.clone() if dtype is None else self.to(dtype).clone()
         if dtype is None:
             return self  # type: ignore[return-value]
         kind = dtype

@@ -352,16 +352,13 @@ class Reductions:
         return ValuesIndices(self.gather(ax, order), self._constant(order))
 
     def _order(self, ax: int, descending: bool) -> np.ndarray:
-        """The indices that sort along ``ax`` (stable; NaN last, or first when descending)."""
+        """The indices that sort along ``ax``, stably; NaN counts as the largest (last, or first
+        when descending), as in PyTorch."""
         a = self._data
         if not descending:
             return np.argsort(a, axis=ax, kind="stable")
-        if a.dtype.kind == "b":
-            key = ~a
-        elif a.dtype.kind == "u":
-            key = np.iinfo(a.dtype).max - a
-        else:
-            key = -a
-            if a.dtype.kind == "f":
-                key[np.isnan(a)] = -np.inf  # NaN first, as PyTorch
-        return np.argsort(key, axis=ax, kind="stable")
+        if a.dtype.kind != "f":  # ~a reverses the order of ints and bools, and cannot overflow
+            return np.argsort(~a, axis=ax, kind="stable")
+        order = np.argsort(-a, axis=ax, kind="stable")  # (NaN sorts last here)
+        nan_first = np.argsort(~np.isnan(np.take_along_axis(a, order, axis=ax)), axis=ax, kind="stable")
+        return np.take_along_axis(order, nan_first, axis=ax)

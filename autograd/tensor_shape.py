@@ -75,6 +75,8 @@ class Shapes:
         @staticmethod
         def _apply(prim: Primitive, operands: tuple[Any, ...], params: dict[str, Any]) -> Tensor: ...
 
+        def clone(self) -> Tensor: ...
+
     def reshape(self, *shape: Any) -> Tensor:
         """The same elements in a new shape (one dimension may be -1), as ``ndarray.reshape``.
 
@@ -219,8 +221,9 @@ class Shapes:
         return self.reshape(*_other_shape("view_as", other))
 
     def contiguous(self) -> Tensor:
-        """This Tensor (numpy keeps no strides PyTorch code must fix)."""
-        return self  # type: ignore[return-value]
+        """This Tensor if its elements lie in order in memory, else a copy that does (``x.T``
+        is a view: its contiguous copy no longer shares memory with ``x``), as PyTorch's."""
+        return self if self._data.flags.c_contiguous else self.clone()  # type: ignore[return-value]
 
     def repeat(self, *repeats: Any) -> Tensor:
         """The tensor tiled ``repeats[d]`` times along each dimension d (more repeats than dims
@@ -240,14 +243,14 @@ class Shapes:
         # Each dim of size n as (1, n), broadcast to (r, n), merged into r*n: the copies in order.
         spread = self.reshape(*(m for n in shape for m in (1, n)))
         tiled = spread.expand(*(m for r, n in zip(repeats, shape) for m in (r, n)))
-        return tiled.reshape(*(r * n for r, n in zip(repeats, shape)))
+        out = tiled.reshape(*(r * n for r, n in zip(repeats, shape)))
+        return out.clone() if np.shares_memory(out._data, self._data) else out  # (a copy, as PyTorch's)
 
     def flip(self, *dims: Any) -> Tensor:
-        """The elements along each of ``dims`` in reverse order."""
+        """The elements along each of ``dims`` in reverse order (a copy, as PyTorch's)."""
         axes = normalize_axes("flip", _shape_arg(dims), self._data.ndim)
-        return self[
-            tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(self._data.ndim))
-        ]
+        backwards = tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(self._data.ndim))
+        return self[backwards].clone()
 
     def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
         """Pieces along ``dim``: of ``split_size`` each (the last may be smaller), or of the sizes

@@ -374,3 +374,17 @@ def test_random_value_graphs_agree_on_both_walks_and_in_grad(data: st.DataObject
         assert engine.toposort(nodes[-3:]) == engine.order_values(nodes[-3:])  # several roots
     assert fast == general_walk_grads(out, leaves)
     assert fast == [g.data for g in grad(out, leaves)]
+
+
+def test_backward_takes_pytorchs_arguments() -> None:
+    """gradient=, retain_graph= (graphs are kept anyway), create_graph= and inputs=, as PyTorch's
+    Tensor.backward: a second backward through the first one's gradient adds 6x to 3x²."""
+    torch = pytest.importorskip("torch")
+    x, xt = Tensor([2.0], requires_grad=True), torch.tensor([2.0], dtype=torch.float64, requires_grad=True)
+    for t in (x, xt):
+        (t**3).sum().backward(retain_graph=True, create_graph=True)
+        t.grad.sum().backward(inputs=[t])
+    assert x.grad.tolist() == xt.grad.tolist() == [24.0]
+    y, other = Tensor([1.0, 2.0], requires_grad=True), Tensor([1.0], requires_grad=True)
+    (y * y * other).backward(gradient=Tensor([1.0, 3.0]), inputs=[y])
+    assert y.grad.tolist() == [2.0, 12.0] and other.grad is None

@@ -56,3 +56,27 @@ def test_max_and_min_of_an_empty_tensor_along_a_full_dim_are_empty() -> None:
     assert tuple(torch.zeros(0, 3).amax(dim=1).shape) == (0,)
     with pytest.raises(ValueError, match="max: cannot take the max over an empty dimension"):
         x.max(dim=0)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.array([-128, 0, 5], np.int8),  # the type's minimum: -a would overflow
+        np.array([np.iinfo(np.int64).min, 3, -1]),
+        np.array([np.inf, 1.0, -np.inf, np.nan]),  # NaN is the largest
+        np.array([1.0, np.nan, 1.0, np.inf, 1.0]),  # ties keep their order
+        np.array([3, 1, 2], np.uint8),
+        np.array([True, False, True]),
+    ],
+    ids=["int8_min", "int64_min", "nan_and_inf", "ties", "uint8", "bool"],
+)
+def test_sort_and_topk_order_as_pytorch(values: np.ndarray) -> None:
+    for descending in (False, True):
+        ours = Tensor(values).sort(descending=descending)
+        theirs = torch.from_numpy(values).sort(descending=descending, stable=True)
+        assert ours.indices.tolist() == theirs.indices.tolist()
+        np.testing.assert_array_equal(ours.values.numpy(), theirs.values.numpy())
+    if values.dtype != bool:  # (PyTorch has no topk of bools)
+        np.testing.assert_array_equal(
+            Tensor(values).topk(2).values.numpy(), torch.from_numpy(values).topk(2).values.numpy()
+        )
