@@ -18,6 +18,7 @@ Tensor([3., 3.])
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Sequence
 from typing import Any
@@ -104,7 +105,10 @@ def _size(op: str, size: tuple[Any, ...]) -> tuple[int, ...]:
             raise TypeError(f"{op}: sizes must be ints, got {n!r}")
         if n < 0:
             raise ValueError(f"{op}: sizes must be >= 0, got {n}")
-    return tuple(int(n) for n in size)
+    shape = tuple(int(n) for n in size)
+    if any(n >= 2**63 for n in shape) or math.prod(shape) >= 2**63:  # (numpy's limit)
+        raise ValueError(f"{op}: {shape} is too large for a tensor")
+    return shape
 
 
 def _made(op: str, data: np.ndarray, requires_grad: bool) -> Tensor:

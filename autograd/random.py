@@ -373,9 +373,17 @@ def _normal_pairs(gen: Generator, n: int) -> np.ndarray:
     return np.concatenate([head, both])
 
 
+def _real(op: str, name: str, x: Any) -> float:
+    """``x`` as a float, or a TypeError naming the argument (None, a str, a Tensor of many)."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{op}: {name} must be a number, got {type(x).__name__}")
+    return float(x)
+
+
 def normal_(array: np.ndarray, mean: float = 0.0, std: float = 1.0, generator: Gen = None) -> np.ndarray:
     """Fill `array` in place with N(mean, std²) draws, as torch.Tensor.normal_; return it."""
     gen, out = _gen(generator), _target(array)
+    mean, std = _real("normal_", "mean", mean), _real("normal_", "std", std)
     if not std >= 0:
         raise ValueError(f"normal_ expects std >= 0.0, but found std {std}")
     n = out.size
@@ -404,8 +412,11 @@ def randn(shape: Shape, generator: Gen = None, dtype: DTypeLike = f32) -> np.nda
 def uniform_(array: np.ndarray, a: float = 0.0, b: float = 1.0, generator: Gen = None) -> np.ndarray:
     """Fill `array` in place with U[a, b) draws, as torch.Tensor.uniform_; return it."""
     gen, out = _gen(generator), _target(array)
+    a, b = _real("uniform_", "from", a), _real("uniform_", "to", b)
     if not a <= b:
         raise ValueError(f"uniform_ expects a <= b, but found a={a} > b={b}")
+    if not math.isfinite(b - a):
+        raise ValueError(f"uniform_ expects a finite range [a, b), but found a={a}, b={b}")
     lo, hi = out.dtype.type(a), out.dtype.type(b)
     u = gen._uniform(out.size, out.dtype)
     out[...] = _scale(u, float(hi - lo), float(lo)).reshape(out.shape)
@@ -467,7 +478,7 @@ def bernoulli(
             raise ValueError("bernoulli expects all probabilities in [0, 1]")
         u = gen._uniform(p.size, p.dtype).reshape(p.shape)
         return (u < p).astype(p.dtype if shape is None else dtype)
-    if not 0 <= p <= 1:
+    if not 0 <= _real("bernoulli", "p", p) <= 1:
         raise ValueError(f"bernoulli expects 0 <= p <= 1, but got p={p}")
     dims = _shape(() if shape is None else shape)
     return (gen._uniform(math.prod(dims), np.dtype(f64)) < p).reshape(dims).astype(dtype)
@@ -486,6 +497,7 @@ def dropout_mask(shape: Shape, p: float, generator: Gen = None, dtype: DTypeLike
 def exponential_(array: np.ndarray, lambd: float = 1.0, generator: Gen = None) -> np.ndarray:
     """Fill `array` in place with Exp(lambd) draws (computed in float64), as Tensor.exponential_."""
     gen, out = _gen(generator), _target(array)
+    lambd = _real("exponential_", "lambd", lambd)
     if not lambd > 0:
         raise ValueError(f"exponential_ expects lambd > 0.0, but found lambd={lambd}")
     u = gen._uniform(out.size, np.dtype(f64))

@@ -31,6 +31,7 @@ from autograd import random
 from autograd.modes import Modes
 from autograd.primitive import _REGISTRY
 from autograd.tensor_shape import clean_index
+from autograd.value_protocol import number
 
 if TYPE_CHECKING:
     from autograd.tensors import Tensor
@@ -48,6 +49,13 @@ def _recorded(t: Any, other: Any) -> bool:
 
 def _tangents(t: Any, other: Any) -> bool:
     return Modes.tangents() and (hasattr(t, "tangent") or hasattr(other, "tangent"))
+
+
+def _alpha(op: str, alpha: Any) -> float:
+    k = number(alpha) if not isinstance(alpha, (str, bytes)) else None
+    if k is None:
+        raise TypeError(f"{op}: alpha must be a number, got {type(alpha).__name__}")
+    return k
 
 
 def _redirected(other: Any, target: Any, old: Any) -> Any:
@@ -87,6 +95,8 @@ class InPlace:
     if TYPE_CHECKING:
 
         def _operand(self, other: Any, op: str) -> Any: ...
+
+        def reshape(self, *shape: Any) -> Tensor: ...
 
         @staticmethod
         def _constant(data: np.ndarray) -> Tensor: ...
@@ -170,12 +180,14 @@ class InPlace:
 
     def add_(self, other: Any, alpha: float = 1.0) -> Tensor:
         """``self += alpha * other``, in place."""
+        alpha = _alpha("add_", alpha)
         return self._changed(
             "add_", self._operand(other, "add"), lambda a, b: a + b * alpha, np.add if alpha == 1 else None
         )
 
     def sub_(self, other: Any, alpha: float = 1.0) -> Tensor:
         """``self -= alpha * other``, in place."""
+        alpha = _alpha("sub_", alpha)
         return self._changed(
             "sub_",
             self._operand(other, "sub"),
@@ -207,6 +219,9 @@ class InPlace:
 
     def fill_(self, value: float) -> Tensor:
         """Every element ``value``, in place (its values then depend on nothing)."""
+        value = getattr(value, "_data", value)
+        if np.ndim(value) or not isinstance(value, (int, float, bool, np.number, np.bool_, np.ndarray)):
+            raise TypeError(f"fill_: the value must be a number, got {type(value).__name__}")
         if Modes.recording() and self._requires_grad:
             raise ValueError("fill_: a Tensor that requires grad cannot be filled in place outside no_grad()")
         self._set_numbers("fill_", Ellipsis, value)
@@ -226,6 +241,13 @@ class InPlace:
 
     def bernoulli_(self, p: float = 0.5, *, generator: Any = None) -> Tensor:
         """Fill with 1s (probability ``p``) and 0s in place, PyTorch's for the same seed."""
+        if isinstance(p, (np.ndarray, InPlace)):  # a probability per element, broadcast
+            probs = np.broadcast_to(
+                np.asarray(getattr(p, "_data", p), dtype=self._data.dtype), self._data.shape
+            )
+            return self._filled(
+                "bernoulli_", lambda x: np.copyto(x, random.bernoulli(probs, None, generator))
+            )
         return self._filled(
             "bernoulli_", lambda x: np.copyto(x, random.bernoulli(p, x.shape, generator, x.dtype))
         )
@@ -254,11 +276,26 @@ class InPlace:
             raise TypeError(
                 f"setitem: the value must be a Tensor, an array or a number, got {type(value).__name__}"
             )
+        operand = self._fitted(index, operand)
         if not _recorded(self, operand):
             self._set_numbers("setitem", index, getattr(operand, "_data", operand))
             return
         put = _REGISTRY["[]="]
         self._changed("setitem", operand, lambda a, b: a._apply(put, (a, b), {"index": index}))
+
+    def _fitted(self, index: Any, value: Any) -> Any:
+        """``value`` without the leading dims of size 1 it has beyond the elements it goes to
+        (PyTorch puts a (1,)-shaped value into one element; numpy refuses)."""
+        shape = np.shape(getattr(value, "_data", value))
+        try:
+            extra = len(shape) - np.ndim(self._data[index])
+        except IndexError:
+            return value  # (the assignment names the bad index)
+        if extra <= 0 or any(n != 1 for n in shape[:extra]):
+            return value
+        return (
+            value.reshape(shape[extra:]) if isinstance(value, InPlace) else np.reshape(value, shape[extra:])
+        )
 
     def _set_numbers(self, what: str, index: Any, value: Any) -> None:
         try:

@@ -313,6 +313,10 @@ class NumpyInterop:
         shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
         if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 0 for n in shape):
             raise ValueError(f"{what}: the size must be whole numbers >= 0, got {size!r}")
+        if isinstance(value, (str, bytes)) or not isinstance(
+            value, (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
+        ):
+            raise TypeError(f"{what}: the value must be a number, got {type(value).__name__}")
         data = np.full(shape, value, dtype=self._data.dtype if dtype is None else np.dtype(dtype))
         return type(self)(data, requires_grad=requires_grad)  # type: ignore[call-arg, return-value]
 
@@ -327,14 +331,6 @@ class NumpyInterop:
     def clone(self) -> Tensor:
         """A copy with its own memory, in the graph (its gradient flows back to this one)."""
         return self._apply1(_REGISTRY["cast"], dtype=self._data.dtype)  # (astype copies)
-
-    def all(self, dim: Any = None) -> Tensor:
-        """Whether every element is nonzero (along ``dim``), a bool Tensor."""
-        return self._constant(np.asarray(self._data.all(axis=dim)))
-
-    def any(self, dim: Any = None) -> Tensor:
-        """Whether some element is nonzero (along ``dim``), a bool Tensor."""
-        return self._constant(np.asarray(self._data.any(axis=dim)))
 
     def nelement(self) -> builtins.int:
         """The number of elements (PyTorch's other name for ``numel``)."""

@@ -266,6 +266,16 @@ class Reductions:
         where = _REGISTRY["where"]
         return self._apply(where, (0.0, self._apply(where, (1.0, v), {"cond": zero}).sqrt()), {"cond": zero})
 
+    def all(self, dim: Axis = None, keepdim: bool = False) -> Tensor:
+        """Whether every element is nonzero (along ``dim``), a bool Tensor; not differentiable."""
+        axes, keep = self._axes("all", dim, keepdim, None, None)
+        return self._constant(np.asarray(np.all(self._data, axis=axes, keepdims=keep)))
+
+    def any(self, dim: Axis = None, keepdim: bool = False) -> Tensor:
+        """Whether some element is nonzero (along ``dim``), a bool Tensor; not differentiable."""
+        axes, keep = self._axes("any", dim, keepdim, None, None)
+        return self._constant(np.asarray(np.any(self._data, axis=axes, keepdims=keep)))
+
     def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None) -> Tensor:
         """The index of the maximum (the first, at ties) along ``dim``, or in the flattened tensor
         for None, as an int64 Tensor; not differentiable.

@@ -347,6 +347,10 @@ class Shapes:
             raise ValueError(
                 f"gather: index shape {idx.shape} is larger than {self._data.shape} outside dim {dim}"
             )
+        n = self._data.shape[ax]
+        if idx.size and (idx.min() < 0 or idx.max() >= n):
+            bad = idx.min() if idx.min() < 0 else idx.max()
+            raise IndexError(f"gather: index {bad} is out of bounds for dim {dim} of size {n}")
         picked: Any = np.indices(idx.shape, sparse=True)  # every other dim as it is, this one at the index
         return self[tuple(idx if i == ax else p for i, p in enumerate(picked))]
 

@@ -91,3 +91,35 @@ def test_squaring_in_place_has_the_square_s_gradient() -> None:
     y *= y
     (y * Tensor([1.0, 10.0])).sum().backward()
     assert x.grad.tolist() == [2.0, 40.0]
+
+
+def test_bad_arguments_to_changes_in_place_are_named() -> None:
+    t = Tensor([1.0, 2.0])
+    cases: list[tuple[Callable[[], Any], type[Exception], str]] = [
+        (lambda: t.fill_(None), TypeError, "fill_: the value must be a number, got NoneType"),
+        (lambda: t.normal_(None), TypeError, "normal_: mean must be a number, got NoneType"),
+        (lambda: t.uniform_(0.0, float("inf")), ValueError, "uniform_ expects a finite range"),
+        (lambda: t.add_(t, alpha="2"), TypeError, "add_: alpha must be a number, got str"),
+        (lambda: t.sub_(t, alpha=None), TypeError, "sub_: alpha must be a number, got NoneType"),
+        (lambda: t.bernoulli_(2.0), ValueError, "bernoulli expects 0 <= p <= 1"),
+    ]
+    for call, kind, message in cases:
+        with pytest.raises(kind, match=message):
+            call()
+    assert t.tolist() == [1.0, 2.0]  # nothing changed on the way
+
+
+def test_bernoulli_takes_a_probability_per_element() -> None:
+    t = Tensor(np.zeros(4)).bernoulli_(Tensor([0.0, 1.0, 0.0, 1.0]))
+    assert t.tolist() == [0.0, 1.0, 0.0, 1.0]
+
+
+def test_a_one_element_value_goes_into_one_element_as_pytorch_puts_it() -> None:
+    """numpy refuses a[0] = array([5.]); PyTorch drops the value's leading dims of size 1."""
+    a = Tensor([1.0, 2.0, 3.0])
+    a[0] = Tensor([5.0])
+    x = Tensor([5.0], requires_grad=True)
+    b = Tensor([1.0, 2.0, 3.0]) * 1
+    b[1] = x * 2
+    b.sum().backward()
+    assert a.tolist() == [5.0, 2.0, 3.0] and b.tolist() == [1.0, 10.0, 3.0] and x.grad.tolist() == [2.0]

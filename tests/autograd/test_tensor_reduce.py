@@ -80,3 +80,11 @@ def test_sort_and_topk_order_as_pytorch(values: np.ndarray) -> None:
         np.testing.assert_array_equal(
             Tensor(values).topk(2).values.numpy(), torch.from_numpy(values).topk(2).values.numpy()
         )
+
+
+def test_all_and_any_take_dim_and_keepdim() -> None:
+    t = Tensor([[1.0, 0.0], [1.0, 1.0]])
+    assert t.all(1).tolist() == [False, True] and t.any(0, keepdim=True).tolist() == [[True, True]]
+    assert t.all().item() is False and t.any(dim=(0, 1)).item() is True
+    with pytest.raises(ValueError, match="all: axis 5 is out of range for a tensor with 2 dimensions"):
+        t.all(5)

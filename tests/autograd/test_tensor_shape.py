@@ -62,3 +62,19 @@ def test_a_list_of_tensors_indexes_as_the_list_of_their_numbers() -> None:
     picked.sum().backward()
     assert picked.tolist() == [1.0, 3.0, 3.0] and t.grad.tolist() == [0.0, 1.0, 0.0, 2.0, 0.0]
     assert t[range(2)].tolist() == [0.0, 1.0]
+
+
+def test_gather_refuses_an_index_out_of_bounds_as_pytorch() -> None:
+    """A negative index would wrap around in numpy; PyTorch's gather refuses it."""
+    for index in (-1, 2):
+        with pytest.raises(IndexError, match=f"gather: index {index} is out of bounds for dim 1 of size 2"):
+            Tensor([[1.0, 2.0]]).gather(1, Tensor(np.array([[index]])))
+
+
+def test_flip_repeat_and_contiguous_copy_as_pytorch() -> None:
+    x = Tensor([[1.0, 2.0], [3.0, 4.0]])
+    x.flip(0).mul_(0)
+    x.repeat(1, 1).zero_()
+    x.T.contiguous()[0, 1] = 9.0
+    x.to("cpu", copy=True).zero_()
+    assert x.tolist() == [[1.0, 2.0], [3.0, 4.0]] and x.contiguous() is x
