@@ -200,6 +200,8 @@ def _args(who: str, args: Any, what: str) -> tuple[Any, ...]:
             raise TypeError(
                 f"{who}: {what}[{i}] must be a number, an array, a Value or a Tensor, got {type(x).__name__}"
             )
+        if isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind not in "biuf":
+            raise TypeError(f"{who}: {what}[{i}] must hold real numbers, got {x.dtype}")
     return args
 
 

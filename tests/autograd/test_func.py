@@ -188,3 +188,8 @@ def test_a_primitive_on_a_dual_and_a_plain_value() -> None:
 
     assert func.jvp(lambda x: autograd.maximum(x, Value(1.0)), (2.0,), (1.0,)) == (2.0, 1.0)
     assert func.jvp(lambda x: autograd.maximum(Value(3.0), x), (2.0,), (1.0,)) == (3.0, 0.0)
+
+
+def test_complex_tangents_are_refused_not_truncated() -> None:
+    with pytest.raises(TypeError, match=r"jvp: tangents\[0\] must hold real numbers, got complex128"):
+        func.jvp(lambda x: x * 2, (np.ones(2),), (np.ones(2) * 1j,))
