@@ -113,12 +113,9 @@ def backward(root: Node, g: Any = None, create_graph: bool = False) -> None:
     seed = root._seed(g, create_graph)
     order = toposort([root])
     # Only this pass's gradient may flow through a computed node: set aside what an earlier
-    # backward() left there, and add it back afterwards.
-    earlier = [
-        (n, old)
-        for n in order
-        if n._op and (old := n._grad) is not None and (old.__class__ is not float or old != 0.0)
-    ]
+    # backward() left there, and add it back afterwards. (A new node holds _ZERO_GRAD itself.)
+    zero = root._ZERO_GRAD
+    earlier = [(n, n._grad) for n in order if n._grad is not zero and n._op]
     for n, _ in earlier:
         n._grad = n._ZERO_GRAD
     previous = Modes.set(enabled=True, rules=True) if create_graph else None

@@ -476,6 +476,15 @@ def on_function(listener: Callable[[str], None]) -> None:
         listener(name)
 
 
+_DEFINED: list[Callable[[str], None]] = []  # told each name whose primitive is (re)defined
+
+
+def on_define(listener: Callable[[str], None]) -> None:
+    """Call ``listener(name)`` whenever the primitive under ``name`` is defined, replaced or
+    restored (methods that keep a primitive's forward at hand make themselves again)."""
+    _DEFINED.append(listener)
+
+
 def _function(name: str, fn: Callable[..., Any]) -> None:
     _FUNCTIONS[name] = fn
     for listener in _LISTENERS:
@@ -556,6 +565,8 @@ def define(prim: Primitive, replace: bool = False) -> Primitive:
     if prim.name in _REGISTRY and not replace:
         raise ValueError(f"primitive {prim.name!r} is already defined; pass replace=True to redefine it")
     _REGISTRY[prim.name] = prim
+    for listener in _DEFINED:
+        listener(prim.name)
     if prim.arity == 1 and not prim.variadic and prim.kind == "elementwise" and prim.floats is not None:
         if prim.name.isidentifier():
             _function(prim.name, prim)
@@ -600,10 +611,14 @@ def snapshot() -> tuple[dict[str, Primitive], dict[str, Callable[..., Any]]]:
 
 def restore(saved: tuple[dict[str, Primitive], dict[str, Callable[..., Any]]]) -> None:
     """Put back a registry saved by `snapshot`."""
+    changed = [name for name in {*_REGISTRY, *saved[0]} if _REGISTRY.get(name) is not saved[0].get(name)]
     _REGISTRY.clear()
     _REGISTRY.update(saved[0])
     _FUNCTIONS.clear()
     _FUNCTIONS.update(saved[1])
+    for name in changed:
+        for listener in _DEFINED:
+            listener(name)
 
 
 def in_rules() -> bool:

@@ -27,12 +27,13 @@ from autograd import engine, forward
 from autograd.anomaly import check_new_node
 from autograd.composite import Composites
 from autograd.modes import Modes
-from autograd.primitive import _REGISTRY, Op, Primitive, _named_op
+from autograd.primitive import _REGISTRY, Op, Primitive, _named_op, on_define
 from autograd.value_protocol import NO_GRAPH, ValueProtocol, check_base, number, refuse
 
 __all__ = ["Value"]
 
 _new = object.__new__
+_ZERO = 0.0  # every new node's grad: this one float, so the walk tells "still zero" by identity
 
 
 def _node(data: float, op: Op, a: Any, b: Any = None) -> Value:
@@ -40,7 +41,7 @@ def _node(data: float, op: Op, a: Any, b: Any = None) -> Value:
     thread) a leaf that remembers nothing."""
     v = _new(Value)
     v.data = data
-    v.grad = 0.0
+    v.grad = _ZERO
     v.label = ""
     v._op = op
     v._a = a
@@ -74,20 +75,22 @@ def _power_op(prim: Primitive, k: float) -> Op:
 
 def _binary(name: str) -> Callable[[Value, Any], Value]:
     """``a + b`` or ``a * b`` (the primitive named ``name``) for a Value ``a`` and a Value or a
-    number ``b``: the hottest code of a forward pass, so written out."""
+    number ``b``: the hottest code of a forward pass, so written out, with the primitive's
+    forward and op at hand (made again if the primitive is replaced: see `_remade`)."""
+    prim = _REGISTRY[name]
+    forward, op = prim.floats, prim.op
 
     def method(a: Value, b: Any) -> Any:
-        prim = _REGISTRY[name]  # the primitive defined under this name now
         cls = b.__class__
         if cls is float:  # a number: kept as an operand, not made a node
-            return _node(prim.floats(a.data, b), prim.op, a, b)
+            return _node(forward(a.data, b), op, a, b)
         if cls is Value or isinstance(b, Value):
-            return _node(prim.floats(a.data, b.data), prim.op, a, b)
+            return _node(forward(a.data, b.data), op, a, b)
         try:
             k = number(b)
         except ValueError as err:
             raise ValueError(f"{name}: {err}") from None
-        return NotImplemented if k is None else _node(prim.floats(a.data, k), prim.op, a, k)
+        return NotImplemented if k is None else _node(forward(a.data, k), op, a, k)
 
     method.__name__ = method.__qualname__ = f"{name} (from its definition)"
     return method
@@ -113,7 +116,7 @@ class Value(Composites, ValueProtocol):
     # shared Op. One object per node keeps memory low and the garbage collector's work small.
     __slots__ = ("data", "grad", "label", "_op", "_a", "_b")
     __array_ufunc__ = None  # numpy defers to our reflected operators: np.float64(2) * Value works
-    _ZERO_GRAD = 0.0
+    _ZERO_GRAD = _ZERO
     _TWO_SLOTS = True  # the walk reads _a and _b directly (autograd.fast.walk_values)
     requires_grad = True  # every Value takes part in differentiation (as micrograd)
     _node = staticmethod(_node)  # (for the ops in autograd.value_protocol)
@@ -138,7 +141,7 @@ class Value(Composites, ValueProtocol):
         if len(children) > 2 or not all(isinstance(c, Value) for c in children):
             raise TypeError("Value: _children must be at most two Values")
         self.data = value  # type: ignore[assignment]
-        self.grad = 0.0
+        self.grad = _ZERO
         self.label = label
         # A node built by hand (micrograd's lecture does) is drawn with its children, but no
         # rule passes a gradient through it, as in micrograd until _backward is set.
@@ -208,6 +211,16 @@ class Value(Composites, ValueProtocol):
         """A new leaf with the same data, cut off from the graph."""
         return Value(self.data, label=self.label)
 
+
+def _remade(name: str) -> None:
+    """A replaced ``+`` or ``*`` (``primitive("+", ..., replace=True)``): the methods made again."""
+    if name == "+":
+        Value.__add__ = Value.__radd__ = _binary("+")  # type: ignore[method-assign, assignment]
+    elif name == "*":
+        Value.__mul__ = Value.__rmul__ = _binary("*")  # type: ignore[method-assign, assignment]
+
+
+on_define(_remade)
 
 # The walk reads every node's value, gradient and flag by these names (a Tensor's .data and .grad
 # are Tensors, as PyTorch's): for a Value they are its own slots, at no cost.

@@ -332,3 +332,17 @@ def test_any_printable_name_works(registry: None) -> None:
     assert x.grad == 6.0 and op(x)._op == "é²"
     with pytest.raises(TypeError, match="short printable"):
         primitive("bad\nname", floats=abs, rules=[lambda g, out, x: g])
+
+
+def test_a_replaced_product_is_followed_by_the_operator_and_put_back(registry: None) -> None:
+    """Value's * keeps its primitive's forward at hand: a replacement remakes it, and so does
+    putting the original back."""
+    doubled = [lambda g, out, a, b: 2.0 * g * b, lambda g, out, a, b: 2.0 * g * a]
+    primitive("*", floats=lambda a, b: a * b, arrays=np.multiply, rules=doubled, replace=True)
+    x = Value(3.0)
+    (x * 2.0).backward()
+    assert x.grad == 4.0
+    define(ops.MUL, replace=True)
+    x = Value(3.0)
+    (2.0 * x).backward()
+    assert x.grad == 2.0
