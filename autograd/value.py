@@ -215,9 +215,9 @@ class Value(Composites, ValueProtocol):
 def _remade(name: str) -> None:
     """A replaced ``+`` or ``*`` (``primitive("+", ..., replace=True)``): the methods made again."""
     if name == "+":
-        Value.__add__ = Value.__radd__ = _binary("+")  # type: ignore[method-assign, assignment]
+        Value.__add__ = Value.__radd__ = _binary("+")
     elif name == "*":
-        Value.__mul__ = Value.__rmul__ = _binary("*")  # type: ignore[method-assign, assignment]
+        Value.__mul__ = Value.__rmul__ = _binary("*")
 
 
 on_define(_remade)
