@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,7 +16,7 @@ import autograd
 import nn
 from autograd import Tensor, Value, grad, gradcheck, ops, primitive
 from autograd.ops import SIGMOID
-from autograd.primitive import Primitive, define, functions, lookup, restore, snapshot
+from autograd.primitive import Primitive, define, functions, lookup, restore, snapshot, where
 from autograd.viz import backward_page, backward_steps, draw_graph, parse_expression
 
 
@@ -346,3 +347,20 @@ def test_a_replaced_product_is_followed_by_the_operator_and_put_back(registry: N
     x = Value(3.0)
     (2.0 * x).backward()
     assert x.grad == 2.0
+
+
+@pytest.mark.parametrize("shape", [(5, 7), (100, 100)], ids=["small", "big: the bit mask"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_where_is_numpys_selection_bit_for_bit(shape: tuple[int, int], dtype: Any) -> None:
+    """where(c, 0.0, g), relu's and clamp's rule, is np.where exactly: inf and NaN pass where
+    kept, 0 (+0.0) where not, -0.0 kept as it is."""
+    rng = np.random.default_rng(0)
+    g = rng.normal(size=shape).astype(dtype)
+    g.flat[:3] = [np.inf, np.nan, -0.0]
+    c = rng.random(shape) < 0.5
+    c.flat[:3] = [True, False, False]
+    for args in [(c, 0.0, g), (c, g, 0.0), (c, 0, g), (c, -0.0, g), (c[:1], 0.0, g)]:
+        ours, numpys = where(*args), np.where(*args)
+        assert ours.dtype == numpys.dtype and ours.shape == numpys.shape
+        bits = f"u{ours.dtype.itemsize}"
+        np.testing.assert_array_equal(ours.view(bits), numpys.view(bits))
