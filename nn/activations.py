@@ -105,7 +105,7 @@ class GELU(Activation):
     """x·Φ(x), elementwise: exact (erf) by default, ``approximate="tanh"`` for the tanh form."""
 
     def __init__(self, approximate: str = "none") -> None:
-        if approximate not in ("none", "tanh"):
+        if not isinstance(approximate, str) or approximate not in ("none", "tanh"):
             raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
         super().__init__("gelu")
         self.approximate = approximate

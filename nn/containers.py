@@ -15,10 +15,12 @@ ModuleList(
 
 from __future__ import annotations
 
+import operator
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from autograd.tensors import Tensor
 from nn.module import Module, _indent
 
 __all__ = ["ModuleList", "Sequential"]
@@ -31,14 +33,18 @@ def _check_module(who: str, i: Any, module: Any) -> Module:
 
 
 def _check_index(who: str, index: Any, length: int, insert: bool = False) -> int:
-    """``index`` as a position in range (negative ones count from the end), or IndexError."""
-    if isinstance(index, bool) or not hasattr(index, "__index__"):
-        raise TypeError(f"{who}: index must be an int, got {type(index).__name__}")
-    index = index.__index__()
-    size = length + 1 if insert else length
-    if not -size <= index < size:
+    """``index`` as a position in range (negative ones count from the end), or IndexError. For
+    an insertion, as ``list.insert`` and PyTorch's ``Sequential.insert``: -length .. length, a
+    negative one counting from the end (-1 goes before the last module)."""
+    try:
+        if isinstance(index, bool):
+            raise TypeError
+        index = operator.index(index)  # an int, a numpy integer, a one-element integer tensor
+    except TypeError:
+        raise TypeError(f"{who}: index must be an int, got {type(index).__name__}") from None
+    if not -length <= index < length + insert:
         raise IndexError(f"{who}: index {index} out of range for {length} modules")
-    return index % size if size else 0
+    return index + length if index < 0 else index
 
 
 class _Numbered(Module):
@@ -82,20 +88,30 @@ class _Numbered(Module):
     def extend(self, modules: Iterable[Module]) -> Any:
         """Add every module of ``modules`` at the end (all are checked first); returns self."""
         who = f"{self._get_name()}.extend"
-        if isinstance(modules, (str, bytes)) or not isinstance(modules, Iterable):
+        if isinstance(modules, (str, bytes, Tensor)) or not isinstance(modules, Iterable):
             raise TypeError(f"{who}: expected an iterable of Modules, got {type(modules).__name__}")
         new = [_check_module(who, i, m) for i, m in enumerate(modules)]
         for module in new:
             self._append(module)
         return self
 
-    def insert(self, index: int, module: Module) -> None:
-        """Put ``module`` before position ``index`` (the children are numbered again)."""
+    def _insert(self, index: int, module: Module) -> None:
+        """Put ``module`` before position ``index``, counted from the end if negative, as
+        ``list.insert`` (the children are numbered again)."""
         who = f"{self._get_name()}.insert"
         modules = [m for _, m in self._items()]
         position = _check_index(who, index, len(modules), insert=True)
         modules.insert(position, _check_module(who, position, module))
         self._renumber(modules)
+
+    def pop(self, index: int | slice = -1) -> Any:
+        """Remove the module at ``index`` (the last by default) and return it; a slice removes
+        and returns several, as the container's own kind (the children are numbered again)."""
+        if not isinstance(index, slice):
+            _check_index(f"{self._get_name()}.pop", index, len(self))
+        module = self[index]  # type: ignore[index]
+        del self[index]
+        return module
 
 
 class Sequential(_Numbered):
@@ -146,11 +162,11 @@ class Sequential(_Numbered):
         self._append(module)
         return self
 
-    def pop(self, index: int = -1) -> Module:
-        """Remove the module at ``index`` and return it (the children are numbered again)."""
-        module: Module = self[index]
-        del self[index]
-        return module
+    def insert(self, index: int, module: Module) -> Sequential:
+        """Put ``module`` before position ``index`` (-1: before the last one, as PyTorch's and
+        ``list.insert``); returns self. The children are numbered again."""
+        self._insert(index, module)
+        return self
 
     def __add__(self, other: Sequential) -> Sequential:
         if not isinstance(other, Sequential):
@@ -185,6 +201,11 @@ class ModuleList(_Numbered):
         """Add ``module`` at the end; returns self."""
         self._append(module)
         return self
+
+    def insert(self, index: int, module: Module) -> None:
+        """Put ``module`` before position ``index`` (-1: before the last one, as ``list.insert``;
+        PyTorch's ModuleList fails on a negative index). The children are numbered again."""
+        self._insert(index, module)
 
     def __getitem__(self, index: int | slice) -> Any:
         modules = [m for _, m in self._items()]

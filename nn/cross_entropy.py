@@ -94,6 +94,11 @@ def cross_entropy(
         )
     dim = 0 if input._data.ndim == 1 else 1
     if _probabilities(target, shape):
+        if ignore >= 0:  # PyTorch's check: a negative index cannot name a class, so it may stay
+            raise ValueError(
+                f"{who}: ignore_index is not supported for floating point (class probability) "
+                f"targets, got ignore_index={ignore}"
+            )
         return _soft_cross_entropy(who, input, target, weight, reduction, smoothing, dim)
     if input._data.ndim <= 2 and weight is None and smoothing == 0:
         single = input._data.ndim == 1

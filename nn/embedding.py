@@ -17,7 +17,7 @@ from autograd.factories import where
 from autograd.tensors import Tensor
 from nn import init
 from nn.init import RNG, get_rng
-from nn.layers import _check_size
+from nn.layers import _check_count, _check_size
 from nn.linear import float_dtype
 from nn.module import Module
 
@@ -114,6 +114,7 @@ class Embedding(Module):
     ) -> None:
         _check_size("Embedding", "num_embeddings", num_embeddings)
         _check_size("Embedding", "embedding_dim", embedding_dim)
+        _check_count("Embedding", [num_embeddings, embedding_dim])
         check_cpu("Embedding", device)
         dtype = float_dtype("Embedding", dtype)
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim

@@ -26,6 +26,7 @@ True
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
@@ -128,7 +129,9 @@ def leaky_relu(input: Any, negative_slope: float = 0.01, inplace: bool = False) 
     >>> leaky_relu(Tensor([-1.0, 2.0]), 0.1).tolist()
     [-0.1, 2.0]
     """
-    return _leaky_relu(_node("leaky_relu", input), negative_slope)
+    if isinstance(negative_slope, (bool, np.bool_)) or not isinstance(negative_slope, numbers.Real):
+        raise TypeError(f"leaky_relu: negative_slope must be a number, got {type(negative_slope).__name__}")
+    return _leaky_relu(_node("leaky_relu", input), float(negative_slope))
 
 
 def _along(who: str, input: Any, dim: Any, dtype: Any) -> tuple[Tensor, int]:
@@ -177,6 +180,8 @@ def linear(input: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     x = tensor_input(who, input, weight.dtype)
     if x.ndim == 0 or x.shape[-1] != weight.shape[-1]:
         raise ValueError(f"{who}: input shape {x.shape} does not fit weight shape {weight.shape}")
+    if bias is not None and not isinstance(bias, Tensor):
+        raise TypeError(f"{who}: bias must be None or a Tensor, got {type(bias).__name__}")
     out = x @ weight.T
     return out if bias is None else out + bias
 
@@ -217,4 +222,8 @@ def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
         num_classes = int(indices.max()) + 1
     elif indices.size and indices.max() >= num_classes:
         raise ValueError(f"{who}: class value {int(indices.max())} is out of range for {num_classes} classes")
+    if indices.size * num_classes * 8 >= 2**63:
+        raise ValueError(
+            f"{who}: {indices.size} x {num_classes} one-hot rows are more than an array can hold"
+        )
     return Tensor(np.equal.outer(indices, np.arange(num_classes)).astype(np.int64))

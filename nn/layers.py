@@ -15,6 +15,7 @@ run unchanged, and the parameters are named for pictures and state dicts:
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable, Sequence
 from typing import Any, cast
@@ -45,6 +46,18 @@ def _check_size(who: str, what: str, n: Any) -> int:
     if n <= 0:
         raise ValueError(f"{who}: {what} must be positive, got {n}")
     return n
+
+
+_MOST_VALUES = 2**31  # scalar parameters: each a Python object, so more would never finish building
+_MOST_ELEMENTS = 2**60  # a Tensor's elements: more cannot be allocated (numpy's own limit is near)
+
+
+def _check_count(who: str, sizes: Sequence[int], most: int = _MOST_ELEMENTS) -> None:
+    """Sizes already checked one by one: their product, the parameters they make, must be buildable."""
+    count = math.prod(sizes)
+    if count >= most:
+        shown = " x ".join(str(n) for n in sizes)
+        raise ValueError(f"{who}: {shown} = {count} parameters are more than memory can hold")
 
 
 def _check_activation(who: str, activation: str, nonlin: bool | None = None) -> str:
@@ -115,6 +128,7 @@ class Neuron(Module):
         self, nin: int, activation: str = "relu", *, nonlin: bool | None = None, rng: RNG = None
     ) -> None:
         _check_size("Neuron", "nin", nin)
+        _check_count("Neuron", [nin + 1], _MOST_VALUES)
         self.activation = _check_activation("Neuron", activation, nonlin)
         self._act = activations()[self.activation]
         draws = random.uniform_(np.empty(nin), -1.0, 1.0, get_rng(rng)).tolist()
@@ -149,6 +163,7 @@ class Layer(Module):
     ) -> None:
         _check_size("Layer", "nin", nin)
         _check_size("Layer", "nout", nout)
+        _check_count("Layer", [nin + 1, nout], _MOST_VALUES)
         activation = _check_activation("Layer", activation, nonlin)
         gen = get_rng(rng)
         self.neurons = [Neuron(nin, activation, rng=gen) for _ in range(nout)]
@@ -193,6 +208,7 @@ class MLP(Module):
             raise TypeError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
         for k in nouts:
             _check_size("MLP", "each layer size", k)
+        _check_count("MLP", [sum((a + 1) * b for a, b in zip([nin, *nouts], nouts))], _MOST_VALUES)
         _check_activation("MLP", activation)
         sizes = [nin, *nouts]
         gen = get_rng(rng)

@@ -22,7 +22,7 @@ from autograd.tensors import Tensor
 from autograd.value import Value
 from nn import init
 from nn.init import RNG, get_rng
-from nn.layers import _check_size
+from nn.layers import _check_count, _check_size
 from nn.module import Module
 
 __all__ = ["Identity", "Linear", "float_dtype", "tensor_input"]
@@ -47,6 +47,7 @@ class Linear(Module):
     ) -> None:
         _check_size("Linear", "in_features", in_features)
         _check_size("Linear", "out_features", out_features)
+        _check_count("Linear", [out_features, in_features])
         check_cpu("Linear", device)
         dtype = float_dtype("Linear", dtype)
         if not isinstance(bias, (bool, np.bool_)):

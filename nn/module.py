@@ -157,6 +157,10 @@ class Module:
 
         Deduplicated by identity: Values compare by their data, so ``==`` would merge equal ones.
         """
+        if not isinstance(prefix, str):
+            raise TypeError(f"named_parameters: prefix must be a str, got {type(prefix).__name__}")
+        if not isinstance(recurse, (bool, np.bool_)):
+            raise TypeError(f"named_parameters: recurse must be True or False, got {type(recurse).__name__}")
         seen: set[int] = set()
         modules = self.named_modules(prefix) if recurse else iter([(prefix, self)])
         for path, module in modules:
@@ -250,6 +254,21 @@ class Module:
     def eval(self) -> Module:
         """Evaluation mode: ``train(False)``."""
         return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Whether autograd records operations on the Tensor parameters (``False`` freezes them,
+        as PyTorch's); returns self. A Value always requires grad: to freeze Values, leave them
+        out of the optimizer."""
+        who = f"{type(self).__name__}.requires_grad_"
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(f"{who}: requires_grad must be True or False, got {type(requires_grad).__name__}")
+        params = self.parameters()
+        if not requires_grad and any(isinstance(p, Value) for p in params):
+            raise ValueError(f"{who}: Value parameters always require grad; leave them out of the optimizer")
+        for p in params:
+            if isinstance(p, Tensor):
+                p.requires_grad_(bool(requires_grad))
+        return self
 
     # --- devices and dtypes -------------------------------------------------------------------
 
@@ -356,6 +375,8 @@ class Module:
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"load_state_dict: expected a dict of arrays, got {type(state_dict).__name__}")
+        if not isinstance(strict, (bool, np.bool_)):
+            raise TypeError(f"load_state_dict: strict must be True or False, got {type(strict).__name__}")
         # Every name of a tied parameter is a key of its own, as in PyTorch: each is loaded, in
         # state_dict's order (so the last one wins where they differ, as PyTorch's copies do).
         params = dict(self._state_items())

@@ -29,7 +29,7 @@ import numpy as np
 
 from autograd.devices import check_cpu
 from autograd.tensors import Tensor
-from nn.layers import _check_size
+from nn.layers import _check_count, _check_size
 from nn.linear import float_dtype, tensor_input
 from nn.module import Module
 
@@ -113,6 +113,7 @@ class LayerNorm(Module):
         if not shape:
             raise ValueError(f"{who}: normalized_shape must name at least one dimension, got {shape!r}")
         self.normalized_shape = tuple(_check_size(who, "normalized_shape", n) for n in shape)
+        _check_count(who, self.normalized_shape)
         self.eps = _check_eps(who, eps)
         self.elementwise_affine = _check_flag(who, "elementwise_affine", elementwise_affine)
         with_bias = _check_flag(who, "bias", bias)
@@ -201,6 +202,7 @@ class BatchNorm1d(Module):
         who = "BatchNorm1d"
         check_cpu(who, device)
         self.num_features = _check_size(who, "num_features", num_features)
+        _check_count(who, [self.num_features])
         self.eps = _check_eps(who, eps)
         if momentum is not None:
             if isinstance(momentum, (bool, np.bool_)) or not isinstance(momentum, numbers.Real):

@@ -48,6 +48,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.modes import enable_grad
 from autograd.tensors import Tensor
 from autograd.value import Value
 from nn.module import Module, _zero_grad
@@ -121,7 +122,7 @@ class Optimizer:
     def _where(self, i: int) -> str:
         """The start of an error message about group ``i``: the class, and the group if it matters."""
         who = type(self).__name__
-        return f"{who}: param group {i}" if self._explicit or len(self.param_groups) > 1 else who
+        return f"{who}: param group {i}" if self._explicit or len(self.param_groups) > 1 or i else who
 
     def add_param_group(self, param_group: Mapping[str, Any]) -> None:
         """Add a group of parameters with its own settings (the optimizer's defaults for the
@@ -147,6 +148,11 @@ class Optimizer:
             names = list(self._settings)
             raise ValueError(f"{who}: unknown settings {unknown}; {type(self).__name__} has {names}")
         params = param_group["params"]
+        if isinstance(params, (set, frozenset)):
+            raise TypeError(
+                f"{who}: a param group's params must be an ordered collection (a list), not a set: "
+                "a set's order, which the state dict's numbering follows, changes between runs"
+            )
         params = [params] if isinstance(params, (Value, Tensor)) else params
         collected = _collect(who, params, allow_empty)
         known = {id(p) for p in self.params}
@@ -190,11 +196,34 @@ class Optimizer:
         for p in self.params:
             _zero_grad(p, set_to_none)
 
-    def step(self) -> None:
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient, from its current ``.grad``: each Tensor
         whose ``.grad`` is not None, and every Value (a Value's 0.0 counts as a gradient), with
-        its group's current settings."""
+        its group's current settings. Returns None, or, given ``closure`` (PyTorch's form: a
+        function that zeroes the gradients, computes the loss, calls ``backward()`` and returns
+        the loss), calls it first, with grad mode on, and returns what it returned.
+
+        >>> from autograd import Value
+        >>> x = Value(3.0)
+        >>> opt = SGD([x], lr=0.1)
+        >>> def closure():
+        ...     opt.zero_grad()
+        ...     loss = x * x
+        ...     loss.backward()
+        ...     return loss
+        >>> opt.step(closure).data, round(x.data, 12)
+        (9.0, 2.4)
+        """
         who = type(self).__name__
+        loss = None
+        if closure is not None:
+            if not callable(closure):
+                raise TypeError(
+                    f"{who}.step: closure must be a function that computes the loss (and calls "
+                    f"backward), got {type(closure).__name__}"
+                )
+            with enable_grad():
+                loss = closure()
         # Everything is read and checked first, then updated: a bad parameter found halfway
         # through would leave the model half stepped. The settings may have changed since the
         # last step (a schedule).
@@ -219,6 +248,7 @@ class Optimizer:
                 state["step"] = state.get("step", 0) + 1
             self._update(data, grad, state, settings[slot.group])
             slot.write(data)
+        return loss
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         """Move parameter array ``p`` in place, given its gradient ``g`` and its group's settings;

@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
+import sys
+import warnings
 from collections.abc import Iterable
+from types import FrameType
 from typing import Any
 
 import numpy as np
@@ -109,7 +113,8 @@ class _TensorSlot:
 
 
 def _collect(who: str, params: Any, allow_empty: bool = False) -> list[Any]:
-    """The parameters of one group: Values and float Tensors, each once (by identity)."""
+    """The parameters of one group: leaf Values and float Tensors, each once (by identity; a
+    parameter listed twice warns, as PyTorch's, and is kept once: PyTorch would step it twice)."""
     if isinstance(params, Module):
         raise TypeError(f"{who}: pass model.parameters(), not the model itself")
     if isinstance(params, (Value, Tensor, str, bytes)) or not isinstance(params, Iterable):
@@ -123,12 +128,37 @@ def _collect(who: str, params: Any, allow_empty: bool = False) -> list[Any]:
             raise TypeError(f"{who}: parameter {i} must be a Value or a Tensor, got {type(p).__name__}")
         if is_tensor and p._data.dtype.kind != "f":
             raise TypeError(f"{who}: parameter {i} has dtype {p._data.dtype}; only float Tensors train")
-        if id(p) not in seen:  # by identity: equal Values are still different parameters
-            seen.add(id(p))
-            out.append(p)
+        leaf = p.is_leaf if is_tensor else not p._prev
+        if not leaf:  # computed from others: a step would move this copy, never its leaves
+            kind = "Tensor" if is_tensor else "Value"
+            raise ValueError(
+                f"{who}: parameter {i} is not a leaf {kind} (it was computed from others): can't "
+                f"optimize a non-leaf {kind}; pass the leaf itself, or a copy made a leaf with .detach()"
+                + (".requires_grad_()" if is_tensor else "")
+            )
+        if id(p) in seen:  # by identity: equal Values are still different parameters
+            warnings.warn(
+                f"{who}: parameter {i} is listed twice; it is kept once, and updated once a step "
+                "(PyTorch warns likewise, steps it twice, and will refuse it in future)",
+                UserWarning,
+                stacklevel=_caller_level(),
+            )
+            continue
+        seen.add(id(p))
+        out.append(p)
     if not out and not allow_empty:
         raise ValueError(f"{who}: got no parameters to optimize")
     return out
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` of the first caller outside nn, for a warning that points at the line
+    of user code (the calls inside nn differ from optimizer to optimizer)."""
+    frame: FrameType | None = sys._getframe(1)
+    level, here = 1, os.path.dirname(__file__)
+    while frame is not None and os.path.dirname(frame.f_code.co_filename) == here:
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 # --- settings --------------------------------------------------------------------------------

@@ -95,18 +95,41 @@ def _check_key(key: Any) -> None:
         )
 
 
+_OPTIMIZER_STATE = (
+    "save: this is an optimizer's state_dict() ('state' and 'param_groups': nested dicts of "
+    "settings and per-parameter arrays), which a flat .npz of named arrays cannot hold. Save the "
+    "model's state_dict() here; to resume the optimizer too, keep its state dict with pickle "
+    "(pickle.dump(opt.state_dict(), file), and load only pickles you trust), or start a new optimizer"
+)
+
+
 def _to_arrays(state_dict: Mapping[str, Any]) -> dict[str, np.ndarray]:
     if not isinstance(state_dict, Mapping):
         raise TypeError(f"save: expected a dict of arrays, got {type(state_dict).__name__}")
+    if {"state", "param_groups"} <= set(state_dict) and isinstance(state_dict["state"], Mapping):
+        raise TypeError(_OPTIMIZER_STATE)
     arrays = {}
     for key, value in state_dict.items():
         _check_key(key)
+        if isinstance(value, Mapping):
+            raise TypeError(
+                f"save: {key!r} is a dict: save writes one flat state dict of names to arrays (as "
+                "model.state_dict() gives); save each nested dict to a file of its own"
+            )
         try:
             array = np.asarray(_as_array(value))
-        except (TypeError, ValueError) as err:  # ragged lists, objects numpy cannot convert
-            raise TypeError(f"save: {key!r} cannot be read as an array of numbers ({err})") from None
+        except (TypeError, ValueError):  # ragged lists, objects numpy cannot convert
+            raise TypeError(
+                f"save: {key!r} cannot be read as an array of numbers (a ragged nested list, or "
+                f"items that are not numbers), got {type(value).__name__}"
+            ) from None
         if array.dtype.kind not in _NUMERIC:
-            raise TypeError(f"save: {key!r} must hold numbers, got an array of {array.dtype}")
+            what = f"an array of {array.dtype}" if isinstance(value, np.ndarray) else type(value).__name__
+            if isinstance(value, (list, tuple)):
+                odd = next((x for x in array.ravel() if not isinstance(x, (int, float, np.number))), None)
+                held = type(odd).__name__ if odd is not None else array.dtype
+                what = f"a {type(value).__name__} holding {held}"
+            raise TypeError(f"save: {key!r} must hold numbers, got {what}")
         arrays[key] = array
     for key in arrays:
         # np.load looks a name up as a member name first: "a.npy" would give back "a"'s array

@@ -34,8 +34,7 @@ def grad(
     ``materialize_grads=True``. (Graphs are kept here, so ``retain_graph`` changes nothing.)"""
     if is_grads_batched:
         raise ValueError("autograd.grad: is_grads_batched is not supported here; loop over the batch")
-    ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    ins, outs = _tensors("inputs", inputs), _tensors("outputs", outputs)
     found = autograd.grad(outs, ins, grad_outputs, create_graph=create_graph)
     reached = {id(n) for n in engine.toposort(o for o in outs if isinstance(o, Tensor))}
     result: list[Any] = []
@@ -50,3 +49,19 @@ def grad(
                 "allow_unused=True to get None for it, or materialize_grads=True for zeros"
             )
     return tuple(result)
+
+
+def _tensors(name: str, given: Any) -> list[Any]:
+    """A Tensor, or a sequence of them, as a list."""
+    if isinstance(given, Tensor):
+        return [given]
+    if isinstance(given, (list, tuple)) and all(isinstance(t, Tensor) for t in given):
+        return list(given)
+    found = (
+        next((t for t in given if not isinstance(t, Tensor)), given)
+        if isinstance(given, (list, tuple))
+        else given
+    )
+    raise TypeError(
+        f"autograd.grad: {name} must be a Tensor or a sequence of Tensors, got {type(found).__name__}"
+    )

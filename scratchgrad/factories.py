@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import numbers
 import operator
+import warnings
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,7 @@ from autograd import random
 from autograd.devices import check_cpu
 from autograd.random import CAPABILITY, FUSED, fma  # how torch's compiled kernels round
 from scratchgrad import dtypes
+from scratchgrad.inference import check_fits, exact_array
 
 __all__ = [
     "Generator",
@@ -109,14 +111,20 @@ def tensor(
     data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> autograd.Tensor:
     """A new tensor holding a copy of ``data``: Python floats give the default dtype (float32),
-    ints int64, bools bool, arrays and tensors keep theirs; ``dtype=`` chooses."""
+    ints int64, bools bool, numpy scalars, arrays and tensors keep theirs, mixed ones promote as
+    PyTorch's (see `scratchgrad.inference`); ``dtype=`` chooses. Integers are exact, and a value
+    the dtype cannot hold is a ValueError.
+
+    >>> import scratchgrad as torch
+    >>> torch.tensor([True, 2]).dtype, torch.tensor(range(3)).dtype, torch.tensor([2**53 + 1]).item()
+    (dtype('int64'), dtype('int64'), 9007199254740993)
+    """
     check_cpu("tensor", device)
-    return autograd.tensor(
-        data,
-        dtype=dtypes.resolve("tensor", dtype),
-        requires_grad=requires_grad,
-        default=dtypes.get_default_dtype(),
-    )
+    kind, default = dtypes.resolve("tensor", dtype), dtypes.get_default_dtype()
+    if not isinstance(data, (np.ndarray, autograd.Tensor)):
+        exact = exact_array("tensor", data, kind, default)
+        data = data if exact is None else exact  # None: autograd.tensor names what is wrong
+    return autograd.tensor(data, dtype=kind, requires_grad=requires_grad, default=default)
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> autograd.Tensor:
@@ -169,7 +177,14 @@ def full(
     kind = dtypes.resolve("full", dtype)
     if kind is None and isinstance(fill_value, numbers.Real) and not isinstance(fill_value, numbers.Integral):
         kind = dtypes.get_default_dtype()
+    _check_fill("full", fill_value, kind)
     return _made("full", device, autograd.full, size, fill_value, dtype=kind, requires_grad=requires_grad)
+
+
+def _check_fill(op: str, fill_value: Any, kind: np.dtype | None) -> None:
+    """A real fill value must fit the tensor's dtype (int64 for an int when none is given)."""
+    if isinstance(fill_value, (numbers.Real, np.bool_)):
+        check_fits(op, fill_value, np.dtype(np.int64) if kind is None else kind)
 
 
 def eye(
@@ -209,6 +224,7 @@ def full_like(
 ) -> autograd.Tensor:
     """``fill_value`` in ``input``'s shape and dtype."""
     shape, kind = _like("full_like", input, dtype)
+    _check_fill("full_like", fill_value, kind)
     return autograd.full(shape, fill_value, dtype=kind, requires_grad=requires_grad)
 
 
@@ -245,7 +261,9 @@ def arange(
 ) -> autograd.Tensor:
     """``start, start + step, ...`` up to ``end`` (excluded); ``arange(n)`` is 0 .. n-1. Ints give
     int64, any float the default dtype (float32), each element computed as PyTorch's CPU kernel
-    computes it (see `_range`).
+    computes it (see `_range`). An integer ``dtype`` cuts start, end and step toward zero first,
+    as PyTorch does (so ``arange(0, 3, 0.5, dtype=int64)`` has step 0, an error); a step whose
+    sign leads away from ``end`` is an error, as are values the dtype cannot hold.
 
     >>> import scratchgrad as torch
     >>> torch.arange(3).tolist(), torch.arange(0, 1, 0.25).tolist()
@@ -256,11 +274,35 @@ def arange(
     if end is None:
         start, end = 0, start
     start, end, step = (_number("arange", n, x) for n, x in (("start", start), ("end", end), ("step", step)))
+    if kind is not None and kind.kind in "biu":
+        if kind.kind == "b":
+            raise TypeError("arange: dtype must be a number type, got bool")
+        given = step
+        start, end, step = (math.trunc(v) for v in (start, end, step))  # PyTorch casts them first
+        if step == 0 and given != 0:
+            raise ValueError(f"arange: step {given!r} becomes 0 as {kind}, and step must not be 0")
+    if step == 0:
+        raise ValueError("arange: step must not be 0")
+    if (step > 0 and end < start) or (step < 0 and end > start):
+        raise ValueError(
+            f"arange: upper bound and lower bound inconsistent with step sign: from {start!r} to "
+            f"{end!r} by {step!r}"
+        )
     integral = all(isinstance(v, numbers.Integral) for v in (start, end, step))
+    if integral:
+        start, end, step = int(start), int(end), int(step)
+        count = -(-(end - start) // step)
+    else:  # numpy's length, in float64
+        count = max(0, math.ceil((float(end) - float(start)) / float(step)))
+    itemsize = (kind or (np.dtype(np.int64) if integral else dtypes.get_default_dtype())).itemsize
+    if count * itemsize >= 2**63:
+        raise ValueError(f"arange: {count} elements are more than an array can hold")
+    if integral and count and (kind is None or kind.kind in "iu"):
+        check_fits("arange", start, kind or np.dtype(np.int64))
+        check_fits("arange", start + (count - 1) * step, kind or np.dtype(np.int64))
     if integral and (kind is None or kind.kind != "f"):
         return autograd.arange(start, end, step, dtype=kind, requires_grad=requires_grad)
     kind = dtypes.get_default_dtype() if kind is None else kind
-    count = len(autograd.arange(start, end, step, dtype=np.float64))  # its checks, numpy's length
     return autograd.Tensor(_range(float(start), float(step), count, kind), requires_grad=requires_grad)
 
 
@@ -297,6 +339,8 @@ def linspace(
         raise TypeError(f"linspace: steps must be an int, got {type(steps).__name__}")
     if steps < 0:
         raise ValueError(f"linspace: steps must be >= 0, got {steps}")
+    if steps * kind.itemsize >= 2**63:
+        raise ValueError(f"linspace: {steps} steps are more than an array can hold")
     index = np.arange(steps)
     upper = index >= steps // 2  # counted down from end
     if steps == 1:
@@ -321,6 +365,10 @@ def linspace(
 
 def manual_seed(seed: int) -> random.Generator:
     """Seed the default generator, as ``torch.manual_seed``, and return it."""
+    if isinstance(seed, autograd.Tensor) and seed.numel() == 1 and seed.dtype.kind in "iu":
+        seed = seed.item()
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__}")
     return autograd.manual_seed(seed)
 
 
@@ -342,7 +390,15 @@ def get_rng_state() -> autograd.Tensor:
 def set_rng_state(new_state: Any) -> None:
     """Restore the default generator's state from `get_rng_state` (or from PyTorch's)."""
     state = new_state.numpy() if isinstance(new_state, autograd.Tensor) else new_state
-    random.default_generator.set_state(state)
+    if not isinstance(state, np.ndarray) or state.dtype != np.uint8:
+        kind = f"{state.dtype} array" if isinstance(state, np.ndarray) else type(new_state).__name__
+        raise TypeError(
+            f"set_rng_state: new_state must be a uint8 tensor (as get_rng_state gives), got {kind}"
+        )
+    try:
+        random.default_generator.set_state(state)
+    except ValueError as err:
+        raise ValueError(f"set_rng_state: {err}") from None
 
 
 def randn(
@@ -391,14 +447,54 @@ def randint(
     if given or high is None or size is None:
         raise TypeError("randint: expected randint(low=0, high, size), e.g. randint(0, 10, (3,))")
     kind = dtypes.resolve("randint", dtype)
-    out = autograd.randint(0 if low is None else low, high, size, generator=generator, dtype=kind)
+    low = 0 if low is None else low
+    _check_bounds(low, high, np.dtype(np.int64) if kind is None else kind)
+    out = autograd.randint(low, high, size, generator=generator, dtype=kind)
     return out.requires_grad_(True) if requires_grad else out
+
+
+def _check_bounds(low: Any, high: Any, kind: np.dtype) -> None:
+    """[low, high) must hold values of ``kind``, as PyTorch checks them: low and high - 1 in the
+    integers' range, or within a float type's range (past its exact integers, 2**24 for float32,
+    PyTorch warns, and so does this)."""
+    try:
+        low, high = operator.index(low), operator.index(high)
+    except TypeError:
+        return  # autograd.randint names the argument that is not an int
+    if low >= high:
+        return  # autograd.randint says so
+    if kind.kind == "f":
+        largest = int(np.finfo(kind).max)
+        lowest, highest, what = -largest, largest, str(kind)
+    elif kind.kind == "b":
+        lowest, highest, what = 0, 1, "bool"
+    else:
+        info = np.iinfo(kind)
+        lowest, highest, what = int(info.min), int(info.max), str(kind)
+    for name, value in (("low", low), ("high - 1", high - 1)):
+        if not lowest <= value <= highest:
+            raise ValueError(f"randint: {name} ({value}) is out of range for {what} [{lowest}, {highest}]")
+        exact = 2 ** (np.finfo(kind).nmant + 1) if kind.kind == "f" else None
+        if exact is not None and not -exact <= value <= exact:
+            warnings.warn(
+                f"randint: {name} ({value}) is out of bounds [{-exact}, {exact}]: beyond them, "
+                f"{kind} cannot hold every integer, so the draws are not uniform",
+                stacklevel=3,
+            )
 
 
 def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = None) -> autograd.Tensor:
     """A random permutation of 0 .. n-1 (int64), PyTorch's for the same seed."""
     check_cpu("randperm", device)
-    return autograd.randperm(operator.index(n), generator=generator, dtype=dtypes.resolve("randperm", dtype))
+    if isinstance(n, autograd.Tensor) and n.numel() == 1 and n.dtype.kind in "iu":
+        n = n.item()
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"randperm: n must be an int, got {type(n).__name__}")
+    if n < 0:
+        raise ValueError(f"randperm: n must be >= 0, got {n}")
+    if n >= 2**60:
+        raise ValueError(f"randperm: {n} elements are more than an array can hold")
+    return autograd.randperm(int(n), generator=generator, dtype=dtypes.resolve("randperm", dtype))
 
 
 def multinomial(
@@ -408,4 +504,26 @@ def multinomial(
     not sum to 1), with or without replacement, PyTorch's for the same seed."""
     if not isinstance(input, autograd.Tensor):
         raise TypeError(f"multinomial: expected a Tensor of weights, got {type(input).__name__}")
-    return autograd.multinomial(input, num_samples, replacement, generator=generator)
+    if input.dtype not in (np.float32, np.float64) or input.ndim not in (1, 2):
+        raise TypeError(
+            f"multinomial: expected float32 or float64 weights of 1 or 2 dimensions, got {input.dtype} "
+            f"of shape {input.shape}"
+        )
+    if isinstance(num_samples, (bool, np.bool_)) or not isinstance(num_samples, (int, np.integer)):
+        raise TypeError(f"multinomial: num_samples must be an int, got {type(num_samples).__name__}")
+    if not isinstance(replacement, (bool, np.bool_)):
+        raise TypeError(f"multinomial: replacement must be True or False, got {type(replacement).__name__}")
+    categories = input.shape[-1]
+    if num_samples <= 0:
+        raise ValueError(f"multinomial: num_samples must be > 0, got {num_samples}")
+    if not replacement and num_samples > categories:
+        raise ValueError(
+            f"multinomial: cannot draw {num_samples} samples from {categories} categories without replacement"
+        )
+    if num_samples * max(1, input.numel() // max(categories, 1)) >= 2**60:
+        raise ValueError(f"multinomial: {num_samples} samples are more than an array can hold")
+    try:
+        return autograd.multinomial(input, int(num_samples), bool(replacement), generator=generator)
+    except ValueError as err:  # the weights themselves (negative, NaN, all zero): named here
+        reason = str(err).removeprefix("multinomial ")
+        raise ValueError(f"multinomial: {reason}") from None

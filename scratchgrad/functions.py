@@ -11,6 +11,8 @@ raises TypeError naming it.
 
 from __future__ import annotations
 
+import builtins
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -95,6 +97,41 @@ def _tensor(op: str, x: Any) -> Tensor:
     if not isinstance(x, Tensor):
         raise TypeError(f"scratchgrad.{op}: expected a Tensor, got {type(x).__name__}")
     return x
+
+
+def _operand(op: str, name: str, x: Any) -> Any:
+    """A second operand: a Tensor or a real number (a bool counts, as in PyTorch)."""
+    if isinstance(x, (Tensor, numbers.Real, np.bool_)):
+        return x
+    if isinstance(x, np.ndarray) and x.dtype.kind in "biuf":  # numpy's arrays mix in, as with the operators
+        return x
+    raise TypeError(f"scratchgrad.{op}: {name} must be a Tensor or a number, got {type(x).__name__}")
+
+
+def _broadcast(op: str, *operands: Any) -> None:
+    """The operands' shapes must broadcast together (numbers count as shape ())."""
+    shapes = [tuple(getattr(x, "shape", ())) for x in operands]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        listed = " and ".join(str(s) for s in shapes)
+        raise ValueError(f"scratchgrad.{op}: shapes {listed} do not broadcast together") from None
+
+
+def _ints(op: str, name: str, values: Any) -> tuple[int, ...]:
+    """A tuple or list of ints (PyTorch's "tuple of ints"), as a tuple."""
+    if not isinstance(values, (tuple, list)):
+        raise TypeError(f"scratchgrad.{op}: {name} must be a tuple of ints, got {type(values).__name__}")
+    for v in values:
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+            raise TypeError(f"scratchgrad.{op}: {name} must be a tuple of ints, got {v!r} in it")
+    return tuple(int(v) for v in values)
+
+
+def _flag(op: str, name: str, value: Any) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"scratchgrad.{op}: {name} must be True or False, got {type(value).__name__}")
+    return bool(value)
 
 
 def _as(op: str, x: Tensor, dtype: Any) -> Tensor:
@@ -194,34 +231,39 @@ clip = clamp
 
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """input + alpha * other."""
-    return _tensor("add", input) + (other if alpha == 1 else alpha * other)
+    x, other, alpha = _tensor("add", input), _operand("add", "other", other), _operand("add", "alpha", alpha)
+    return x + (other if alpha == 1 else alpha * other)
 
 
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """input - alpha * other."""
-    return _tensor("sub", input) - (other if alpha == 1 else alpha * other)
+    x, other, alpha = _tensor("sub", input), _operand("sub", "other", other), _operand("sub", "alpha", alpha)
+    return x - (other if alpha == 1 else alpha * other)
 
 
 def mul(input: Any, other: Any) -> Tensor:
     """input * other, broadcast."""
-    return _tensor("mul", input) * other
+    return _tensor("mul", input) * _operand("mul", "other", other)
 
 
 def div(input: Any, other: Any) -> Tensor:
     """input / other (true division), broadcast."""
-    return _tensor("div", input) / other
+    return _tensor("div", input) / _operand("div", "other", other)
 
 
 def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - PyTorch's name
     """input ** exponent (a number, or a Tensor: then ``input`` may be a number too)."""
     if not isinstance(input, Tensor) and isinstance(exponent, Tensor):
-        return input**exponent
-    return _tensor("pow", input) ** exponent
+        return _operand("pow", "input", input) ** exponent
+    return _tensor("pow", input) ** _operand("pow", "exponent", exponent)
 
 
 def matmul(input: Any, other: Any) -> Tensor:
     """The matrix product (1-D, 2-D, batched), as ``@``."""
-    return _tensor("matmul", input) @ other
+    x = _tensor("matmul", input)
+    if not isinstance(other, Tensor):
+        raise TypeError(f"scratchgrad.matmul: other must be a Tensor, got {type(other).__name__}")
+    return x @ other
 
 
 def mm(input: Any, mat2: Any) -> Tensor:
@@ -239,7 +281,25 @@ def bmm(input: Any, mat2: Any) -> Tensor:
     return input @ mat2
 
 
-maximum, minimum, where = autograd.maximum, autograd.minimum, autograd.where
+def maximum(input: Any, other: Any) -> Tensor:
+    """The larger of the two elementwise, broadcast (ties share the gradient)."""
+    x, y = _operand("maximum", "input", input), _operand("maximum", "other", other)
+    _broadcast("maximum", x, y)
+    return autograd.maximum(x, y)
+
+
+def minimum(input: Any, other: Any) -> Tensor:
+    """The smaller of the two elementwise, broadcast (ties share the gradient)."""
+    x, y = _operand("minimum", "input", input), _operand("minimum", "other", other)
+    _broadcast("minimum", x, y)
+    return autograd.minimum(x, y)
+
+
+def where(condition: Any, input: Any, other: Any) -> Tensor:
+    """``input`` where ``condition`` holds, ``other`` elsewhere (numbers broadcast too)."""
+    x, y = _operand("where", "input", input), _operand("where", "other", other)
+    _broadcast("where", condition, x, y)
+    return autograd.where(condition, x, y)
 
 
 def masked_fill(input: Any, mask: Any, value: Any) -> Tensor:
@@ -278,14 +338,14 @@ def max(input: Any, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A00
     """``max(x)``: the largest element; ``max(x, dim)``: the pair ``(values, indices)``;
     ``max(x, other)`` with a Tensor ``other``: the elementwise maximum."""
     if isinstance(dim, Tensor):
-        return autograd.maximum(_tensor("max", input), dim)
+        return maximum(_tensor("max", input), dim)
     return _tensor("max", input).max() if dim is None else input.max(dim, keepdim)
 
 
 def min(input: Any, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001 - PyTorch's name
     """As `max`, for the smallest: an element, ``(values, indices)``, or the elementwise minimum."""
     if isinstance(dim, Tensor):
-        return autograd.minimum(_tensor("min", input), dim)
+        return minimum(_tensor("min", input), dim)
     return _tensor("min", input).min() if dim is None else input.min(dim, keepdim)
 
 
@@ -339,7 +399,7 @@ def log_softmax(input: Any, dim: int, dtype: Any = None) -> Tensor:
 
 def reshape(input: Any, shape: Sequence[int]) -> Tensor:
     """The same elements in the shape ``shape`` (one size may be -1)."""
-    return _tensor("reshape", input).reshape(tuple(shape))
+    return _tensor("reshape", input).reshape(_ints("reshape", "shape", shape))
 
 
 def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
@@ -372,15 +432,18 @@ def t(input: Any) -> Tensor:
 
 def permute(input: Any, dims: Sequence[int]) -> Tensor:
     """The dimensions in the order ``dims``."""
-    return _tensor("permute", input).permute(*dims)
+    return _tensor("permute", input).permute(*_ints("permute", "dims", dims))
 
 
 def _triangle(op: str, input: Any, diagonal: int, lower: bool) -> Tensor:
     """``input`` with 0 outside the triangle of its last two dimensions (differentiable)."""
     x = _tensor(op, input)
+    if isinstance(diagonal, (bool, np.bool_)) or not isinstance(diagonal, (int, np.integer)):
+        raise TypeError(f"scratchgrad.{op}: diagonal must be an int, got {type(diagonal).__name__}")
     if x.ndim < 2:
         raise ValueError(f"{op}: expects a tensor of at least 2 dimensions, got shape {x.shape}")
     n, m = x.shape[-2:]
+    diagonal = builtins.max(-(n + m), builtins.min(n + m, int(diagonal)))  # beyond: all or nothing kept
     keep = np.tri(n, m, diagonal, dtype=bool) if lower else ~np.tri(n, m, diagonal - 1, dtype=bool)
     return x.masked_fill(~keep, 0)
 
@@ -446,12 +509,14 @@ def cumsum(input: Any, dim: int) -> Tensor:
 
 def sort(input: Any, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Any:
     """``(values, indices)``: the elements along ``dim`` in order, and where each came from."""
-    return _tensor("sort", input).sort(dim, descending, stable=stable)
+    x, descending = _tensor("sort", input), _flag("sort", "descending", descending)
+    return x.sort(dim, descending, stable=_flag("sort", "stable", stable))
 
 
 def topk(input: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:  # noqa: A002
     """``(values, indices)`` of the ``k`` largest (or smallest) elements along ``dim``."""
-    return _tensor("topk", input).topk(k, dim, largest, sorted)
+    x, largest = _tensor("topk", input), _flag("topk", "largest", largest)
+    return x.topk(k, dim, largest, _flag("topk", "sorted", sorted))
 
 
 def gather(input: Any, dim: int, index: Any) -> Tensor:
@@ -471,4 +536,4 @@ def chunk(input: Any, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
 
 def flip(input: Any, dims: Sequence[int]) -> Tensor:
     """The elements along each of ``dims`` in reverse order."""
-    return _tensor("flip", input).flip(*dims)
+    return _tensor("flip", input).flip(*_ints("flip", "dims", dims))

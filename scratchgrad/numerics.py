@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -90,7 +91,22 @@ def _bins(op: str, bins: Any) -> int:
         raise TypeError(f"{op}: bins must be an int or a 1-D tensor of edges, got {type(bins).__name__}")
     if bins <= 0:
         raise ValueError(f"{op}: bins must be > 0, got {bins}")
+    if bins >= 2**60:
+        raise ValueError(f"{op}: {bins} bins are more than an array can hold")
     return int(bins)
+
+
+def _bound(name: str, x: Any) -> float:
+    if isinstance(x, Tensor) and x.numel() == 1:
+        x = x.item()
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+        raise TypeError(f"histc: {name} must be a number, got {type(x).__name__}")
+    try:
+        return float(x)
+    except OverflowError:
+        raise ValueError(
+            f"histc: {name} is too large for a float, got an int of {len(str(x))} digits"
+        ) from None
 
 
 def histc(input: Any, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
@@ -105,7 +121,7 @@ def histc(input: Any, bins: int = 100, min: float = 0, max: float = 0) -> Tensor
     if data.dtype.kind != "f":
         raise TypeError(f"histc: expected a floating-point tensor, got {data.dtype}")
     n = _bins("histc", bins)
-    low, high = _outer_edges("histc", data, float(min), float(max), 1.0)
+    low, high = _outer_edges("histc", data, _bound("min", min), _bound("max", max), 1.0)
     edges = linspace(low, high, n + 1, dtype=data.dtype).numpy()
     left, right = edges[0], edges[-1]
     inside = data[(data >= left) & (data <= right)]

@@ -43,7 +43,10 @@ def save(obj: Any, f: Any) -> None:
             "scratchgrad.save: saves a state dict (a dict of names to tensors, as model.state_dict() "
             f"gives), got {type(obj).__name__}; scratchgrad does not pickle other objects"
         )
-    nn.save(obj, _path("save", f))
+    try:
+        nn.save(obj, _path("save", f))
+    except (TypeError, ValueError) as err:  # what is wrong with obj: named as this function
+        raise type(err)(f"scratchgrad.{err}") from None
 
 
 def load(

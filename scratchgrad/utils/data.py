@@ -16,16 +16,19 @@ made in this process (``num_workers`` is accepted and gives the same batches).
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import sys
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from typing import Any
 
 import numpy as np
 
 import autograd
 from autograd import Tensor, random
-from scratchgrad.factories import randperm
+from scratchgrad.factories import randperm, tensor
 
 __all__ = [
     "BatchSampler",
@@ -81,31 +84,98 @@ class Subset(Dataset):
     """The items of ``dataset`` at ``indices``, in that order."""
 
     def __init__(self, dataset: Any, indices: Sequence[int]) -> None:
+        _check_dataset("Subset", dataset)
+        if isinstance(indices, (Tensor, np.ndarray)):
+            indices = indices.tolist()
+        if isinstance(indices, (str, bytes, Mapping)) or not isinstance(indices, Sequence):
+            raise TypeError(f"Subset: indices must be a sequence of ints, got {type(indices).__name__}")
         self.dataset, self.indices = dataset, indices
 
     def __getitem__(self, index: Any) -> Any:
-        return self.dataset[self.indices[index]]
+        if isinstance(index, list):  # several at once, as PyTorch's
+            return [self[i] for i in index]
+        try:
+            position = self.indices[index]
+        except IndexError:
+            raise IndexError(
+                f"Subset: index {index!r} is out of range for {len(self.indices)} items"
+            ) from None
+        return self.dataset[position]
 
     def __len__(self) -> int:
         return len(self.indices)
 
 
 def random_split(dataset: Any, lengths: Sequence[float], generator: Any = None) -> list[Subset]:
-    """``dataset`` split into non-overlapping random subsets of the given lengths (or fractions
-    summing to 1), PyTorch's split for the same generator state."""
+    """``dataset`` split into non-overlapping random subsets of the given lengths, PyTorch's
+    split for the same generator state. ``lengths`` are ints adding up to ``len(dataset)``, or
+    fractions adding up to 1: then each split gets ``floor(n * fraction)`` items and the
+    remainder goes round-robin, one at a time, from the first split (a split left empty warns,
+    as PyTorch)."""
+    generator = _check_generator("random_split", generator)
+    _check_dataset("random_split", dataset)
+    if isinstance(lengths, autograd.Tensor):
+        lengths = lengths.tolist()
+    if isinstance(lengths, (str, bytes)) or not isinstance(lengths, Iterable):
+        raise TypeError(
+            f"random_split: lengths must be a sequence of ints or fractions, got {type(lengths).__name__}"
+        )
+    lengths = list(lengths)
+    for i, k in enumerate(lengths):
+        if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, float, np.integer, np.floating)):
+            raise TypeError(f"random_split: length {i} must be an int or a fraction, got {type(k).__name__}")
     n = len(dataset)
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:  # fractions, as PyTorch rounds them
-        if any(not 0 <= f <= 1 for f in lengths):
-            raise ValueError(f"random_split: fractions must be between 0 and 1, got {list(lengths)}")
+        for i, fraction in enumerate(lengths):
+            if not 0 <= fraction <= 1:
+                raise ValueError(f"random_split: fraction {i} is not between 0 and 1, got {fraction!r}")
         counts = [math.floor(n * f) for f in lengths]
         for i in range(n - sum(counts)):
             counts[i % len(counts)] += 1
+        for i, count in enumerate(counts):
+            if count == 0:
+                warnings.warn(
+                    f"Length of split at index {i} is 0. This might result in an empty dataset.", stacklevel=2
+                )
         lengths = counts
+    for i, k in enumerate(lengths):
+        if not isinstance(k, (int, np.integer)):
+            raise TypeError(
+                f"random_split: lengths must be ints adding up to the dataset's {n}, or fractions adding "
+                f"up to 1; length {i} is {k!r}"
+            )
+        if k < 0:
+            raise ValueError(f"random_split: length {i} is negative: {k}")
     if sum(lengths) != n:
-        raise ValueError(f"random_split: the lengths {list(lengths)} do not add up to the dataset's {n}")
+        raise ValueError(f"random_split: the lengths {lengths} do not add up to the dataset's {n}")
     order = randperm(n, generator=generator).tolist()
     ends = itertools.accumulate(int(k) for k in lengths)
     return [Subset(dataset, order[end - int(k) : end]) for end, k in zip(ends, lengths)]
+
+
+def _check_dataset(who: str, dataset: Any) -> None:
+    """A map-style dataset: one with ``__getitem__`` and ``__len__`` (a Dataset, a list, a
+    tensor of at least one dimension)."""
+    if not (hasattr(dataset, "__getitem__") and hasattr(dataset, "__len__")) or (
+        isinstance(dataset, Tensor) and dataset.ndim == 0
+    ):
+        raise TypeError(
+            f"{who}: the dataset must be a map-style dataset, with __getitem__ and __len__ (iterable "
+            f"datasets are not supported here), got {type(dataset).__name__}"
+        )
+
+
+def _check_generator(who: str, generator: Any) -> Any:
+    """``generator``: None (the default generator) or a scratchgrad Generator."""
+    if generator is not None and not isinstance(generator, random.Generator):
+        kind = type(generator)
+        name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+        hint = " (PyTorch's own: make it with scratchgrad.Generator())" if "torch" in kind.__module__ else ""
+        raise TypeError(
+            f"{who}: generator must be a scratchgrad.Generator or None (the default generator), "
+            f"got {name}{hint}"
+        )
+    return generator
 
 
 # --- samplers: which indices, in which order ---------------------------------------------------------
@@ -115,6 +185,7 @@ class SequentialSampler:
     """0, 1, ..., len(data_source) - 1."""
 
     def __init__(self, data_source: Any) -> None:
+        _check_dataset("SequentialSampler", data_source)
         self.data_source = data_source
 
     def __iter__(self) -> Iterator[int]:
@@ -142,10 +213,16 @@ class RandomSampler:
         num_samples: int | None = None,
         generator: Any = None,
     ) -> None:
-        if num_samples is not None and (not isinstance(num_samples, int) or num_samples <= 0):
-            raise ValueError(f"RandomSampler: num_samples must be a positive int, got {num_samples!r}")
-        self.data_source, self.replacement, self.generator = data_source, replacement, generator
+        _check_dataset("RandomSampler", data_source)
+        if not isinstance(replacement, bool):
+            raise TypeError(f"RandomSampler: replacement must be True or False, got {replacement!r}")
+        self.data_source, self.replacement = data_source, replacement
+        self.generator = _check_generator("RandomSampler", generator)
         self._num_samples = num_samples
+        count = self.num_samples  # PyTorch checks it once, here: an empty dataset cannot be shuffled
+        if isinstance(count, bool) or not isinstance(count, int) or count <= 0:
+            empty = " (the dataset is empty)" if num_samples is None else ""
+            raise ValueError(f"RandomSampler: num_samples must be a positive int, got {count!r}{empty}")
 
     @property
     def num_samples(self) -> int:
@@ -174,8 +251,18 @@ class BatchSampler:
     ``drop_last``)."""
 
     def __init__(self, sampler: Any, batch_size: int, drop_last: bool) -> None:
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
+        if (
+            isinstance(batch_size, bool)
+            or not isinstance(batch_size, int)
+            or not 0 < batch_size <= sys.maxsize
+        ):
             raise ValueError(f"BatchSampler: batch_size must be a positive int, got {batch_size!r}")
+        if not isinstance(drop_last, bool):
+            raise ValueError(f"BatchSampler: drop_last must be True or False, got {drop_last!r}")
+        if not isinstance(sampler, Iterable):
+            raise TypeError(
+                f"BatchSampler: sampler must be an iterable of indices, got {type(sampler).__name__}"
+            )
         self.sampler, self.batch_size, self.drop_last = sampler, batch_size, drop_last
 
     def __iter__(self) -> Iterator[list[int]]:
@@ -186,7 +273,7 @@ class BatchSampler:
             yield batch
 
     def __len__(self) -> int:
-        n = len(self.sampler)
+        n = len(self.sampler)  # type: ignore[arg-type]  # a sampler without len() has no batch count
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
 
@@ -194,34 +281,73 @@ class BatchSampler:
 
 
 def default_collate(batch: Sequence[Any]) -> Any:
-    """Samples joined as PyTorch joins them: tensors (and arrays) stacked along a new first
-    dimension, Python ints into an int64 tensor, floats into a float64 one, strings kept in a
-    list, and tuples, lists and dicts joined field by field (a tuple of fields gives a list)."""
+    """Samples joined as PyTorch's ``default_collate`` joins them, judged by the first sample:
+    tensors stacked along a new first dimension, numpy arrays and scalars too, keeping their
+    dtype (``torch.as_tensor``); Python ints (and bools) as ``torch.tensor(batch)`` reads them (so
+    ``[1, 2.5]`` is float32), Python floats as float64; strings kept in a list; dicts, tuples and
+    lists joined field by field (a tuple of fields gives a list; a namedtuple keeps its type).
+
+    >>> from scratchgrad.utils.data import default_collate
+    >>> [(t.dtype, t.tolist()) for t in default_collate([(1, 0.5), (2, 1.5)])]
+    [(dtype('int64'), [1, 2]), (dtype('float64'), [0.5, 1.5])]
+    """
+    if isinstance(batch, (str, bytes, Mapping)) or not isinstance(batch, Sequence):
+        raise TypeError(f"default_collate: expected a list of samples, got {type(batch).__name__}")
+    if not batch:
+        raise ValueError("default_collate: the batch is empty (no samples to join)")
     elem = batch[0]
-    if isinstance(elem, Tensor):
-        return autograd.stack(list(batch))
-    if isinstance(elem, np.ndarray):
-        return autograd.stack([autograd.Tensor(np.asarray(b)) for b in batch])
-    if isinstance(elem, (bool, np.bool_)):
-        return autograd.tensor(list(batch))
-    if isinstance(elem, (int, np.integer)):
-        return autograd.tensor(list(batch), dtype=autograd.int64)
-    if isinstance(elem, (float, np.floating)):
-        return autograd.tensor(list(batch), dtype=autograd.float64)
+    if isinstance(elem, Tensor) or (isinstance(elem, np.ndarray) and elem.dtype.kind in "biuf"):
+        kind = Tensor if isinstance(elem, Tensor) else np.ndarray
+        odd = next((i for i, b in enumerate(batch) if not isinstance(b, kind)), None)
+        if odd is not None:
+            found = type(batch[odd]).__name__
+            raise TypeError(f"default_collate: sample 0 is a {kind.__name__} but sample {odd} is a {found}")
+        return autograd.stack([b if isinstance(b, Tensor) else autograd.Tensor(b) for b in batch])
+    if (
+        isinstance(elem, (np.ndarray, np.generic))
+        and elem.dtype.kind not in "biuf"
+        and not isinstance(elem, (np.str_, np.bytes_))
+    ):
+        raise TypeError(
+            "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
+            f"found {elem.dtype}"
+        )
+    if isinstance(elem, np.generic) and elem.dtype.kind in "biuf":
+        return tensor(list(batch))  # as torch.as_tensor: numpy's dtypes, promoted as PyTorch
+    if isinstance(elem, float):
+        return tensor(list(batch), dtype=autograd.float64)
+    if isinstance(elem, int):  # bools too
+        return tensor(list(batch))  # as torch.tensor(batch): [1, 2.5] is float32
     if isinstance(elem, (str, bytes)):
         return list(batch)
     if isinstance(elem, Mapping):
-        return {key: default_collate([d[key] for d in batch]) for key in elem}
+        joined = {key: default_collate([_field(d, key, i) for i, d in enumerate(batch)]) for key in elem}
+        if isinstance(elem, MutableMapping):
+            clone = copy.copy(elem)  # the first sample's kind of dict (an OrderedDict stays one)
+            clone.update(joined)
+            return clone
+        return joined
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # a namedtuple keeps its type
         return type(elem)(*(default_collate(list(s)) for s in zip(*batch)))
     if isinstance(elem, Sequence):
-        if len({len(b) for b in batch}) > 1:
-            raise ValueError("default_collate: each element in the batch should be of equal size")
+        sizes = [len(b) if isinstance(b, Sequence) else None for b in batch]
+        if len(set(sizes)) > 1:
+            raise ValueError(
+                f"default_collate: each element in the batch should be of equal size, got sizes {sizes}"
+            )
         return [default_collate(list(s)) for s in zip(*batch)]
     raise TypeError(
-        f"default_collate: a batch must hold tensors, arrays, numbers, strings, dicts or sequences; "
+        "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
         f"found {type(elem).__name__}"
     )
+
+
+def _field(sample: Any, key: Any, i: int) -> Any:
+    if not isinstance(sample, Mapping):
+        raise TypeError(f"default_collate: sample 0 is a dict but sample {i} is a {type(sample).__name__}")
+    if key not in sample:
+        raise ValueError(f"default_collate: sample {i} has no key {key!r}, which sample 0 has")
+    return sample[key]
 
 
 class DataLoader:
@@ -249,6 +375,17 @@ class DataLoader:
         prefetch_factor: int | None = None,
         persistent_workers: bool = False,
     ) -> None:
+        generator = _check_generator("DataLoader", generator)
+        _check_dataset("DataLoader", dataset)
+        if shuffle is not None and not isinstance(shuffle, bool):
+            raise TypeError(f"DataLoader: shuffle must be True, False or None, got {type(shuffle).__name__}")
+        if not isinstance(drop_last, bool):
+            raise TypeError(f"DataLoader: drop_last must be True or False, got {type(drop_last).__name__}")
+        for name, given in (("sampler", sampler), ("batch_sampler", batch_sampler)):
+            if given is not None and not isinstance(given, Iterable):
+                raise TypeError(
+                    f"DataLoader: {name} must be an iterable of indices, got {type(given).__name__}"
+                )
         if isinstance(num_workers, bool) or not isinstance(num_workers, int) or num_workers < 0:
             raise ValueError(f"DataLoader: num_workers must be an int >= 0, got {num_workers!r}")
         if sampler is not None and shuffle:

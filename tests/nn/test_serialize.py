@@ -418,7 +418,7 @@ def test_save_rejects_bad_state_dicts_before_writing(tmp_path: Path) -> None:
         nn.save([np.zeros(2)], path)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="save: keys must be non-empty strings, got 3"):
         nn.save({3: np.zeros(2)}, path)  # type: ignore[dict-item]
-    with pytest.raises(TypeError, match="save: 'w' must hold numbers, got an array of object"):
+    with pytest.raises(TypeError, match="save: 'w' must hold numbers, got a list holding object"):
         nn.save({"w": [object()]}, path)
     assert os.listdir(tmp_path) == []
 
