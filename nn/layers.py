@@ -56,8 +56,8 @@ def _check_count(who: str, sizes: Sequence[int], most: int = _MOST_ELEMENTS) -> 
     """Sizes already checked one by one: their product, the parameters they make, must be buildable."""
     count = math.prod(sizes)
     if count >= most:
-        shown = " x ".join(str(n) for n in sizes)
-        raise ValueError(f"{who}: {shown} = {count} parameters are more than memory can hold")
+        shown = " x ".join(str(n) for n in sizes) + f" = {count}" if len(sizes) > 1 else str(count)
+        raise ValueError(f"{who}: {shown} parameters are more than memory can hold")
 
 
 def _check_activation(who: str, activation: str, nonlin: bool | None = None) -> str:

@@ -42,6 +42,15 @@ def is_parameter(x: Any) -> bool:
     return isinstance(x, (Value, Parameter)) or (isinstance(x, Tensor) and x._requires_grad)
 
 
+def _own_parameters(module: Module) -> Iterator[tuple[str, Any]]:
+    """(name, parameter) for ``module``'s own parameters: what `is_parameter` counts, and the
+    Tensors `Module.requires_grad_` froze (they stay parameters, as frozen ones do in PyTorch)."""
+    frozen = vars(module).get("_frozen", {})
+    for name, item in _members(module):
+        if is_parameter(item) or (name in frozen and frozen[name] is item):
+            yield name, item
+
+
 def _members(owner: Module) -> Iterator[tuple[str, Any]]:
     """(name, item) for each public attribute, with list and tuple items as ``name.i``."""
     for name, value in vars(owner).items():
@@ -164,8 +173,8 @@ class Module:
         seen: set[int] = set()
         modules = self.named_modules(prefix) if recurse else iter([(prefix, self)])
         for path, module in modules:
-            for name, item in _members(module):
-                if is_parameter(item) and id(item) not in seen:
+            for name, item in _own_parameters(module):
+                if id(item) not in seen:
                     seen.add(id(item))
                     yield (f"{path}.{name}" if path else name), item
 
@@ -265,6 +274,10 @@ class Module:
         params = self.parameters()
         if not requires_grad and any(isinstance(p, Value) for p in params):
             raise ValueError(f"{who}: Value parameters always require grad; leave them out of the optimizer")
+        if not requires_grad:  # a plain Tensor that stops requiring grad must stay a parameter
+            for module in self.modules():
+                frozen = vars(module).setdefault("_frozen", {})
+                frozen.update((n, x) for n, x in _own_parameters(module) if isinstance(x, Tensor))
         for p in params:
             if isinstance(p, Tensor):
                 p.requires_grad_(bool(requires_grad))
@@ -296,7 +309,7 @@ class Module:
     def _cast_floats(self, dtype: np.dtype) -> None:
         seen: set[int] = set()
         for module in self.modules():
-            tensors = [x for _, x in _members(module) if isinstance(x, Tensor) and x._requires_grad]
+            tensors = [x for _, x in _own_parameters(module) if isinstance(x, Tensor)]
             tensors += [t for _, t in module._own_buffers()]
             for t in tensors:
                 if id(t) in seen or t._data.dtype.kind != "f" or t._data.dtype == dtype:
@@ -351,7 +364,7 @@ class Module:
         stack: list[tuple[str, Module, frozenset[int]]] = [("", self, frozenset())]
         while stack:  # depth first, children in order, shared modules under each of their names
             prefix, module, above = stack.pop()
-            own = [(n, x) for n, x in _members(module) if is_parameter(x)]
+            own = list(_own_parameters(module))
             own += list(module._own_buffers(persistent_only=True))
             for name, item in own:
                 yield (f"{prefix}.{name}" if prefix else name), item

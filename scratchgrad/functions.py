@@ -299,6 +299,9 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
     """``input`` where ``condition`` holds, ``other`` elsewhere (numbers broadcast too)."""
     x, y = _operand("where", "input", input), _operand("where", "other", other)
     _broadcast("where", condition, x, y)
+    scalars = not isinstance(x, (Tensor, np.ndarray)) and not isinstance(y, (Tensor, np.ndarray))
+    if scalars and (isinstance(x, float) or isinstance(y, float)):  # floats in the default dtype
+        x = Tensor(np.asarray(x, dtype=dtypes.get_default_dtype()))
     return autograd.where(condition, x, y)
 
 

@@ -67,7 +67,7 @@ def exact_array(op: str, data: Any, dtype: np.dtype | None, default: np.dtype) -
             kinds = set(map(type, flat))
     except (ValueError, TypeError):
         return None
-    if kinds & {list, tuple}:  # numpy stopped where the rows' lengths differ
+    if kinds & {list, tuple, np.ndarray}:  # numpy stopped where the rows' lengths differ
         raise ValueError(
             f"{op}: ragged nested lists: the items at depth {cells.ndim} differ in length (or mix "
             "numbers and lists); a tensor needs rows of one length at each depth"
@@ -85,7 +85,8 @@ def exact_array(op: str, data: Any, dtype: np.dtype | None, default: np.dtype) -
     if target.kind in "iu":
         _check_integers(op, flat, kinds, target)
     try:
-        return cells.astype(target)
+        with np.errstate(over="ignore"):  # a float past float32's range becomes inf, as PyTorch's
+            return cells.astype(target)
     except OverflowError:  # an int beyond any float (10**400)
         big = max(flat, key=lambda x: abs(x) if isinstance(x, int) else 0)
         raise ValueError(f"{op}: {_shown(big)} is too large for {target}") from None
@@ -114,7 +115,11 @@ def _unwrapped(data: Any, arrays: set[type]) -> Any:
         data = data._data
     if isinstance(data, np.ndarray):
         arrays.add(data.dtype.type)
-        return data[()] if data.ndim == 0 else data  # a 0-d array as its numpy scalar
+        if data.ndim == 0:
+            return data[()]  # a 0-d array as its numpy scalar
+        # numpy scalars, which keep the array's dtype: an object array made from the array
+        # itself would hold Python ints and floats (a list of int8 arrays would become int64)
+        return np.fromiter(data.flat, dtype=object, count=data.size).reshape(data.shape)
     if isinstance(data, (list, tuple, range)):
         return [_unwrapped(x, arrays) for x in data]
     return data
@@ -139,6 +144,7 @@ def _check_integers(op: str, flat: list[Any], kinds: set[type], target: np.dtype
 
 def _check_range(op: str, value: Any, target: np.dtype) -> None:
     info = np.iinfo(target)
+    value = value.item() if isinstance(value, np.generic) else value  # a numpy scalar would overflow
     if not info.min - 1 < value < info.max + 1:
         raise ValueError(f"{op}: {_shown(value)} is out of range for {target} [{info.min}, {info.max}]")
 

@@ -92,15 +92,17 @@ class Subset(Dataset):
         self.dataset, self.indices = dataset, indices
 
     def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, list):  # several at once, as PyTorch's
-            return [self[i] for i in index]
+        if isinstance(index, list):  # several at once, as PyTorch's: the dataset is indexed by the list
+            return self.dataset[[self._position(i) for i in index]]
+        return self.dataset[self._position(index)]
+
+    def _position(self, index: Any) -> Any:
         try:
-            position = self.indices[index]
+            return self.indices[index]
         except IndexError:
             raise IndexError(
                 f"Subset: index {index!r} is out of range for {len(self.indices)} items"
             ) from None
-        return self.dataset[position]
 
     def __len__(self) -> int:
         return len(self.indices)
@@ -140,7 +142,8 @@ def random_split(dataset: Any, lengths: Sequence[float], generator: Any = None) 
         lengths = counts
     for i, k in enumerate(lengths):
         if not isinstance(k, (int, np.integer)):
-            raise TypeError(
+            error = TypeError if sum(lengths) == n else ValueError  # PyTorch checks the sum first
+            raise error(
                 f"random_split: lengths must be ints adding up to the dataset's {n}, or fractions adding "
                 f"up to 1; length {i} is {k!r}"
             )
@@ -380,7 +383,7 @@ class DataLoader:
         if shuffle is not None and not isinstance(shuffle, bool):
             raise TypeError(f"DataLoader: shuffle must be True, False or None, got {type(shuffle).__name__}")
         if not isinstance(drop_last, bool):
-            raise TypeError(f"DataLoader: drop_last must be True or False, got {type(drop_last).__name__}")
+            raise ValueError(f"DataLoader: drop_last must be True or False, got {type(drop_last).__name__}")
         for name, given in (("sampler", sampler), ("batch_sampler", batch_sampler)):
             if given is not None and not isinstance(given, Iterable):
                 raise TypeError(

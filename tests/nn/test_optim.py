@@ -126,7 +126,8 @@ def test_learning_rate_can_change_between_steps() -> None:
 
 def test_many_value_parameters_update_together_and_duplicates_once() -> None:
     a, b = Value(1.0), Value(1.0)  # equal data, different parameters
-    opt = nn.optim.SGD([a, b, a], lr=0.5)
+    with pytest.warns(UserWarning, match="parameter 2 is listed twice"):
+        opt = nn.optim.SGD([a, b, a], lr=0.5)
     assert len(opt.params) == 2
     (a * 2 + b * 4).backward()
     opt.step()
