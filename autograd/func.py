@@ -55,8 +55,14 @@ def jvp(func: Fn, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any,
     primals, tangents = _args("jvp", primals, "primals"), _args("jvp", tangents, "tangents")
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
-    graph = Modes.recording() and any(isinstance(p, Node) and p._requires_grad for p in (*primals, *tangents))
-    with forward_mode(), enable_grad() if graph else no_grad():  # no graph unless one is wanted
+    # No graph unless one is wanted: by a vjp (or grad, jacrev) around this one, or by a Tensor
+    # that requires grad, as in PyTorch. Not by a Value, which always requires grad: a million-op
+    # chain would keep a million nodes (to differentiate a jvp of Values, wrap it in func.grad).
+    wanted = Modes.here().reverse or any(
+        isinstance(p, Tensor) and p._requires_grad for p in (*primals, *tangents)
+    )
+    graph = Modes.recording() and wanted
+    with forward_mode(), enable_grad() if graph else no_grad():
         xs = [_dual(p, t, i) for i, (p, t) in enumerate(zip(primals, tangents))]
         out = func(*xs)
         t = getattr(out, "tangent", None)  # (read here: tangents changed in place end with the jvp)
@@ -79,8 +85,13 @@ def vjp(func: Fn, *primals: Any) -> tuple[Any, Fn]:
     """
     primals = _args("vjp", primals, "primals")
     xs = [_input(p, i) for i, p in enumerate(primals)]
-    with enable_grad():
-        out = func(*xs)
+    state = Modes.here()
+    state.reverse += 1  # a jvp inside func keeps its graph, for this vjp to walk back
+    try:
+        with enable_grad():
+            out = func(*xs)
+    finally:
+        state.reverse -= 1
     if not isinstance(out, Node):
         raise TypeError(
             f"vjp: func must return a Value or a Tensor made from its inputs, got {type(out).__name__}"

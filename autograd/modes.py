@@ -34,6 +34,7 @@ class _State:
         self.forward = 0  # jvps running (autograd.forward): new nodes carry tangents
         self.paused = False  # ... but not the nodes a jvp rule makes while it runs
         self.changed: list[Any] = []  # Tensors changed in place during a jvp (their tangents go after)
+        self.reverse = 0  # vjps running their function (autograd.func): a jvp inside keeps its graph
         self.saved: list[tuple[bool, bool, bool]] = []
         self.sites: dict[Any, str] = {}  # node -> the user's line that made it (anomaly mode)
 

@@ -239,7 +239,7 @@ class InPlace:
         """Fill with exponential numbers of rate ``lambd`` in place, PyTorch's for the same seed."""
         return self._filled("exponential_", lambda x: random.exponential_(x, lambd, generator))
 
-    def bernoulli_(self, p: float = 0.5, *, generator: Any = None) -> Tensor:
+    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
         """Fill with 1s (probability ``p``) and 0s in place, PyTorch's for the same seed."""
         if isinstance(p, (np.ndarray, InPlace)):  # a probability per element, broadcast
             probs = np.broadcast_to(

@@ -36,6 +36,20 @@ if TYPE_CHECKING:
 __all__ = ["NumpyInterop"]
 
 
+# PyTorch's names of the CPU tensor types, for ``.type()``.
+_TYPE_NAMES = {
+    "float16": "torch.HalfTensor",
+    "float32": "torch.FloatTensor",
+    "float64": "torch.DoubleTensor",
+    "uint8": "torch.ByteTensor",
+    "int8": "torch.CharTensor",
+    "int16": "torch.ShortTensor",
+    "int32": "torch.IntTensor",
+    "int64": "torch.LongTensor",
+    "bool": "torch.BoolTensor",
+}
+_TYPES = {name: np.dtype(kind) for kind, name in _TYPE_NAMES.items()}
+
 _DEFAULTS = {
     "out": None,
     "dtype": None,
@@ -321,8 +335,20 @@ class NumpyInterop:
         return type(self)(data, requires_grad=requires_grad)  # type: ignore[call-arg, return-value]
 
     def type(self, dtype: Any = None) -> Any:
-        """As ``dtype`` (PyTorch's ``.type(torch.float)``), or with no argument the type's name."""
-        return self._data.dtype.name if dtype is None else self.to(dtype)
+        """As ``dtype`` (PyTorch's ``.type(torch.float)``, or its name ``"torch.DoubleTensor"``),
+        or with no argument PyTorch's name of this one's type.
+
+        >>> from autograd import Tensor
+        >>> Tensor([1.0]).type(), Tensor([1.5]).type("torch.LongTensor").tolist()
+        ('torch.DoubleTensor', [1])
+        """
+        if dtype is None:
+            return _TYPE_NAMES.get(self._data.dtype.name, self._data.dtype.name)
+        if isinstance(dtype, str) and dtype.endswith("Tensor"):
+            if dtype not in _TYPES:
+                raise ValueError(f"type: invalid type {dtype!r}; the types are {', '.join(_TYPES)}")
+            dtype = _TYPES[dtype]
+        return self.to(dtype)
 
     def cpu(self) -> Tensor:
         """Itself: there is only the CPU here."""

@@ -274,6 +274,19 @@ class Shapes:
         lead = (slice(None),) * ax
         return tuple(self[(*lead, slice(int(a), int(b)))] for a, b in zip(starts, starts[1:]))
 
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+        """The slices along ``dim``, that dimension removed, as a tuple (each one differentiable).
+
+        >>> from autograd import Tensor
+        >>> [t.tolist() for t in Tensor([[1, 2], [3, 4]]).unbind(1)]
+        [[1.0, 3.0], [2.0, 4.0]]
+        """
+        if not self._data.ndim:
+            raise ValueError("unbind: a 0-d tensor has no dimension to unbind")
+        ax = one_axis("unbind", dim, self._data.ndim)
+        before = (slice(None),) * ax
+        return tuple(self[before + (i,)] for i in range(self._data.shape[ax]))
+
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         """``chunks`` pieces along ``dim`` (fewer if it does not divide evenly), as PyTorch's."""
         if isinstance(chunks, bool) or not isinstance(chunks, (int, np.integer)) or chunks <= 0:

@@ -39,6 +39,7 @@ __all__ = [
     "Tensor",
     "arange",
     "as_tensor",
+    "bernoulli",
     "empty",
     "empty_like",
     "eye",
@@ -495,6 +496,21 @@ def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = 
     if n >= 2**60:
         raise ValueError(f"randperm: {n} elements are more than an array can hold")
     return autograd.randperm(int(n), generator=generator, dtype=dtypes.resolve("randperm", dtype))
+
+
+def bernoulli(input: Any, p: Any = None, *, generator: Any = None) -> autograd.Tensor:
+    """1s and 0s in ``input``'s shape and dtype, each 1 with probability the element of ``input``
+    (or ``p`` for all, when given), PyTorch's for the same seed.
+
+    >>> import scratchgrad as torch
+    >>> torch.bernoulli(torch.tensor([0.0, 1.0]), generator=torch.Generator().manual_seed(0)).tolist()
+    [0.0, 1.0]
+    """
+    if not isinstance(input, autograd.Tensor) or input.dtype.kind != "f":
+        kind = input.dtype if isinstance(input, autograd.Tensor) else type(input).__name__
+        raise TypeError(f"bernoulli: expected a floating-point Tensor of probabilities, got {kind}")
+    out = autograd.Tensor(np.empty(input.shape, input.dtype))  # (the draws ignore the graph)
+    return out.bernoulli_(input.detach() if p is None else p, generator=generator)
 
 
 def multinomial(

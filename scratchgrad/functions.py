@@ -496,13 +496,7 @@ def unbind(input: Any, dim: int = 0) -> tuple[Tensor, ...]:
     >>> [t.tolist() for t in torch.unbind(torch.tensor([[1, 2], [3, 4]]), 1)]
     [[1, 3], [2, 4]]
     """
-    x = _tensor("unbind", input)
-    if x.ndim == 0:
-        raise ValueError("unbind: a 0-d tensor has no dimension to unbind")
-    if isinstance(dim, bool) or not isinstance(dim, int) or not -x.ndim <= dim < x.ndim:
-        raise ValueError(f"unbind: dim {dim!r} is out of range for a tensor of shape {x.shape}")
-    before = (slice(None),) * (dim % x.ndim)
-    return tuple(x[before + (i,)] for i in range(x.shape[dim]))
+    return _tensor("unbind", input).unbind(dim)
 
 
 def cumsum(input: Any, dim: int) -> Tensor:

@@ -105,7 +105,10 @@ def test_a_jvp_of_a_grad_is_a_hessian_vector_product_and_a_grad_of_a_jvp_works()
     np.testing.assert_allclose(directional, 6 * x0 * v)
 
 
-def test_jvp_keeps_no_graph_a_long_chain_runs_in_flat_memory() -> None:
+@pytest.mark.parametrize("x0", [0.5, Value(0.5)], ids=["float", "Value"])
+def test_jvp_keeps_no_graph_a_long_chain_runs_in_flat_memory(x0: Any) -> None:
+    """A Value always requires grad, yet a jvp keeps no graph for it either."""
+
     def chain(n: int) -> float:
         def f(x: Any) -> Any:
             for _ in range(n):
@@ -113,13 +116,24 @@ def test_jvp_keeps_no_graph_a_long_chain_runs_in_flat_memory() -> None:
             return x
 
         tracemalloc.start()
-        func.jvp(f, (0.5,), (1.0,))
+        func.jvp(f, (x0,), (1.0,))
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         return peak
 
     small, large = chain(20_000), chain(100_000)
     assert large < 1_000_000 and large < 2 * small + 100_000  # five times the ops, not more memory
+
+
+def test_jvp_keeps_the_graph_a_tensor_that_requires_grad_asks_for() -> None:
+    """As in PyTorch: the tangent of a jvp of a Tensor that requires grad can be walked back."""
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    out, t = func.jvp(lambda x: (x**3).sum(), (x,), (Tensor([1.0, 1.0]),))
+    t.backward()  # d/dx of 3x²·v summed: 6x
+    assert x.grad.tolist() == [6.0, 12.0] and out.item() == 9.0
+    _, t = func.jvp(lambda x: x**3, (Value(2.0),), (1.0,))
+    assert not t._prev  # a Value's jvp keeps none; func.grad differentiates it:
+    assert func.grad(lambda x: func.jvp(lambda y: y**3, (x,), (1.0,))[1])(Value(2.0)).data == 12.0
 
 
 def test_a_primitive_of_yours_has_forward_mode_with_nothing_added(registry: None) -> None:

@@ -162,3 +162,31 @@ def test_squeeze_and_transpose_follow_pytorch() -> None:
     assert x.squeeze().shape == (3,) and x.squeeze(0).shape == (3, 1) and x.squeeze(1).shape == (1, 3, 1)
     m = Tensor(np.arange(6.0).reshape(2, 3))
     assert m.transpose(0, 1).shape == (3, 2) and m.transpose().shape == (3, 2) and m.T.shape == (3, 2)
+
+
+def test_unbind_gives_differentiable_slices_as_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    data = np.arange(6.0).reshape(2, 3)
+    x, t = Tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    for dim in (0, 1, -1):
+        ours, theirs = x.unbind(dim), t.unbind(dim)
+        assert [o.tolist() for o in ours] == [s.tolist() for s in theirs]
+    (x.unbind(1)[2] * 3).sum().backward()
+    (t.unbind(1)[2] * 3).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), t.grad.numpy())
+    with pytest.raises(ValueError, match="unbind: a 0-d tensor has no dimension to unbind"):
+        Tensor(1.0).unbind()
+    with pytest.raises(ValueError, match="unbind: axis 2 is out of range"):
+        x.unbind(2)
+
+
+def test_type_names_and_casts_as_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    for name in ("float16", "float32", "float64", "uint8", "int8", "int16", "int32", "int64", "bool"):
+        ours, theirs = Tensor(np.zeros(2, dtype=name)), torch.zeros(2, dtype=getattr(torch, name))
+        assert ours.type() == theirs.type()
+        assert str(ours.type(theirs.type()).dtype) == name  # the name casts back to the type
+    assert Tensor([1.7, -1.7]).type("torch.LongTensor").tolist() == torch.tensor([1.7, -1.7]).long().tolist()
+    assert Tensor([1.5]).type(np.float32).dtype == np.float32
+    with pytest.raises(ValueError, match="type: invalid type 'torch.FooTensor'"):
+        Tensor([1.0]).type("torch.FooTensor")

@@ -300,3 +300,28 @@ def test_set_rng_state_refuses_where_torch_does(torch: Any) -> None:
     first = sg.randperm(10).tolist()
     sg.set_rng_state(state)
     assert sg.randperm(10).tolist() == first
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_bernoulli_draws_as_torch(torch: Any, dtype: str) -> None:
+    probs = np.linspace(0.0, 1.0, 50).reshape(5, 10)
+    sg.manual_seed(5)
+    torch.manual_seed(5)
+    ours = sg.bernoulli(sg.tensor(probs, dtype=getattr(sg, dtype)))
+    same(ours, torch.bernoulli(torch.tensor(probs, dtype=getattr(torch, dtype))))
+    mine, theirs = sg.Generator().manual_seed(3), torch.Generator().manual_seed(3)
+    for _ in range(2):  # p for all elements, then the input's probabilities, from one generator
+        ours = sg.bernoulli(sg.zeros(300, dtype=getattr(sg, dtype)), 0.3, generator=mine)
+        same(ours, torch.bernoulli(torch.zeros(300, dtype=getattr(torch, dtype)), 0.3, generator=theirs))
+        ours = sg.bernoulli(sg.full((300,), 0.6, dtype=getattr(sg, dtype)), generator=mine)
+        same(ours, torch.bernoulli(torch.full((300,), 0.6, dtype=getattr(torch, dtype)), generator=theirs))
+
+
+def test_bernoulli_refuses_what_is_not_a_float_tensor_of_probabilities() -> None:
+    with pytest.raises(TypeError, match="bernoulli: expected a floating-point Tensor .*, got list"):
+        sg.bernoulli([0.5])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="got int64"):
+        sg.bernoulli(sg.tensor([1, 0]))
+    with pytest.raises(ValueError, match=r"probabilities in \[0, 1\]"):
+        sg.bernoulli(sg.tensor([1.5]))
+    assert not sg.bernoulli(sg.tensor([0.5], requires_grad=True)).requires_grad  # draws: no graph
