@@ -164,7 +164,13 @@ class Sequential(_Numbered):
 
     def insert(self, index: int, module: Module) -> Sequential:
         """Put ``module`` before position ``index`` (-1: before the last one, as PyTorch's and
-        ``list.insert``); returns self. The children are numbered again."""
+        ``list.insert``); returns self. The children are numbered again.
+
+        >>> import nn
+        >>> net = nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 1)).insert(-1, nn.ReLU())
+        >>> [type(m).__name__ for m in net], type(net.pop(1)).__name__, len(net)
+        (['Linear', 'ReLU', 'Linear'], 'ReLU', 2)
+        """
         self._insert(index, module)
         return self
 

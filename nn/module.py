@@ -266,8 +266,14 @@ class Module:
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Whether autograd records operations on the Tensor parameters (``False`` freezes them,
-        as PyTorch's); returns self. A Value always requires grad: to freeze Values, leave them
-        out of the optimizer."""
+        as PyTorch's); returns self. Frozen weights stay parameters (saved, loaded, cast). A Value
+        always requires grad: to freeze Values, leave them out of the optimizer.
+
+        >>> import nn
+        >>> layer = nn.Linear(2, 1).requires_grad_(False)
+        >>> [(name, p.requires_grad) for name, p in layer.named_parameters()]
+        [('weight', False), ('bias', False)]
+        """
         who = f"{type(self).__name__}.requires_grad_"
         if not isinstance(requires_grad, (bool, np.bool_)):
             raise TypeError(f"{who}: requires_grad must be True or False, got {type(requires_grad).__name__}")
