@@ -344,6 +344,8 @@ class NumpyInterop:
         """
         if dtype is None:
             return _TYPE_NAMES.get(self._data.dtype.name, self._data.dtype.name)
+        if isinstance(dtype, (bool, np.bool_)):  # (to() would read it as non_blocking)
+            raise TypeError(f"type: expected a dtype or a type's name, got {dtype!r}")
         if isinstance(dtype, str) and dtype.endswith("Tensor"):
             if dtype not in _TYPES:
                 raise ValueError(f"type: invalid type {dtype!r}; the types are {', '.join(_TYPES)}")

@@ -509,6 +509,8 @@ def bernoulli(input: Any, p: Any = None, *, generator: Any = None) -> autograd.T
     if not isinstance(input, autograd.Tensor) or input.dtype.kind != "f":
         kind = input.dtype if isinstance(input, autograd.Tensor) else type(input).__name__
         raise TypeError(f"bernoulli: expected a floating-point Tensor of probabilities, got {kind}")
+    if isinstance(p, autograd.Tensor) and p.ndim == 0:
+        p = p.item()  # one probability for all, as PyTorch reads a 0-d tensor
     out = autograd.Tensor(np.empty(input.shape, input.dtype))  # (the draws ignore the graph)
     return out.bernoulli_(input.detach() if p is None else p, generator=generator)
 

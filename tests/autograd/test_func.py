@@ -207,3 +207,42 @@ def test_a_primitive_on_a_dual_and_a_plain_value() -> None:
 def test_complex_tangents_are_refused_not_truncated() -> None:
     with pytest.raises(TypeError, match=r"jvp: tangents\[0\] must hold real numbers, got complex128"):
         func.jvp(lambda x: x * 2, (np.ones(2),), (np.ones(2) * 1j,))
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (lambda f: func.jacfwd(func.jacrev(f)), lambda f: torch.func.jacfwd(torch.func.jacrev(f))),
+        (lambda f: func.jacrev(func.jacrev(f)), lambda f: torch.func.jacrev(torch.func.jacrev(f))),
+        (lambda f: func.jacrev(func.jacfwd(f)), lambda f: torch.func.jacrev(torch.func.jacfwd(f))),
+        (func.hessian, lambda f: torch.func.hessian(f)),
+    ],
+    ids=["jacfwd(jacrev)", "jacrev(jacrev)", "jacrev(jacfwd)", "hessian"],
+)
+def test_second_jacobians_of_a_vector_function_as_torch(ours: Any, theirs: Any) -> None:
+    """The inner Jacobian is stacked from nodes, so the outer transform sees its tangents and graph
+    (it once saw a constant: all zeros)."""
+    torch = pytest.importorskip("torch")
+    x0 = np.array([0.3, -0.5, 1.2])
+    mine = ours(lambda x: (x * x).tanh().sum() * x + x.exp())(x0)
+    expected = theirs(lambda x: (x * x).tanh().sum() * x + x.exp())(torch.tensor(x0))
+    np.testing.assert_allclose(mine, expected.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_jvp_records_what_a_closures_tensor_that_requires_grad_asks_for() -> None:
+    torch = pytest.importorskip("torch")
+    x0 = np.array([0.3, -0.5, 1.2])
+    w = Tensor([0.5, 2.0, -1.0], requires_grad=True)
+    tw = torch.tensor([0.5, 2.0, -1.0], dtype=torch.float64, requires_grad=True)
+    _, t = func.jvp(lambda x: (w * x).tanh(), (Tensor(x0),), (Tensor(np.ones(3)),))
+    t.sum().backward()
+    _, tt = torch.func.jvp(
+        lambda x: (tw * x).tanh(), (torch.tensor(x0),), (torch.ones(3, dtype=torch.float64),)
+    )
+    tt.sum().backward()
+    np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-12)
+
+
+def test_a_grad_with_respect_to_the_tangent_of_a_jvp_at_a_number() -> None:
+    """d/dv of f'(x)·v is f'(x): the tangent, a node, makes the jvp give nodes."""
+    assert func.grad(lambda v: func.jvp(lambda x: x**3, (0.7,), (v,))[1])(1.0) == pytest.approx(3 * 0.7**2)

@@ -190,3 +190,5 @@ def test_type_names_and_casts_as_pytorch() -> None:
     assert Tensor([1.5]).type(np.float32).dtype == np.float32
     with pytest.raises(ValueError, match="type: invalid type 'torch.FooTensor'"):
         Tensor([1.0]).type("torch.FooTensor")
+    with pytest.raises(TypeError, match="type: expected a dtype or a type's name, got True"):
+        Tensor([1.0]).type(True)

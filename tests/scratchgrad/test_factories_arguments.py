@@ -313,6 +313,9 @@ def test_bernoulli_draws_as_torch(torch: Any, dtype: str) -> None:
     for _ in range(2):  # p for all elements, then the input's probabilities, from one generator
         ours = sg.bernoulli(sg.zeros(300, dtype=getattr(sg, dtype)), 0.3, generator=mine)
         same(ours, torch.bernoulli(torch.zeros(300, dtype=getattr(torch, dtype)), 0.3, generator=theirs))
+        ours = sg.bernoulli(sg.zeros(300, dtype=getattr(sg, dtype)), sg.tensor(0.7), generator=mine)
+        p = torch.tensor(0.7)  # a 0-d tensor is one probability for all
+        same(ours, torch.bernoulli(torch.zeros(300, dtype=getattr(torch, dtype)), p, generator=theirs))
         ours = sg.bernoulli(sg.full((300,), 0.6, dtype=getattr(sg, dtype)), generator=mine)
         same(ours, torch.bernoulli(torch.full((300,), 0.6, dtype=getattr(torch, dtype)), generator=theirs))
 
