@@ -56,12 +56,11 @@ def jvp(func: Fn, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any,
     primals, tangents = _args("jvp", primals, "primals"), _args("jvp", tangents, "tangents")
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
-    # Tensors record a graph as in PyTorch: only where something requires grad (a closure's
-    # weights too). Values always require grad, so a jvp of Values keeps no graph (a million-op
-    # chain would keep a million nodes) unless a vjp (or grad, jacrev) around it needs one: to
-    # differentiate a jvp of Values, wrap it in func.grad.
-    tensors = any(isinstance(p, (Tensor, np.ndarray)) for p in (*primals, *tangents))
-    graph = Modes.recording() and (tensors or Modes.here().reverse > 0)
+    # No graph unless one is wanted: by a Tensor that requires grad (as in PyTorch), or by a vjp
+    # (or grad, jacrev) around this one. Not by a Value, which always requires grad: a million-op
+    # chain would keep a million nodes (to differentiate a jvp of Values, wrap it in func.grad).
+    asked = any(isinstance(p, Tensor) and p._requires_grad for p in (*primals, *tangents))
+    graph = Modes.recording() and (asked or Modes.here().reverse > 0)
     with forward_mode(), enable_grad() if graph else no_grad():
         xs = [_dual(p, t, i) for i, (p, t) in enumerate(zip(primals, tangents))]
         out = func(*xs)
@@ -70,6 +69,8 @@ def jvp(func: Fn, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any,
         raise TypeError(f"jvp: func must return a Value or a Tensor, got {type(out).__name__}")
     if t is None:  # the output does not depend on the inputs
         t = np.zeros_like(_raw(out)) if not isinstance(_raw(out), float) else 0.0
+    if not graph:  # a vjp inside func records one for its own use: it stays inside
+        out, t = _detached(out), _detached(t)
     plain = not any(isinstance(p, Node) for p in (*primals, *tangents))
     return _give(out, plain), _give(_wrap(t, out), plain)
 
@@ -298,6 +299,16 @@ def _give(x: Any, plain: bool) -> Any:
     )
 
 
+def _detached(x: Any) -> Any:
+    return x.detach() if isinstance(x, Tensor) and x._requires_grad else x
+
+
+def _nested() -> bool:
+    """Whether a transform around this one differentiates what this one gives (a Jacobian built
+    from nodes keeps their tangents and graph for it; otherwise from their numbers)."""
+    return Modes.tangents() or Modes.here().reverse > 0
+
+
 def _wrap(t: Any, like: Any) -> Any:
     if isinstance(t, Node):
         return t
@@ -331,7 +342,7 @@ def _stack(rows: list[Any], out_shape: tuple[int, ...], x: Any) -> Any:
     if not rows:  # an empty output: an empty Jacobian
         jac = np.zeros(out_shape + np.shape(_raw(x)), dtype=np.result_type(_raw(x), 1.0))
         return jac if not isinstance(x, Node) else Tensor(jac)
-    if all(isinstance(r, Tensor) for r in rows):  # nodes: a transform around this one differentiates them
+    if _nested() and all(isinstance(r, Tensor) for r in rows):
         return stack(rows).reshape(out_shape + rows[0].shape)
     raws = [_raw(r) for r in rows]
     jac = np.stack(raws).reshape(out_shape + np.shape(raws[0]))
@@ -346,7 +357,7 @@ def _columns(columns: list[Any], out_shape: tuple[int, ...], x: Any, out: Any) -
     if not columns:  # an empty input: an empty Jacobian
         jac = np.zeros(out_shape + raw_x.shape, dtype=np.result_type(out, 1.0))
         return jac if not isinstance(x, Node) else Tensor(jac)
-    if all(isinstance(c, Tensor) for c in columns):  # nodes: as in _stack
+    if _nested() and all(isinstance(c, Tensor) for c in columns):
         return stack(columns, len(out_shape)).reshape(out_shape + raw_x.shape)
     raws = [np.asarray(_raw(c)) for c in columns]
     jac = np.stack(raws, axis=-1).reshape(out_shape + raw_x.shape)
