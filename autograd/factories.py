@@ -80,7 +80,9 @@ def manual_seed(seed: int) -> random.Generator:
     return random.manual_seed(seed)
 
 
-def _dtype(op: str, dtype: Any, default: Any) -> np.dtype:
+def as_dtype(op: str, dtype: Any, default: Any) -> np.dtype:
+    """``dtype`` as a numpy dtype (``default`` for None): Python's ``float`` is float64, ``int``
+    int64; anything not a real number type is a TypeError naming ``op``."""
     if dtype is None:
         return np.dtype(default)
     if dtype is float:
@@ -135,7 +137,7 @@ def tensor(data: Any, *, dtype: Any = None, requires_grad: bool = False, default
         if not isinstance(data, (np.ndarray, np.generic)):
             arr = arr.astype(_inferred(data, default), copy=False)
     if dtype is not None:
-        arr = arr.astype(_dtype("tensor", dtype, default), copy=False)
+        arr = arr.astype(as_dtype("tensor", dtype, default), copy=False)
     return Tensor(arr, requires_grad=requires_grad)
 
 
@@ -153,13 +155,13 @@ def _inferred(data: Any, default: Any) -> np.dtype:
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros of shape ``size`` (float64 by default)."""
     return _made(
-        "zeros", np.zeros(_size("zeros", size), dtype=_dtype("zeros", dtype, float64)), requires_grad
+        "zeros", np.zeros(_size("zeros", size), dtype=as_dtype("zeros", dtype, float64)), requires_grad
     )
 
 
 def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of ones of shape ``size`` (float64 by default)."""
-    return _made("ones", np.ones(_size("ones", size), dtype=_dtype("ones", dtype, float64)), requires_grad)
+    return _made("ones", np.ones(_size("ones", size), dtype=as_dtype("ones", dtype, float64)), requires_grad)
 
 
 def full(size: Any, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -175,7 +177,7 @@ def full(size: Any, fill_value: Any, *, dtype: Any = None, requires_grad: bool =
         else float64
     )
     shape = _size("full", tuple(size) if isinstance(size, (tuple, list)) else (size,))
-    return _made("full", np.full(shape, fill_value, dtype=_dtype("full", dtype, default)), requires_grad)
+    return _made("full", np.full(shape, fill_value, dtype=as_dtype("full", dtype, default)), requires_grad)
 
 
 def arange(
@@ -197,14 +199,14 @@ def arange(
     if step == 0:
         raise ValueError("arange: step must not be 0")
     integral = all(isinstance(v, numbers.Integral) for v in (start, end, step))
-    data = np.arange(start, end, step, dtype=_dtype("arange", dtype, int64 if integral else float64))
+    data = np.arange(start, end, step, dtype=as_dtype("arange", dtype, int64 if integral else float64))
     return _made("arange", data, requires_grad)
 
 
 def eye(n: int, m: int | None = None, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """The n x m identity matrix (n x n by default)."""
     rows, cols = _size("eye", (n, n if m is None else m))
-    return _made("eye", np.eye(rows, cols, dtype=_dtype("eye", dtype, float64)), requires_grad)
+    return _made("eye", np.eye(rows, cols, dtype=as_dtype("eye", dtype, float64)), requires_grad)
 
 
 def randn(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -244,12 +246,12 @@ def randint(
     if high <= low:
         raise ValueError(f"randint: high ({high}) must be greater than low ({low})")
     shape = _size("randint", tuple(size) if isinstance(size, (tuple, list)) else (size,))
-    return Tensor(random.randint(int(low), int(high), shape, generator, _dtype("randint", dtype, int64)))
+    return Tensor(random.randint(int(low), int(high), shape, generator, as_dtype("randint", dtype, int64)))
 
 
 def randperm(n: int, *, generator: Any = None, dtype: Any = None) -> Tensor:
     """A random permutation of 0 .. n-1 (int64), PyTorch's for the same seed."""
-    return Tensor(random.randperm(n, generator).astype(_dtype("randperm", dtype, int64), copy=False))
+    return Tensor(random.randperm(n, generator).astype(as_dtype("randperm", dtype, int64), copy=False))
 
 
 def multinomial(input: Any, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
@@ -266,7 +268,7 @@ def multinomial(input: Any, num_samples: int, replacement: bool = False, *, gene
 
 
 def _float(op: str, dtype: Any) -> np.dtype:
-    kind = _dtype(op, dtype, float64)
+    kind = as_dtype(op, dtype, float64)
     if kind.kind != "f":
         raise TypeError(f"{op}: dtype must be a float type, got {kind}")
     return kind
@@ -276,7 +278,7 @@ def zeros_like(t: Any, *, dtype: Any = None, requires_grad: bool = False) -> Ten
     """Zeros of ``t``'s shape and dtype."""
     data = np.asarray(getattr(t, "_data", t))
     return _made(
-        "zeros_like", np.zeros(data.shape, dtype=_dtype("zeros_like", dtype, data.dtype)), requires_grad
+        "zeros_like", np.zeros(data.shape, dtype=as_dtype("zeros_like", dtype, data.dtype)), requires_grad
     )
 
 
@@ -284,7 +286,7 @@ def ones_like(t: Any, *, dtype: Any = None, requires_grad: bool = False) -> Tens
     """Ones of ``t``'s shape and dtype."""
     data = np.asarray(getattr(t, "_data", t))
     return _made(
-        "ones_like", np.ones(data.shape, dtype=_dtype("ones_like", dtype, data.dtype)), requires_grad
+        "ones_like", np.ones(data.shape, dtype=as_dtype("ones_like", dtype, data.dtype)), requires_grad
     )
 
 

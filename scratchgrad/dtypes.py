@@ -13,12 +13,12 @@ dtype('float32')
 
 from __future__ import annotations
 
-import builtins
 from typing import Any
 
 import numpy as np
 
 import autograd
+from autograd.factories import as_dtype
 
 __all__ = [
     "bool",
@@ -72,21 +72,7 @@ def set_default_dtype(d: Any) -> None:
 def resolve(op: str, dtype: Any) -> np.dtype | None:
     """``dtype`` as a numpy dtype (None stays None): PyTorch's rule for Python's types, ``float``
     is float64 and ``int`` int64; anything not a real number type is a TypeError naming ``op``."""
-    if dtype is None:
-        return None
-    if dtype is builtins.float:
-        return float64
-    if dtype is builtins.int:
-        return int64
-    if dtype is builtins.bool:
-        return autograd.bool_
-    try:
-        found = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"{op}: dtype must be a dtype such as scratchgrad.float32, got {dtype!r}") from None
-    if found.kind not in "biuf":
-        raise TypeError(f"{op}: dtype must be a real number type, got {found}")
-    return found
+    return None if dtype is None else as_dtype(op, dtype, None)
 
 
 def floating(op: str, dtype: Any) -> np.dtype:
